@@ -1,0 +1,50 @@
+//! The order in which KPIs without a source are evaluated: each after the KPIs it names.
+
+use indexmap::IndexMap;
+
+use super::MetricsError;
+use crate::source::referenced_columns;
+use crate::spec::{suggest, Spec};
+
+/// KPIs without a source, each after every KPI it reads. Unknown names and cycles are
+/// errors.
+pub fn derived_order(spec: &Spec) -> Result<Vec<String>, MetricsError> {
+    let mut needs: IndexMap<&str, Vec<String>> = IndexMap::new();
+    for kpi in spec.kpis.values().filter(|k| k.source.is_none()) {
+        let names = referenced_columns(&kpi.value).map_err(|e| MetricsError::expression(spec, &kpi.id, &e))?;
+        for name in &names {
+            if !spec.kpis.contains_key(name) {
+                let help = suggest::help(name, spec.kpis.keys().map(String::as_str)).map(|h| format!("{h} (a KPI without `source` is computed from other KPIs; give it a `source` to read columns)"));
+                return Err(MetricsError::unknown_name(spec, &kpi.id, name, help));
+            }
+        }
+        needs.insert(kpi.id.as_str(), names);
+    }
+    let mut order: Vec<String> = Vec::new();
+    let mut visiting: Vec<&str> = Vec::new();
+    for id in needs.keys() {
+        visit(spec, id, &needs, &mut visiting, &mut order)?;
+    }
+    Ok(order)
+}
+
+fn visit<'a>(spec: &Spec, id: &'a str, needs: &'a IndexMap<&'a str, Vec<String>>, visiting: &mut Vec<&'a str>, order: &mut Vec<String>) -> Result<(), MetricsError> {
+    if order.iter().any(|done| done == id) {
+        return Ok(());
+    }
+    let Some(names) = needs.get(id) else {
+        return Ok(()); // a KPI with a source: computed before any of these
+    };
+    if let Some(start) = visiting.iter().position(|v| *v == id) {
+        let mut cycle: Vec<&str> = visiting[start..].to_vec();
+        cycle.push(id);
+        return Err(MetricsError::cycle(spec, &cycle));
+    }
+    visiting.push(id);
+    for name in names {
+        visit(spec, name, needs, visiting, order)?;
+    }
+    visiting.pop();
+    order.push(id.to_owned());
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Metrics: every KPI per period. KPIs with a source are polars SQL aggregates over the
+//! source's rows in each period; KPIs without one are polars SQL expressions over other
+//! KPIs of the same period, evaluated in dependency order. Output: [`MetricTable`].
+
+mod error;
+mod graph;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+use polars::prelude::*;
+
+pub use error::MetricsError;
+
+use crate::source::{Sources, DATE, EPOCH_DAYS_FROM_CE};
+use crate::spec::{Period, Spec};
+
+const PERIOD: &str = "__period";
+const LAST_DATE: &str = "__last_date";
+
+/// KPI x period. A value is `None` where there is no data: an empty period, missing
+/// values, or a division by zero.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricTable {
+    /// Consecutive periods, from the first with data to the last with data (or the
+    /// requested one, if later).
+    pub periods: Vec<Period>,
+    pub values: IndexMap<String, Vec<Option<f64>>>,
+    /// The last day any source has data for.
+    pub data_end: Option<NaiveDate>,
+}
+
+impl MetricTable {
+    pub fn index_of(&self, period: Period) -> Option<usize> {
+        self.periods.iter().position(|p| *p == period)
+    }
+
+    pub fn value(&self, kpi: &str, index: usize) -> Option<f64> {
+        self.values.get(kpi).and_then(|v| v.get(index).copied().flatten())
+    }
+}
+
+/// Computes every KPI of `spec` for every period the data covers (and `requested`).
+pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Result<MetricTable, MetricsError> {
+    let order = graph::derived_order(spec)?;
+    let grain = spec.report.grain;
+    let mut per_source: Vec<DataFrame> = Vec::new();
+    for (name, loaded) in &sources.sources {
+        let kpis: Vec<_> = spec.kpis.values().filter(|k| k.source.as_deref() == Some(name)).collect();
+        let mut aggregates = vec![col(DATE).max().alias(LAST_DATE)];
+        for kpi in &kpis {
+            aggregates.push(kpi_expr(spec, &kpi.id, &kpi.value)?.alias(kpi.id.as_str()));
+        }
+        let frame = loaded
+            .frame
+            .clone()
+            .sort([DATE], SortMultipleOptions::default().with_maintain_order(true))
+            .with_column(col(DATE).dt().truncate(lit(grain.polars_every())).alias(PERIOD))
+            .group_by_stable([col(PERIOD)])
+            .agg(aggregates)
+            .collect()
+            .map_err(|e| error::culprit(spec, &kpis, loaded, e))?;
+        error::check_aggregated(spec, &kpis, &frame)?;
+        per_source.push(frame);
+    }
+
+    let (periods, data_end) = period_range(&per_source, grain, requested)?;
+    let position: HashMap<Period, usize> = periods.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let mut values: IndexMap<String, Vec<Option<f64>>> = IndexMap::new();
+    for frame in &per_source {
+        let starts = dates(frame, PERIOD)?;
+        for name in frame.get_column_names().iter().filter(|n| !n.starts_with("__")) {
+            let mut column = vec![None; periods.len()];
+            for (start, value) in starts.iter().zip(finite_values(frame, name)?) {
+                if let Some(&i) = start.and_then(|d| position.get(&Period::containing(grain, d))) {
+                    column[i] = value;
+                }
+            }
+            values.insert(name.to_string(), column);
+        }
+    }
+    derive(spec, &order, &mut values, periods.len())?;
+    let values = spec.kpis.keys().map(|id| (id.clone(), values.swap_remove(id).unwrap_or_else(|| vec![None; periods.len()]))).collect();
+    Ok(MetricTable { periods, values, data_end })
+}
+
+fn kpi_expr(spec: &Spec, id: &str, sql: &str) -> Result<Expr, MetricsError> {
+    polars::sql::sql_expr(sql).map_err(|e| MetricsError::expression(spec, id, &e))
+}
+
+/// From the first period with data to the last, extended to `requested`.
+fn period_range(frames: &[DataFrame], grain: crate::spec::Grain, requested: Option<Period>) -> Result<(Vec<Period>, Option<NaiveDate>), MetricsError> {
+    let mut starts = Vec::new();
+    let mut last_dates = Vec::new();
+    for frame in frames {
+        starts.extend(dates(frame, PERIOD)?.into_iter().flatten());
+        last_dates.extend(dates(frame, LAST_DATE)?.into_iter().flatten());
+    }
+    let data_end = last_dates.into_iter().max();
+    let first = starts.iter().min().map(|d| Period::containing(grain, *d)).into_iter().chain(requested).min();
+    let last = starts.iter().max().map(|d| Period::containing(grain, *d)).into_iter().chain(requested).max();
+    let periods = match (first, last) {
+        (Some(first), Some(last)) => first.through(last).collect(),
+        _ => Vec::new(),
+    };
+    Ok((periods, data_end))
+}
+
+fn dates(frame: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>, MetricsError> {
+    let days = frame.column(name).and_then(|c| c.cast(&DataType::Int32)).map_err(MetricsError::internal)?;
+    let days = days.i32().map_err(MetricsError::internal)?;
+    Ok(days.iter().map(|d| d.and_then(|d| NaiveDate::from_num_days_from_ce_opt(d + EPOCH_DAYS_FROM_CE))).collect())
+}
+
+/// A column as floats, with NaN and infinities (divisions by zero) as "no data".
+fn finite_values(frame: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, MetricsError> {
+    let column = frame.column(name).and_then(|c| c.cast(&DataType::Float64)).map_err(MetricsError::internal)?;
+    let floats = column.f64().map_err(MetricsError::internal)?;
+    Ok(floats.iter().map(|v| v.filter(|v| v.is_finite())).collect())
+}
+
+/// Evaluates the KPIs without a source, in dependency order, over a frame of the KPIs
+/// computed so far.
+fn derive(spec: &Spec, order: &[String], values: &mut IndexMap<String, Vec<Option<f64>>>, periods: usize) -> Result<(), MetricsError> {
+    if order.is_empty() {
+        return Ok(());
+    }
+    let columns: Vec<Column> = spec
+        .kpis
+        .keys()
+        .filter(|id| !order.contains(id))
+        .map(|id| {
+            let column = values.get(id).cloned().unwrap_or_else(|| vec![None; periods]);
+            Column::new(id.as_str().into(), column)
+        })
+        .collect();
+    let mut frame = DataFrame::new(periods, columns).map_err(MetricsError::internal)?.lazy();
+    for id in order {
+        let expr = kpi_expr(spec, id, &spec.kpis[id].value)?;
+        // Keep NaN and infinities out of later expressions: they are "no data".
+        let finite = when(expr.clone().is_finite()).then(expr).otherwise(lit(NULL).cast(DataType::Float64));
+        frame = frame.with_column(finite.alias(id.as_str()));
+    }
+    let frame = frame.collect().map_err(|e| MetricsError::expression(spec, &order[0], &e))?;
+    for id in order {
+        values.insert(id.clone(), finite_values(&frame, id)?);
+    }
+    Ok(())
+}
+
+impl MetricTable {
+    /// The last period the data covers to its end, or the last with any data when none
+    /// is complete.
+    pub fn last_complete_period(&self) -> Option<Period> {
+        let end = self.data_end?;
+        self.periods.iter().rev().find(|p| p.end() <= end).or(self.periods.last()).copied()
+    }
+}

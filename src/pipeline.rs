@@ -1,0 +1,133 @@
+//! One client's run through every stage, and the writing of its files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use miette::Diagnostic;
+
+use crate::goals::Status;
+use crate::metrics::{self, MetricsError};
+use crate::render::{self, FontCache, RenderError};
+use crate::report::{self, ReportModel};
+use crate::source::{self, display, SourceError};
+use crate::spec::{self, Period, Spec, SpecError};
+
+/// Any stage's error, carried as it is to the command line.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Spec(#[from] SpecError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Metrics(#[from] MetricsError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Render(#[from] RenderError),
+    #[error("`--period {period}` is not a {grain} period of `{spec}`")]
+    #[diagnostic(code(cli::period))]
+    Period {
+        period: String,
+        grain: &'static str,
+        spec: String,
+        #[help]
+        help: String,
+    },
+    #[error("`{spec}` has no data to report on")]
+    #[diagnostic(code(metrics::empty), help("check the sources' paths and filters"))]
+    NoData { spec: String },
+    #[error("cannot write `{path}` ({source})")]
+    #[diagnostic(code(output::write))]
+    Write { path: String, source: std::io::Error },
+}
+
+/// Which files `build` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    pub pdf: bool,
+    pub json: bool,
+    pub typ: bool,
+}
+
+/// What a run should do beyond computing the report.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub period: Option<String>,
+    /// Where outputs go; `None` computes and renders everything but writes nothing (`check`).
+    pub out: Option<PathBuf>,
+    pub formats: Formats,
+}
+
+/// What one client's run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    pub client: String,
+    pub period: String,
+    pub written: Vec<PathBuf>,
+    pub model: ReportModel,
+}
+
+impl Outcome {
+    pub fn missed(&self) -> usize {
+        self.model.kpis.iter().filter(|k| k.status == Status::Missed).count()
+    }
+}
+
+/// Runs the whole pipeline for the spec at `path`.
+pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome, Error> {
+    let spec = spec::load(path)?;
+    let requested = requested_period(&spec, options.period.as_deref())?;
+    let sources = source::load(&spec)?;
+    let table = metrics::compute(&spec, &sources, requested)?;
+    let period = requested.or_else(|| table.last_complete_period()).ok_or_else(|| Error::NoData { spec: display(path) })?;
+    let scorecard = crate::goals::score(&spec, &table, period);
+    let mut model = report::build(&spec, &sources, &table, &scorecard, render::logo_path(&spec));
+    let rendered = if options.formats.pdf || options.formats.typ { Some(render::render(&spec, &mut model, fonts, options.formats.pdf)?) } else { None };
+    let Some(out) = &options.out else {
+        return Ok(Outcome { client: spec.client.slug.clone(), period: period.label(), written: Vec::new(), model });
+    };
+    let pdf_path = out.join(spec.report.output.replace("{client}", &spec.client.slug).replace("{period}", &period.label()));
+    let mut written = Vec::new();
+    if let Some(rendered) = &rendered {
+        if let Some(pdf) = &rendered.pdf {
+            written.push(write_atomically(&pdf_path, pdf)?);
+        }
+        if options.formats.typ {
+            written.push(write_atomically(&pdf_path.with_extension("typ"), rendered.typst.as_bytes())?);
+        }
+    }
+    if options.formats.json {
+        let mut json = serde_json::to_vec_pretty(&model).expect("the report model serialises");
+        json.push(b'\n');
+        written.push(write_atomically(&pdf_path.with_extension("json"), &json)?);
+    }
+    Ok(Outcome { client: spec.client.slug.clone(), period: period.label(), written, model })
+}
+
+fn requested_period(spec: &Spec, cli: Option<&str>) -> Result<Option<Period>, Error> {
+    let grain = spec.report.grain;
+    match cli {
+        Some(text) => Period::parse(grain, text).map(Some).ok_or_else(|| Error::Period {
+            period: text.to_owned(),
+            grain: grain.name(),
+            spec: display(spec.files.main_path()),
+            help: spec::period_help(grain),
+        }),
+        None => Ok(spec.report.period),
+    }
+}
+
+/// Writes to a temporary file beside `path`, then renames it over `path`: a reader never
+/// sees half a file, and a failed run leaves the previous file as it was.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
+    let error = |source: std::io::Error| Error::Write { path: display(path), source };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(error)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
+    file.write_all(bytes).map_err(error)?;
+    file.persist(path).map_err(|e| error(e.error))?;
+    Ok(path.to_path_buf())
+}

@@ -1,0 +1,170 @@
+//! Templates: minijinja turns a template set and the report model into typst source.
+//! Built-in sets are embedded; a spec may name a folder whose files override the
+//! built-in `audit` set file by file. Every value a template writes into typst becomes
+//! a typst string literal, so no data can turn into typst code.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use serde::Serialize;
+
+use super::RenderError;
+use crate::spec::{suggest, TemplateRef};
+
+/// The entry template of every set.
+pub const ENTRY: &str = "report.typ.j2";
+
+const AUDIT: &[(&str, &str)] = &[
+    ("report.typ.j2", include_str!("../../templates/audit/report.typ.j2")),
+    ("cover.typ.j2", include_str!("../../templates/audit/cover.typ.j2")),
+    ("summary.typ.j2", include_str!("../../templates/audit/summary.typ.j2")),
+    ("scorecard.typ.j2", include_str!("../../templates/audit/scorecard.typ.j2")),
+    ("lib.typ", include_str!("../../templates/audit/lib.typ")),
+];
+
+const BUILTIN: &[(&str, &[(&str, &str)])] = &[("audit", AUDIT)];
+
+/// The files of one template set: minijinja templates (`*.j2`) and typst files that are
+/// served to typst as they are.
+#[derive(Debug, Clone)]
+pub struct TemplateSet {
+    /// Where the files came from, for messages: `builtin:audit` or a folder.
+    pub origin: String,
+    pub files: BTreeMap<String, String>,
+}
+
+impl TemplateSet {
+    pub fn load(reference: &TemplateRef) -> Result<Self, RenderError> {
+        match reference {
+            TemplateRef::Builtin(name) => builtin(name),
+            TemplateRef::Dir(dir) => overlay(dir),
+        }
+    }
+
+    /// Files typst reads directly (everything that is not a minijinja template).
+    pub fn typst_files(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.files.iter().filter(|(name, _)| !name.ends_with(".j2"))
+    }
+
+    /// Renders the entry template with `context`.
+    pub fn render(&self, context: impl Serialize) -> Result<String, RenderError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_keep_trailing_newline(true);
+        env.set_auto_escape_callback(|name| if name.ends_with(".typ.j2") { AutoEscape::Custom("typst") } else { AutoEscape::None });
+        env.set_formatter(typst_formatter);
+        let files = self.files.clone();
+        env.set_loader(move |name| Ok(if name.split('/').any(|part| part == "..") { None } else { files.get(name).cloned() }));
+        let template = env.get_template(ENTRY).map_err(|e| self.error(e))?;
+        template.render(context).map_err(|e| self.error(e))
+    }
+
+    fn error(&self, error: minijinja::Error) -> RenderError {
+        let name = error.name().unwrap_or(ENTRY).to_owned();
+        let text = self.files.get(&name).cloned().unwrap_or_default();
+        let span = error.line().and_then(|line| line_span(&text, line));
+        let message = error.detail().map_or_else(|| error.kind().to_string(), |d| format!("{} ({d})", error.kind()));
+        RenderError::Template { message, src: miette::NamedSource::new(format!("{}/{name}", self.origin), text), span }
+    }
+}
+
+fn builtin(name: &str) -> Result<TemplateSet, RenderError> {
+    let (_, files) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| RenderError::UnknownTemplate {
+        name: name.to_owned(),
+        help: suggest::help(name, BUILTIN.iter().map(|(n, _)| *n)).unwrap_or_default(),
+    })?;
+    Ok(TemplateSet { origin: format!("builtin:{name}"), files: files.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect() })
+}
+
+/// The built-in `audit` set with every file of `dir` put over it.
+fn overlay(dir: &Path) -> Result<TemplateSet, RenderError> {
+    let mut set = builtin("audit")?;
+    set.origin = crate::source::display(dir);
+    let entries = std::fs::read_dir(dir).map_err(|e| RenderError::TemplateDir { dir: set.origin.clone(), message: e.to_string() })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else { continue };
+        if path.is_file() && (name.ends_with(".j2") || name.ends_with(".typ")) {
+            let text = std::fs::read_to_string(&path).map_err(|e| RenderError::TemplateDir { dir: crate::source::display(&path), message: e.to_string() })?;
+            set.files.insert(name, text);
+        }
+    }
+    Ok(set)
+}
+
+fn line_span(text: &str, line: usize) -> Option<miette::SourceSpan> {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let length = text[start..].split('\n').next().map_or(0, str::len);
+    (start < text.len()).then(|| (start, length.max(1)).into())
+}
+
+/// In typst templates every value is written as a typst literal: strings become string
+/// literals, numbers stay numbers. Anything else is a template bug.
+fn typst_formatter(out: &mut minijinja::Output, state: &minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
+    if state.auto_escape() != AutoEscape::Custom("typst") || value.is_safe() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let literal = match value.kind() {
+        minijinja::value::ValueKind::String => typst_string(value.as_str().unwrap_or_default()),
+        minijinja::value::ValueKind::Number | minijinja::value::ValueKind::Bool => value.to_string(),
+        minijinja::value::ValueKind::None | minijinja::value::ValueKind::Undefined => "none".to_owned(),
+        kind => {
+            return Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot write a {kind} into typst; read it from `data` in typst instead")));
+        }
+    };
+    out.write_str(&literal).map_err(minijinja::Error::from)
+}
+
+/// A typst string literal holding exactly `text`.
+pub fn typst_string(text: &str) -> String {
+    let mut literal = String::with_capacity(text.len() + 2);
+    literal.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => literal.push_str("\\\\"),
+            '"' => literal.push_str("\\\""),
+            '\n' => literal.push_str("\\n"),
+            '\r' => literal.push_str("\\r"),
+            '\t' => literal.push_str("\\t"),
+            c if c.is_control() => literal.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => literal.push(c),
+        }
+    }
+    literal.push('"');
+    literal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_become_typst_literals() {
+        assert_eq!(typst_string(r#"#read("x") $1 *a* @b <c>"#), r#""#read(\"x\") $1 *a* @b <c>""#);
+        assert_eq!(typst_string("a\\b\nc"), r#""a\\b\nc""#);
+    }
+
+    #[test]
+    fn templates_escape_what_they_interpolate() {
+        let mut set = builtin("audit").unwrap();
+        set.files.insert(ENTRY.into(), "#text({{ name }}) {{ count }}".into());
+        let out = set.render(serde_json::json!({ "name": "*bold* #x", "count": 3 })).unwrap();
+        assert_eq!(out, r##"#text("*bold* #x") 3"##);
+    }
+
+    #[test]
+    fn undefined_variables_are_errors() {
+        let mut set = builtin("audit").unwrap();
+        set.files.insert(ENTRY.into(), "line one\n{{ missing.name }}".into());
+        let error = set.render(serde_json::json!({})).unwrap_err();
+        assert!(matches!(error, RenderError::Template { span: Some(_), .. }), "{error:?}");
+    }
+
+    #[test]
+    fn includes_cannot_climb_out() {
+        let mut set = builtin("audit").unwrap();
+        set.files.insert(ENTRY.into(), "{% include '../secret.typ.j2' %}".into());
+        assert!(set.render(serde_json::json!({})).is_err());
+    }
+}

@@ -1,0 +1,115 @@
+//! The typst World a report compiles in: the generated source, the report model and
+//! the template's typst files as virtual files under `/_kpipress/`, read access to the
+//! spec's own folder tree and nothing else, embedded and brand fonts, no packages, and
+//! the period's last day as "today".
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use chrono::{Datelike, NaiveDate};
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+/// The folder of virtual files; users' own files cannot clash with it.
+pub const RESERVED: &str = "/_kpipress";
+
+pub struct ReportWorld {
+    main: FileId,
+    virtual_files: HashMap<FileId, Bytes>,
+    root: PathBuf,
+    book: LazyHash<FontBook>,
+    fonts: Arc<Vec<Font>>,
+    today: NaiveDate,
+    /// typst asks for the same source many times; parse each once.
+    sources: Mutex<HashMap<FileId, Source>>,
+}
+
+impl ReportWorld {
+    /// `files` are virtual paths (under [`RESERVED`]) and their bytes; `main` is one of them.
+    pub fn new(main: &str, files: Vec<(String, Vec<u8>)>, root: &Path, fonts: Arc<Vec<Font>>, today: NaiveDate) -> Self {
+        let virtual_files = files.into_iter().map(|(path, bytes)| (file_id(&path), Bytes::new(bytes))).collect();
+        Self {
+            main: file_id(main),
+            virtual_files,
+            root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            book: LazyHash::new(FontBook::from_fonts(fonts.iter())),
+            fonts,
+            today,
+            sources: Mutex::default(),
+        }
+    }
+
+    /// The text of a file typst saw, for error snippets.
+    pub fn text(&self, id: FileId) -> Option<String> {
+        self.source(id).ok().map(|s| s.text().to_owned())
+    }
+
+    /// A real file under the spec's folder; anything that resolves outside it (through
+    /// `..` or a symlink) is denied.
+    fn read_disk(&self, id: FileId) -> FileResult<Vec<u8>> {
+        if !matches!(id.get().root(), VirtualRoot::Project) {
+            return Err(FileError::AccessDenied);
+        }
+        let path = id.vpath().realize(&self.root).map_err(FileError::Realize)?;
+        let real = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
+        if !real.starts_with(&self.root) {
+            return Err(FileError::AccessDenied);
+        }
+        std::fs::read(&real).map_err(|e| FileError::from_io(e, &real))
+    }
+}
+
+pub fn file_id(path: &str) -> FileId {
+    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("virtual paths are valid")).intern()
+}
+
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if let Some(source) = self.sources.lock().expect("the source cache is never poisoned").get(&id) {
+            return Ok(source.clone());
+        }
+        let bytes = self.file(id)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+        let source = Source::new(id, text.to_owned());
+        self.sources.lock().expect("the source cache is never poisoned").insert(id, source.clone());
+        Ok(source)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        match self.virtual_files.get(&id) {
+            Some(bytes) => Ok(bytes.clone()),
+            None if id.vpath().get_with_slash().starts_with(RESERVED) => Err(FileError::NotFound(id.vpath().get_with_slash().into())),
+            None => self.read_disk(id).map(Bytes::new),
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Datetime::from_ymd(self.today.year(), self.today.month() as u8, self.today.day() as u8)
+    }
+}

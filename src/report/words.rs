@@ -1,0 +1,50 @@
+//! The report's built-in words in ru, uk and en, shipped as YAML inside the binary.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::spec::Language;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Words {
+    pub months: Vec<String>,
+    pub week: String,
+    pub quarter: String,
+    pub target_kinds: IndexMap<String, String>,
+    /// Every other word, by key, for templates.
+    #[serde(flatten)]
+    pub labels: IndexMap<String, String>,
+}
+
+impl Words {
+    pub fn label(&self, key: &str) -> &str {
+        self.labels.get(key).map_or(key, String::as_str)
+    }
+}
+
+/// The words of `language`.
+pub fn words(language: Language) -> &'static Words {
+    static WORDS: OnceLock<HashMap<String, Words>> = OnceLock::new();
+    let all = WORDS.get_or_init(|| serde_yaml::from_str(include_str!("words.yaml")).expect("the built-in words are valid YAML"));
+    &all[language.code()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_word() {
+        let english = words(Language::En);
+        for language in [Language::Ru, Language::Uk] {
+            let other = words(language);
+            let missing: Vec<_> = english.labels.keys().filter(|k| !other.labels.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{language:?} lacks {missing:?}");
+            assert_eq!(other.months.len(), 12);
+            assert_eq!(other.target_kinds.len(), english.target_kinds.len());
+        }
+    }
+}

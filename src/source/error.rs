@@ -1,0 +1,98 @@
+//! Errors of reading exports: each names the file, and the row and column where a cell
+//! is at fault.
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+use crate::spec::{suggest, Part, Spec};
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum SourceError {
+    #[error("no file matches `{pattern}`")]
+    #[diagnostic(code(source::no_files), help("check the path; it is relative to the spec file that wrote it"))]
+    NoFiles {
+        pattern: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("this glob matches nothing")]
+        span: Option<SourceSpan>,
+    },
+
+    #[error("cannot read `{file}` ({message})")]
+    #[diagnostic(code(source::read))]
+    Read { file: String, message: String },
+
+    #[error("{file}: {unit} {row}, column `{column}`: `{text}` is not {expected}")]
+    #[diagnostic(code(source::cell))]
+    BadCell { file: String, unit: &'static str, row: usize, column: String, text: String, expected: String },
+
+    #[error("column `{column}` is not in source `{source_name}`")]
+    #[diagnostic(code(source::column))]
+    MissingColumn {
+        column: String,
+        source_name: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("reads `{column}`")]
+        span: Option<SourceSpan>,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{file}` has no column `{header}` (from `{at}`)")]
+    #[diagnostic(code(source::header))]
+    MissingHeader {
+        file: String,
+        header: String,
+        at: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("expects this header")]
+        span: Option<SourceSpan>,
+        #[help]
+        help: String,
+    },
+
+    #[error("bad SQL expression ({message})")]
+    #[diagnostic(code(source::sql))]
+    Expression {
+        message: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("here")]
+        span: Option<SourceSpan>,
+    },
+}
+
+/// "did you mean `x`?" and the list of the columns that exist.
+pub fn columns_help(wanted: &str, existing: &[String]) -> String {
+    let list = existing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    match suggest::nearest(wanted, existing.iter().map(String::as_str)) {
+        Some(near) => format!("did you mean `{near}`? the columns are {list}"),
+        None => format!("the columns are {list}"),
+    }
+}
+
+impl SourceError {
+    pub fn expression(spec: &Spec, at: &str, error: polars::error::PolarsError) -> Self {
+        let snippet = spec.files.locate(at, Part::Value);
+        Self::Expression { message: polars_message(&error), src: snippet.src, span: snippet.span }
+    }
+
+    pub fn missing_column(spec: &Spec, at: &str, column: &str, source_name: &str, existing: &[String]) -> Self {
+        let snippet = spec.files.locate(at, Part::Value);
+        Self::MissingColumn {
+            column: column.to_owned(),
+            source_name: source_name.to_owned(),
+            src: snippet.src,
+            span: snippet.span,
+            help: columns_help(column, existing),
+        }
+    }
+}
+
+/// polars' message without its "ErrString(…)" wrapping and trailing whitespace.
+pub fn polars_message(error: &polars::error::PolarsError) -> String {
+    let text = error.to_string();
+    let text = text.lines().next().unwrap_or("").trim();
+    text.strip_prefix("sql parser error: ").unwrap_or(text).to_owned()
+}

@@ -1,0 +1,124 @@
+//! Spec errors, and [`SpecFiles`]: the sources of a spec's files, which every later stage
+//! uses to point its own errors at the line that caused them.
+
+use std::path::{Path, PathBuf};
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+use super::yaml::PositionIndex;
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum SpecError {
+    #[error("cannot read spec `{path}` ({source})")]
+    #[diagnostic(code(spec::read))]
+    Read { path: String, source: std::io::Error },
+
+    #[error("{message}")]
+    #[diagnostic(code(spec::invalid))]
+    Invalid {
+        message: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("{label}")]
+        span: Option<SourceSpan>,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`extends` goes round in a circle: {chain}")]
+    #[diagnostic(code(spec::extends))]
+    ExtendsCycle { chain: String },
+
+    #[error("no spec file matches `{pattern}`")]
+    #[diagnostic(code(spec::glob))]
+    NoMatch { pattern: String },
+
+    #[error("`{pattern}` is not a valid glob ({message})")]
+    #[diagnostic(code(spec::glob))]
+    BadGlob { pattern: String, message: String },
+}
+
+/// A place in a spec file, ready for a diagnostic.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    pub src: NamedSource<String>,
+    pub span: Option<SourceSpan>,
+}
+
+/// Which part of a `key: value` line an error is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Part {
+    Key,
+    Value,
+}
+
+/// One file of a spec's `extends` chain.
+#[derive(Debug)]
+pub struct SpecFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub index: PositionIndex,
+}
+
+/// The files of a spec, the client's own first, then what it extends.
+#[derive(Debug, Default)]
+pub struct SpecFiles {
+    pub files: Vec<SpecFile>,
+}
+
+impl SpecFiles {
+    /// The place that wrote `path` (`kpis.er.value`): the first file, child first, that
+    /// has it, or failing that the nearest enclosing key that some file has.
+    pub fn locate(&self, path: &str, part: Part) -> Snippet {
+        let mut wanted = path;
+        loop {
+            for file in &self.files {
+                if let Some(position) = file.index.get(wanted) {
+                    let offset = match part {
+                        Part::Key => position.key,
+                        Part::Value if wanted == path => position.value,
+                        Part::Value => position.key,
+                    };
+                    return file.snippet(offset);
+                }
+            }
+            match wanted.rfind(['.', '[']) {
+                Some(cut) => wanted = &wanted[..cut],
+                None => break,
+            }
+        }
+        let file = &self.files[0];
+        Snippet { src: file.named_source(), span: None }
+    }
+
+    /// An [`SpecError::Invalid`] at `path`.
+    pub fn invalid(&self, path: &str, part: Part, message: String, label: &str, help: Option<String>) -> SpecError {
+        let Snippet { src, span } = self.locate(path, part);
+        SpecError::Invalid { message, src, span, label: label.to_owned(), help }
+    }
+
+    /// The client's own spec file.
+    pub fn main_path(&self) -> &Path {
+        &self.files[0].path
+    }
+}
+
+impl SpecFile {
+    pub fn named_source(&self) -> NamedSource<String> {
+        NamedSource::new(self.path.display().to_string(), self.text.clone()).with_language("yaml")
+    }
+
+    /// A span from `offset` to the end of its token or line.
+    pub fn snippet(&self, offset: usize) -> Snippet {
+        let offset = offset.min(self.text.len());
+        let rest = &self.text[offset..];
+        let line = rest.split('\n').next().unwrap_or("").trim_end();
+        let len = if line.starts_with(['"', '\'', '[', '{']) {
+            line.len()
+        } else {
+            line.find(": ").or_else(|| line.strip_suffix(':').map(str::len)).unwrap_or(line.len())
+        };
+        Snippet { src: self.named_source(), span: Some(SourceSpan::from((offset, len.max(1)))) }
+    }
+}

@@ -1,0 +1,209 @@
+//! Reading spec files: globs, the `extends` chain, the deep merge, and relative paths
+//! rebased onto the file that wrote them.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde_yaml::{Mapping, Value};
+
+use super::error::{SpecError, SpecFile, SpecFiles};
+use super::raw::RawSpec;
+use super::yaml::{self, PositionIndex, YamlError};
+use super::{resolve, suggest, Spec};
+
+/// Spec files named by the command line, where each argument may be a glob.
+pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, SpecError> {
+    let mut paths = Vec::new();
+    for pattern in patterns {
+        let matches = glob::glob(pattern)
+            .map_err(|e| SpecError::BadGlob { pattern: pattern.clone(), message: e.msg.to_owned() })?;
+        let mut found: Vec<PathBuf> = matches.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+        if found.is_empty() {
+            // A plain path that does not exist is reported by `load`, which names it.
+            if glob::Pattern::escape(pattern) == *pattern {
+                found.push(PathBuf::from(pattern));
+            } else {
+                return Err(SpecError::NoMatch { pattern: pattern.clone() });
+            }
+        }
+        found.sort();
+        paths.extend(found);
+    }
+    paths.dedup();
+    Ok(paths)
+}
+
+/// Loads, merges and validates the spec at `path`.
+pub fn load(path: &Path) -> Result<Spec, SpecError> {
+    let mut files = SpecFiles::default();
+    let merged = load_chain(&normalize(path), &mut files)?;
+    let raw: RawSpec = yaml::from_value(merged)
+        .map_err(|e| files.invalid("", super::Part::Key, e.message, "in the merged spec", None))?;
+    let root = files.files.last().and_then(|f| f.path.parent()).map(Path::to_path_buf).unwrap_or_default();
+    resolve::resolve(raw, files, root)
+}
+
+/// Reads `path` and everything it extends; returns the merged value. Files are pushed
+/// child first.
+fn load_chain(path: &Path, files: &mut SpecFiles) -> Result<Value, SpecError> {
+    if files.files.iter().any(|f| f.path == path) {
+        let mut chain: Vec<String> = files.files.iter().map(|f| f.path.display().to_string()).collect();
+        chain.push(path.display().to_string());
+        return Err(SpecError::ExtendsCycle { chain: chain.join(" -> ") });
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| SpecError::Read { path: path.display().to_string(), source })?;
+    let file = SpecFile { path: path.to_path_buf(), index: PositionIndex::build(&text), text };
+    let checked = check_alone(&file);
+    files.files.push(file);
+    let mut value = checked?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    rebase_paths(&mut value, dir);
+    let Some(extends) = take_extends(&mut value) else {
+        return Ok(value);
+    };
+    let parent = load_chain(&normalize(&dir.join(extends)), files)?;
+    Ok(merge(parent, value))
+}
+
+/// Parses one file on its own, so syntax errors, unknown keys and wrong types point at
+/// the file and line that has them.
+fn check_alone(file: &SpecFile) -> Result<Value, SpecError> {
+    let error = |e: YamlError| {
+        let help = unknown_name_help(&e.message);
+        let snippet = match e.offset {
+            Some(offset) => file.snippet(offset),
+            None => super::Snippet { src: file.named_source(), span: None },
+        };
+        SpecError::Invalid { message: e.message, src: snippet.src, span: snippet.span, label: "here".into(), help }
+    };
+    let value: Value = yaml::from_str(&file.text).map_err(error)?;
+    if value.is_null() {
+        return Ok(Value::Mapping(Mapping::new()));
+    }
+    yaml::from_str::<RawSpec>(&file.text).map_err(error)?;
+    Ok(value)
+}
+
+/// serde says "unknown field `valeu`, expected one of `title`, `value`"; turn that into
+/// a suggestion of the nearest name.
+fn unknown_name_help(message: &str) -> Option<String> {
+    if !message.contains("unknown field") && !message.contains("unknown variant") {
+        return None;
+    }
+    let mut names = message.split('`').skip(1).step_by(2);
+    let unknown = names.next()?;
+    let known: Vec<&str> = names.collect();
+    suggest::nearest(unknown, known.iter().copied()).map(|k| format!("did you mean `{k}`?"))
+}
+
+fn take_extends(value: &mut Value) -> Option<String> {
+    let extends = value.as_mapping_mut()?.remove("extends")?;
+    extends.as_str().map(str::to_owned)
+}
+
+/// Maps merge deeply, lists are replaced, the child wins.
+fn merge(parent: Value, child: Value) -> Value {
+    match (parent, child) {
+        (Value::Mapping(mut parent), Value::Mapping(child)) => {
+            for (key, value) in child {
+                let merged = match parent.remove(&key) {
+                    Some(old) => merge(old, value),
+                    None => value,
+                };
+                parent.insert(key, merged);
+            }
+            Value::Mapping(parent)
+        }
+        (_, child) => child,
+    }
+}
+
+/// Relative paths in a spec are relative to the file that wrote them; after merging,
+/// nothing would know which file that was, so they become absolute first.
+fn rebase_paths(value: &mut Value, dir: &Path) {
+    let dir = absolute(dir);
+    let rebase = |slot: Option<&mut Value>| {
+        if let Some(Value::String(path)) = slot {
+            if !Path::new(path.as_str()).is_absolute() {
+                *path = normalize(&dir.join(path.as_str())).display().to_string();
+            }
+        }
+    };
+    rebase(get_mut(value, &["brand", "logo"]));
+    rebase(get_mut(value, &["brand", "fonts"]));
+    if let Some(Value::String(template)) = get_mut(value, &["report", "template"]) {
+        if template.contains('/') {
+            rebase(get_mut(value, &["report", "template"]));
+        }
+    }
+    if let Some(Value::Mapping(sources)) = get_mut(value, &["sources"]) {
+        for (_, source) in sources.iter_mut() {
+            rebase(get_mut(source, &["path"]));
+        }
+    }
+}
+
+fn get_mut<'a>(value: &'a mut Value, keys: &[&str]) -> Option<&'a mut Value> {
+    keys.iter().try_fold(value, |value, key| value.as_mapping_mut()?.get_mut(*key))
+}
+
+fn absolute(dir: &Path) -> PathBuf {
+    if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        std::env::current_dir().map(|cwd| cwd.join(dir)).unwrap_or_else(|_| dir.to_path_buf())
+    }
+}
+
+/// Removes `.` and `a/..` without touching the file system, so paths in messages stay as
+/// the user wrote them.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(text: &str) -> Value {
+        serde_yaml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn maps_merge_lists_replace_child_wins() {
+        let parent = yaml("brand: {colors: {primary: '#111', accent: '#222'}}\nseasonality: [{name: a}, {name: b}]");
+        let child = yaml("brand: {colors: {primary: '#999'}}\nseasonality: [{name: c}]");
+        let merged = merge(parent, child);
+        assert_eq!(merged, yaml("brand: {colors: {primary: '#999', accent: '#222'}}\nseasonality: [{name: c}]"));
+    }
+
+    #[test]
+    fn unknown_fields_suggest_the_nearest() {
+        let help = unknown_name_help("kpis.er: unknown field `valeu`, expected one of `title`, `value`, `source`");
+        assert_eq!(help.as_deref(), Some("did you mean `value`?"));
+    }
+
+    #[test]
+    fn relative_paths_follow_their_file() {
+        let mut value = yaml("brand: {logo: brand/logo.svg}\nsources: {a: {path: ../data/*.csv}}");
+        rebase_paths(&mut value, Path::new("/repo/specs"));
+        assert_eq!(get_mut(&mut value, &["brand", "logo"]).unwrap(), &yaml("/repo/specs/brand/logo.svg"));
+        assert_eq!(get_mut(&mut value, &["sources", "a", "path"]).unwrap(), &yaml("/repo/data/*.csv"));
+    }
+
+    #[test]
+    fn normalize_keeps_relative_paths_relative() {
+        assert_eq!(normalize(Path::new("specs/clients/../agency.yaml")), PathBuf::from("specs/agency.yaml"));
+        assert_eq!(normalize(Path::new("../x/./y")), PathBuf::from("../x/y"));
+    }
+}

@@ -1,0 +1,321 @@
+//! Specs: YAML files, merged along `extends`, parsed into raw structs and validated
+//! into the types below. Output: [`Spec`].
+
+mod error;
+mod load;
+pub mod number;
+pub mod period;
+mod raw;
+mod resolve;
+pub mod suggest;
+mod yaml;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+use serde::Serialize;
+
+pub use error::{Part, Snippet, SpecError, SpecFiles};
+pub use load::{expand_globs, load};
+pub use number::Factor;
+pub use period::{Grain, Period};
+pub use resolve::period_help;
+
+/// One client's validated spec.
+#[derive(Debug)]
+pub struct Spec {
+    pub client: Client,
+    pub report: ReportSettings,
+    pub brand: Brand,
+    pub sources: IndexMap<String, SourceSpec>,
+    pub kpis: IndexMap<String, Kpi>,
+    pub benchmarks: IndexMap<String, IndexMap<String, Band>>,
+    pub seasonality: Vec<Window>,
+    pub funnel: Option<Funnel>,
+    pub content: Option<Content>,
+    /// The folder tree the report may read from: the folder of the topmost spec in the
+    /// `extends` chain.
+    pub root: PathBuf,
+    /// The spec's files, for pointing later errors at their lines.
+    pub files: SpecFiles,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Client {
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Ru,
+    Uk,
+    En,
+}
+
+impl Language {
+    pub const NAMES: [&'static str; 3] = ["ru", "uk", "en"];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "ru" => Some(Self::Ru),
+            "uk" => Some(Self::Uk),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Ru => "ru",
+            Self::Uk => "uk",
+            Self::En => "en",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportSettings {
+    pub language: Language,
+    pub currency: String,
+    pub grain: Grain,
+    pub period: Option<Period>,
+    pub history: usize,
+    pub template: TemplateRef,
+    pub output: String,
+    pub title: Option<String>,
+}
+
+/// A built-in template by name, or a directory of the user's own.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplateRef {
+    Builtin(String),
+    Dir(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Brand {
+    pub logo: Option<PathBuf>,
+    pub colors: Colors,
+    pub font: Option<String>,
+    pub fonts: Option<PathBuf>,
+    pub footer: Option<String>,
+    pub agency: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Colors {
+    pub primary: String,
+    pub accent: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceSpec {
+    pub name: String,
+    /// An absolute glob: relative paths were resolved against the file that wrote them.
+    pub pattern: String,
+    pub format: Option<FileFormat>,
+    pub date: DateColumn,
+    /// Canonical name -> header in the export.
+    pub columns: IndexMap<String, String>,
+    pub csv: CsvOptions,
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Tsv,
+    Parquet,
+    Json,
+    Ndjson,
+}
+
+impl FileFormat {
+    pub const NAMES: [&'static str; 5] = ["csv", "tsv", "parquet", "json", "ndjson"];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "csv" | "txt" => Some(Self::Csv),
+            "tsv" | "tab" => Some(Self::Tsv),
+            "parquet" | "pq" => Some(Self::Parquet),
+            "json" => Some(Self::Json),
+            "ndjson" | "jsonl" => Some(Self::Ndjson),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DateColumn {
+    pub column: String,
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CsvOptions {
+    pub separator: Option<u8>,
+    pub decimal_comma: bool,
+    pub encoding: &'static encoding_rs::Encoding,
+    pub skip_rows: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Kpi {
+    pub id: String,
+    /// Title per language; `None` key means "any language".
+    pub title: Text,
+    pub description: Option<Text>,
+    pub source: Option<String>,
+    pub value: String,
+    pub format: ValueFormat,
+    pub better: Better,
+    pub benchmark: Option<BenchmarkRef>,
+    pub target: Option<Target>,
+    pub advice: IndexMap<String, Text>,
+}
+
+/// Text given once or per language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Text {
+    One(String),
+    PerLanguage(IndexMap<String, String>),
+}
+
+impl Text {
+    /// The text for `language`, else English, else the first one given.
+    pub fn get(&self, language: Language) -> &str {
+        match self {
+            Self::One(text) => text,
+            Self::PerLanguage(texts) => texts
+                .get(language.code())
+                .or_else(|| texts.get("en"))
+                .or_else(|| texts.values().next())
+                .map_or("", String::as_str),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueFormat {
+    Number,
+    Percent,
+    Currency,
+    Duration,
+}
+
+impl ValueFormat {
+    pub const NAMES: [&'static str; 4] = ["number", "percent", "currency", "duration"];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "number" => Some(Self::Number),
+            "percent" => Some(Self::Percent),
+            "currency" => Some(Self::Currency),
+            "duration" => Some(Self::Duration),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchmarkRef {
+    pub set: String,
+    pub kpi: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub kind: TargetKind,
+    /// Within this fraction of the target counts as "near".
+    pub tolerance: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetKind {
+    AtLeast(f64),
+    AtMost(f64),
+    /// Relative to the previous period, in the direction `better` says.
+    Growth(f64),
+    Change(f64),
+    Benchmark(BandName),
+    Ramp(Ramp),
+    Funnel(FunnelTarget),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BandName {
+    Market,
+    Optimal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ramp {
+    pub from: Period,
+    pub start: f64,
+    pub to: Option<Period>,
+    pub goal: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunnelTarget {
+    Leads,
+    CostPerLead,
+}
+
+/// A benchmark band for one KPI.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    pub market: Option<[f64; 2]>,
+    pub optimal: Option<[f64; 2]>,
+    /// The period the figures are given per (`week`), if not the report's grain.
+    pub per: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    pub name: String,
+    pub when: WindowDates,
+    pub targets: IndexMap<String, Factor>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowDates {
+    /// `MM-DD` to `MM-DD`, every year.
+    Yearly { from: (u32, u32), to: (u32, u32) },
+    /// `YYYY-MM-DD` to `YYYY-MM-DD`, once.
+    Once { from: NaiveDate, to: NaiveDate },
+    Months(Vec<u32>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Funnel {
+    pub revenue_goal: f64,
+    pub average_order_value: f64,
+    pub lead_to_sale: f64,
+    pub budget: Option<f64>,
+    pub actual_leads: Option<String>,
+    pub actual_spend: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content {
+    pub source: String,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub rank_by: String,
+    pub top: usize,
+    pub group_by: Option<String>,
+}

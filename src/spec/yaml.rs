@@ -1,0 +1,199 @@
+//! The one place that parses YAML. serde_yaml reads the values; yaml-rust2's event
+//! parser records where every key path sits, so errors found after parsing (an unknown
+//! source, a bad SQL expression) can still point at a line and column.
+
+use std::collections::HashMap;
+
+use serde::de::DeserializeOwned;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// A YAML error with the byte offset it happened at.
+#[derive(Debug)]
+pub struct YamlError {
+    pub message: String,
+    pub offset: Option<usize>,
+}
+
+/// Deserializes `text`; errors keep their position but lose serde_yaml's own
+/// " at line X column Y" suffix, which the snippet shows better.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_yaml::from_str(text).map_err(yaml_error)
+}
+
+/// Deserializes an already parsed (merged) value.
+pub fn from_value<T: DeserializeOwned>(value: serde_yaml::Value) -> Result<T, YamlError> {
+    serde_yaml::from_value(value).map_err(yaml_error)
+}
+
+fn yaml_error(error: serde_yaml::Error) -> YamlError {
+    let offset = error.location().map(|l| l.index());
+    let mut message = error.to_string();
+    if let Some(at) = message.rfind(" at line ") {
+        message.truncate(at);
+    }
+    YamlError { message, offset }
+}
+
+/// Where a key path (`kpis.cost_per_lead.value`, `seasonality[0].name`) sits in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// Byte offset of the key.
+    pub key: usize,
+    /// Byte offset of the value.
+    pub value: usize,
+}
+
+/// Key path -> position, for one YAML file.
+#[derive(Debug, Default)]
+pub struct PositionIndex {
+    positions: HashMap<String, Position>,
+}
+
+impl PositionIndex {
+    /// Indexes `text`; a file serde_yaml accepted always indexes, a broken one gives an
+    /// empty index (its syntax error is reported by [`from_str`]).
+    pub fn build(text: &str) -> Self {
+        let mut recorder = Recorder { text, line_starts: line_starts(text), stack: Vec::new(), index: Self::default() };
+        let mut parser = Parser::new_from_str(text);
+        if parser.load(&mut recorder, false).is_err() {
+            return Self::default();
+        }
+        recorder.index
+    }
+
+    pub fn get(&self, path: &str) -> Option<Position> {
+        self.positions.get(path).copied()
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+}
+
+enum Frame {
+    Map { path: String, key: Option<String> },
+    Seq { path: String, index: usize },
+}
+
+struct Recorder<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+    stack: Vec<Frame>,
+    index: PositionIndex,
+}
+
+impl Recorder<'_> {
+    fn offset(&self, mark: Marker) -> usize {
+        let start = self.line_starts.get(mark.line().saturating_sub(1)).copied().unwrap_or(0);
+        let line = &self.text[start..];
+        start + line.char_indices().nth(mark.col()).map_or(line.len(), |(i, _)| i)
+    }
+
+    /// The path of the value that the next event starts, if it is a value.
+    fn value_path(&self) -> Option<String> {
+        match self.stack.last()? {
+            Frame::Map { path, key: Some(key) } => Some(join(path, key)),
+            Frame::Map { key: None, .. } => None,
+            Frame::Seq { path, index } => Some(format!("{path}[{index}]")),
+        }
+    }
+
+    fn record_value(&mut self, offset: usize) -> Option<String> {
+        let path = self.value_path()?;
+        let key = self.index.positions.get(&path).map_or(offset, |p| p.key);
+        self.index.positions.insert(path.clone(), Position { key, value: offset });
+        Some(path)
+    }
+
+    fn value_done(&mut self) {
+        match self.stack.last_mut() {
+            Some(Frame::Map { key, .. }) => *key = None,
+            Some(Frame::Seq { index, .. }) => *index += 1,
+            None => {}
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl MarkedEventReceiver for Recorder<'_> {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        let offset = self.offset(mark);
+        match event {
+            Event::Scalar(text, ..) => {
+                if let Some(Frame::Map { path, key: key @ None }) = self.stack.last_mut() {
+                    let full = join(path, &text);
+                    *key = Some(text);
+                    self.index.positions.insert(full, Position { key: offset, value: offset });
+                } else {
+                    self.record_value(offset);
+                    self.value_done();
+                }
+            }
+            Event::Alias(_) => {
+                self.record_value(offset);
+                self.value_done();
+            }
+            Event::MappingStart(..) => {
+                let path = self.record_value(offset).unwrap_or_default();
+                self.stack.push(Frame::Map { path, key: None });
+            }
+            Event::SequenceStart(..) => {
+                let path = self.record_value(offset).unwrap_or_default();
+                self.stack.push(Frame::Seq { path, index: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+                self.value_done();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = "client:\n  name: Уют\nkpis:\n  er:\n    value: \"SUM(likes)\"\nseasonality:\n  - name: BF\n    months: [6, 7]\n";
+
+    fn text_at(offset: usize) -> &'static str {
+        &SPEC[offset..]
+    }
+
+    #[test]
+    fn nested_keys_point_at_their_lines() {
+        let index = PositionIndex::build(SPEC);
+        let value = index.get("kpis.er.value").unwrap();
+        assert!(text_at(value.key).starts_with("value:"));
+        assert!(text_at(value.value).starts_with("\"SUM(likes)\""));
+    }
+
+    #[test]
+    fn offsets_count_bytes_after_cyrillic() {
+        let index = PositionIndex::build(SPEC);
+        assert!(text_at(index.get("kpis").unwrap().key).starts_with("kpis:"));
+        assert!(text_at(index.get("client.name").unwrap().value).starts_with("Уют"));
+    }
+
+    #[test]
+    fn sequence_items_are_indexed() {
+        let index = PositionIndex::build(SPEC);
+        assert!(text_at(index.get("seasonality[0].name").unwrap().value).starts_with("BF"));
+        assert!(text_at(index.get("seasonality[0].months[1]").unwrap().value).starts_with('7'));
+    }
+
+    #[test]
+    fn errors_drop_the_location_suffix() {
+        let error = from_str::<Vec<u32>>("[1, x]").unwrap_err();
+        assert!(!error.message.contains(" at line "), "{}", error.message);
+        assert_eq!(error.offset, Some(4));
+    }
+}

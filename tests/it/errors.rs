@@ -1,0 +1,56 @@
+//! Error messages against golden files: each names the file, line and column and shows
+//! the offending line.
+
+use super::{kpipress, stderr};
+
+fn check_error(fixture: &str) -> String {
+    let output = kpipress(&["check", &format!("tests/fixtures/err/{fixture}")]);
+    assert_eq!(output.status.code(), Some(2), "check must fail:\n{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(!text.contains("panicked") && !text.contains("RUST_BACKTRACE"), "{text}");
+    text
+}
+
+#[test]
+fn yaml_syntax_error() {
+    let text = check_error("syntax.yaml");
+    assert!(text.contains("tests/fixtures/err/syntax.yaml:"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest() {
+    let text = check_error("unknown_key.yaml");
+    assert!(text.contains("tests/fixtures/err/unknown_key.yaml:8:5"), "{text}");
+    assert!(text.contains("did you mean `value`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn missing_column_lists_the_columns() {
+    let text = check_error("missing_column.yaml");
+    assert!(text.contains("tests/fixtures/err/missing_column.yaml:8:12"), "{text}");
+    assert!(text.contains("did you mean `views`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn missing_file_names_the_glob() {
+    let text = check_error("missing_file.yaml");
+    assert!(text.contains("tests/fixtures/err/missing_file.yaml:4:"), "{text}");
+    insta::assert_snapshot!(text.replace(env!("CARGO_MANIFEST_DIR"), "[ROOT]"));
+}
+
+#[test]
+fn kpi_cycle_names_the_kpis() {
+    let text = check_error("cycle.yaml");
+    assert!(text.contains("`a` -> `b` -> `a`"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn malformed_number_names_row_and_column() {
+    let text = check_error("bad_cell.yaml");
+    assert!(text.contains("tests/fixtures/err/bad_cell.csv: line 3, column `views`: `12a` is not a number"), "{text}");
+    insta::assert_snapshot!(text);
+}

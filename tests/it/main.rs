@@ -1,0 +1,50 @@
+//! Integration tests: the real binary on fixture specs. One test binary, because every
+//! extra one costs a slow link with polars and typst.
+
+mod cli;
+mod errors;
+mod numbers;
+mod pdf;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root; tests run the binary from here so paths in messages are stable.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `kpipress ARGS` from the repository root with a fixed environment.
+pub fn kpipress(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kpipress"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the kpipress binary runs")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A fresh output folder under the target dir.
+pub fn out_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Builds `spec` into a fresh folder with `--format FORMATS`; panics with stderr when it fails.
+pub fn build(spec: &str, name: &str, formats: &str) -> PathBuf {
+    let out = out_dir(name);
+    let output = kpipress(&["build", spec, "--out", out.to_str().unwrap(), "--format", formats]);
+    assert!(output.status.success(), "build failed:\n{}", stderr(&output));
+    out
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
+}
