@@ -72,7 +72,7 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
         let starts = dates(frame, PERIOD)?;
         for name in frame.get_column_names().iter().filter(|n| !n.starts_with("__")) {
             let mut column = vec![None; periods.len()];
-            for (start, value) in starts.iter().zip(finite_values(frame, name)?) {
+            for (start, value) in starts.iter().zip(finite_values(frame, name.as_str())?) {
                 if let Some(&i) = start.and_then(|d| position.get(&Period::containing(grain, d))) {
                     column[i] = value;
                 }

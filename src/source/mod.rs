@@ -129,3 +129,85 @@ pub fn display(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// Writes `files` into a temporary folder and loads `spec.yaml` from it.
+    fn load_fixture(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Result<Sources, SourceError>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in files {
+            std::fs::File::create(dir.path().join(name)).unwrap().write_all(bytes).unwrap();
+        }
+        let spec = crate::spec::load(&dir.path().join("spec.yaml")).unwrap();
+        let sources = load(&spec);
+        (dir, sources)
+    }
+
+    fn column_sum(sources: &Sources, column: &str) -> f64 {
+        let frame = sources.sources["posts"].frame.clone().select([col(column).cast(DataType::Float64).sum()]).collect().unwrap();
+        frame.column(column).unwrap().f64().unwrap().get(0).unwrap()
+    }
+
+    const SPEC: &[u8] = b"client: { name: T }\nsources:\n  posts: { path: 'posts.*', date: { column: Day, format: '%d.%m.%Y' }, columns: { views: Views }, csv: { separator: ';', decimal_comma: true, encoding: windows-1251 } }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
+
+    #[test]
+    fn windows_1251_with_decimal_commas() {
+        let (header, _, _) = encoding_rs::WINDOWS_1251.encode("Day;Views;Заголовок\n01.10.2026;1,5;Кухня\n02.10.2026;2,25;Стол\n");
+        let (_dir, sources) = load_fixture(&[("spec.yaml", SPEC), ("posts.csv", &header)]);
+        let sources = sources.unwrap();
+        assert_eq!(column_sum(&sources, "views"), 3.75);
+        let files = &sources.sources["posts"].files;
+        assert_eq!(files[0].rows, 2);
+        assert_eq!(files[0].last, NaiveDate::from_ymd_opt(2026, 10, 2));
+    }
+
+    #[test]
+    fn utf8_with_byte_order_mark() {
+        let spec = b"client: { name: T }\nsources:\n  posts: { path: posts.csv }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
+        let (_dir, sources) = load_fixture(&[("spec.yaml", spec), ("posts.csv", "\u{feff}date,views\n2026-10-01,4\n2026-10-02,6\n".as_bytes())]);
+        assert_eq!(column_sum(&sources.unwrap(), "views"), 10.0);
+    }
+
+    #[test]
+    fn parquet_json_and_ndjson() {
+        let mut frame = df!("date" => ["2026-10-01", "2026-10-02"], "views" => [3i64, 4]).unwrap();
+        let mut parquet = Vec::new();
+        ParquetWriter::new(&mut parquet).finish(&mut frame).unwrap();
+        let json = br#"[{"date": "2026-10-03", "views": 5}]"#;
+        let ndjson = b"{\"date\": \"2026-10-04\", \"views\": 6}\n{\"date\": \"2026-10-05\", \"views\": 7}\n";
+        let spec = b"client: { name: T }\nsources:\n  posts: { path: 'posts.*' }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
+        let (_dir, sources) = load_fixture(&[("spec.yaml", spec), ("posts.parquet", &parquet), ("posts.json", json), ("posts.ndjson", ndjson)]);
+        let sources = sources.unwrap();
+        assert_eq!(column_sum(&sources, "views"), 25.0);
+        assert_eq!(sources.sources["posts"].files.len(), 3);
+    }
+
+    #[test]
+    fn filters_are_sql_predicates() {
+        let spec = b"client: { name: T }\nsources:\n  posts: { path: posts.csv, filter: \"platform = 'tiktok'\" }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
+        let (_dir, sources) = load_fixture(&[("spec.yaml", spec), ("posts.csv", b"date,platform,views\n2026-10-01,tiktok,4\n2026-10-01,vk,100\n")]);
+        assert_eq!(column_sum(&sources.unwrap(), "views"), 4.0);
+    }
+
+    #[test]
+    fn a_bad_date_names_its_line() {
+        let (header, _, _) = encoding_rs::WINDOWS_1251.encode("Day;Views\n01.10.2026;1\n2026-10-02;2\n");
+        let (_dir, sources) = load_fixture(&[("spec.yaml", SPEC), ("posts.csv", &header)]);
+        let error = sources.err().unwrap().to_string();
+        assert!(error.ends_with("posts.csv: line 3, column `Day`: `2026-10-02` is not a date in the format `%d.%m.%Y`"), "{error}");
+    }
+
+    #[test]
+    fn a_missing_header_lists_the_columns() {
+        let (header, _, _) = encoding_rs::WINDOWS_1251.encode("Day;Veiws\n01.10.2026;1\n");
+        let (_dir, sources) = load_fixture(&[("spec.yaml", SPEC), ("posts.csv", &header)]);
+        let error = sources.err().unwrap();
+        let SourceError::MissingHeader { header, help, .. } = &error else { panic!("{error:?}") };
+        assert_eq!(header, "Views");
+        assert!(help.contains("`Veiws`"), "{help}");
+    }
+}

@@ -107,7 +107,8 @@ fn rename_columns(spec: &Spec, source: &SourceSpec, file: &str, frame: &mut Data
         }
         if !existing.contains(&header) {
             let snippet = spec.files.locate(&at, Part::Value);
-            return Err(SourceError::MissingHeader { file: file.to_owned(), header, at, src: snippet.src, span: snippet.span, help: columns_help(&canonical, &existing) });
+            let help = columns_help(&header, &existing);
+            return Err(SourceError::MissingHeader { file: file.to_owned(), header, at, src: snippet.src, span: snippet.span, help });
         }
         frame.rename(&header, canonical.into()).map_err(|e| SourceError::Read { file: file.to_owned(), message: e.to_string() })?;
     }

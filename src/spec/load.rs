@@ -38,7 +38,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
     let merged = load_chain(&normalize(path), &mut files)?;
     let raw: RawSpec = yaml::from_value(merged)
         .map_err(|e| files.invalid("", super::Part::Key, e.message, "in the merged spec", None))?;
-    let root = files.files.last().and_then(|f| f.path.parent()).map(Path::to_path_buf).unwrap_or_default();
+    let root = absolute(files.files.last().and_then(|f| f.path.parent()).unwrap_or(Path::new("")));
     resolve::resolve(raw, files, root)
 }
 
