@@ -28,24 +28,66 @@ fn main() {
     let binary = env!("CARGO_BIN_EXE_kpipress");
 
     let single = root.join("clients/client00.yaml");
-    let (time, rss) = median_run(7, || Command::new(binary).args(["build", single.to_str().unwrap(), "--out", out.to_str().unwrap()]).current_dir(root).status());
+    let (time, rss) = median_run(7, || {
+        Command::new(binary)
+            .args(["build", single.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .current_dir(root)
+            .status()
+    });
     report("one client, cold process", time, rss, "80 ms");
 
     let glob = root.join("clients/*.yaml");
-    let (time, rss) = median_run(5, || Command::new(binary).args(["build", glob.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"]).current_dir(root).status());
+    let (time, rss) = median_run(5, || {
+        Command::new(binary)
+            .args([
+                "build",
+                glob.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--jobs",
+                "2",
+            ])
+            .current_dir(root)
+            .status()
+    });
     report(&format!("{CLIENTS} clients x 14 months, --jobs 2"), time, rss, "1 s");
 
     let large = root.join("large");
     write_large(&large);
     let spec = large.join("spec.yaml");
-    let (ours, rss) = median_run(3, || Command::new(binary).args(["build", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "json"]).current_dir(root).status());
-    report(&format!("{LARGE_ROWS} rows, kpipress build --format json"), ours, rss, "polars");
+    let (ours, rss) = median_run(3, || {
+        Command::new(binary)
+            .args([
+                "build",
+                spec.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .current_dir(root)
+            .status()
+    });
+    report(
+        &format!("{LARGE_ROWS} rows, kpipress build --format json"),
+        ours,
+        rss,
+        "polars",
+    );
     let polars_alone = median(3, || polars_group_by(&large.join("posts.csv")));
-    println!("{:<48} {:>9.1} ms", format!("{LARGE_ROWS} rows, polars read + group-by alone"), ms(polars_alone));
+    println!(
+        "{:<48} {:>9.1} ms",
+        format!("{LARGE_ROWS} rows, polars read + group-by alone"),
+        ms(polars_alone)
+    );
 }
 
 fn report(name: &str, time: Duration, peak_rss_kib: i64, target: &str) {
-    println!("{name:<48} {:>9.1} ms   peak RSS {:>6.1} MiB   (target: {target})", ms(time), peak_rss_kib as f64 / 1024.0);
+    println!(
+        "{name:<48} {:>9.1} ms   peak RSS {:>6.1} MiB   (target: {target})",
+        ms(time),
+        peak_rss_kib as f64 / 1024.0
+    );
 }
 
 fn ms(time: Duration) -> f64 {
@@ -124,7 +166,7 @@ fn write_agency(root: &Path) {
     std::fs::create_dir_all(root.join("data")).unwrap();
     std::fs::write(
         root.join("agency.yaml"),
-        r#"version: 1
+        r##"version: 1
 report: { language: ru, grain: month, history: 12 }
 brand: { colors: { primary: "#0B5FFF", accent: "#FFB800" }, footer: "Bench" }
 kpis:
@@ -134,21 +176,37 @@ kpis:
   spend: { title: "Расход", source: ads, value: "SUM(spend)", format: currency, better: lower }
   leads: { title: "Заявки", source: ads, value: "SUM(leads)", target: { at_least: 50 } }
   cost_per_lead: { title: "CPL", value: "spend / leads", format: currency, better: lower, target: { at_most: 1000 } }
-"#,
+"##,
     )
     .unwrap();
 }
 
 fn write_client(root: &Path, client: usize) {
     let mut random = Random(0x9E37_79B9_7F4A_7C15 ^ (client as u64 + 1));
-    let (mut posts, mut ads) = (String::from("date,post_id,views,likes,comments,shares,followers\n"), String::from("date,spend,leads\n"));
+    let (mut posts, mut ads) = (
+        String::from("date,post_id,views,likes,comments,shares,followers\n"),
+        String::from("date,spend,leads\n"),
+    );
     let mut followers = 5_000.0;
     for (i, day) in days().enumerate() {
         let views = random.between(1_000.0, 20_000.0).round();
         followers += random.between(-5.0, 60.0).round();
         let rate = random.between(0.03, 0.09);
-        writeln!(posts, "{day},p{i},{views},{},{},{},{followers}", (views * rate * 0.8).round(), (views * rate * 0.1).round(), (views * rate * 0.1).round()).unwrap();
-        writeln!(ads, "{day},{:.2},{}", random.between(500.0, 3_000.0), random.between(0.0, 5.0).round()).unwrap();
+        writeln!(
+            posts,
+            "{day},p{i},{views},{},{},{},{followers}",
+            (views * rate * 0.8).round(),
+            (views * rate * 0.1).round(),
+            (views * rate * 0.1).round()
+        )
+        .unwrap();
+        writeln!(
+            ads,
+            "{day},{:.2},{}",
+            random.between(500.0, 3_000.0),
+            random.between(0.0, 5.0).round()
+        )
+        .unwrap();
     }
     let data = root.join(format!("data/client{client:02}"));
     std::fs::create_dir_all(&data).unwrap();
@@ -168,7 +226,14 @@ fn write_large(dir: &Path) {
     csv.push_str("date,post_id,views,likes,followers\n");
     for row in 0..LARGE_ROWS {
         let date = &dates[row * dates.len() / LARGE_ROWS];
-        writeln!(csv, "{date},{row},{},{},{}", (random.next() * 10_000.0) as u32, (random.next() * 500.0) as u32, 10_000 + row / 1000).unwrap();
+        writeln!(
+            csv,
+            "{date},{row},{},{},{}",
+            (random.next() * 10_000.0) as u32,
+            (random.next() * 500.0) as u32,
+            10_000 + row / 1000
+        )
+        .unwrap();
     }
     std::fs::write(dir.join("posts.csv"), csv).unwrap();
     std::fs::write(

@@ -82,21 +82,40 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
     let requested = requested_period(&spec, options.period.as_deref())?;
     let sources = source::load(&spec)?;
     let table = metrics::compute(&spec, &sources, requested)?;
-    let period = requested.or_else(|| table.last_complete_period()).ok_or_else(|| Error::NoData { spec: display(path) })?;
+    let period = requested
+        .or_else(|| table.last_complete_period())
+        .ok_or_else(|| Error::NoData { spec: display(path) })?;
     let scorecard = crate::goals::score(&spec, &table, period);
     let mut model = report::build(&spec, &sources, &table, &scorecard, render::logo_path(&spec));
-    let rendered = if options.formats.pdf || options.formats.typ { Some(render::render(&spec, &mut model, fonts, options.formats.pdf)?) } else { None };
-    let Some(out) = &options.out else {
-        return Ok(Outcome { client: spec.client.slug.clone(), period: period.label(), written: Vec::new(), model });
+    let rendered = if options.formats.pdf || options.formats.typ {
+        Some(render::render(&spec, &mut model, fonts, options.formats.pdf)?)
+    } else {
+        None
     };
-    let pdf_path = out.join(spec.report.output.replace("{client}", &spec.client.slug).replace("{period}", &period.label()));
+    let Some(out) = &options.out else {
+        return Ok(Outcome {
+            client: spec.client.slug.clone(),
+            period: period.label(),
+            written: Vec::new(),
+            model,
+        });
+    };
+    let pdf_path = out.join(
+        spec.report
+            .output
+            .replace("{client}", &spec.client.slug)
+            .replace("{period}", &period.label()),
+    );
     let mut written = Vec::new();
     if let Some(rendered) = &rendered {
         if let Some(pdf) = &rendered.pdf {
             written.push(write_atomically(&pdf_path, pdf)?);
         }
         if options.formats.typ {
-            written.push(write_atomically(&pdf_path.with_extension("typ"), rendered.typst.as_bytes())?);
+            written.push(write_atomically(
+                &pdf_path.with_extension("typ"),
+                rendered.typst.as_bytes(),
+            )?);
         }
     }
     if options.formats.json {
@@ -104,7 +123,12 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
         json.push(b'\n');
         written.push(write_atomically(&pdf_path.with_extension("json"), &json)?);
     }
-    Ok(Outcome { client: spec.client.slug.clone(), period: period.label(), written, model })
+    Ok(Outcome {
+        client: spec.client.slug.clone(),
+        period: period.label(),
+        written,
+        model,
+    })
 }
 
 fn requested_period(spec: &Spec, cli: Option<&str>) -> Result<Option<Period>, Error> {
@@ -123,8 +147,14 @@ fn requested_period(spec: &Spec, cli: Option<&str>) -> Result<Option<Period>, Er
 /// Writes to a temporary file beside `path`, then renames it over `path`: a reader never
 /// sees half a file, and a failed run leaves the previous file as it was.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
-    let error = |source: std::io::Error| Error::Write { path: display(path), source };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let error = |source: std::io::Error| Error::Write {
+        path: display(path),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(error)?;
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
     file.write_all(bytes).map_err(error)?;

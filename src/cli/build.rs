@@ -66,8 +66,16 @@ pub fn run(args: BuildArgs) -> u8 {
         },
     };
     let fonts = FontCache::new();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build().expect("a thread pool can be built");
-    let results: Vec<_> = pool.install(|| paths.par_iter().map(|path| pipeline::run(path, &options, &fonts)).collect());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .expect("a thread pool can be built");
+    let results: Vec<_> = pool.install(|| {
+        paths
+            .par_iter()
+            .map(|path| pipeline::run(path, &options, &fonts))
+            .collect()
+    });
 
     let (mut failed, mut gate) = (0, false);
     for (path, result) in paths.iter().zip(results) {

@@ -27,7 +27,15 @@ pub fn run(args: CheckArgs) -> u8 {
             return FAILED;
         }
     };
-    let options = Options { period: args.period, out: None, formats: Formats { pdf: true, json: false, typ: false } };
+    let options = Options {
+        period: args.period,
+        out: None,
+        formats: Formats {
+            pdf: true,
+            json: false,
+            typ: false,
+        },
+    };
     let fonts = FontCache::new();
     let mut failed = 0;
     for path in &paths {
@@ -36,7 +44,12 @@ pub fn run(args: CheckArgs) -> u8 {
                 for warning in &outcome.model.warnings {
                     print::warning(&outcome.client, warning);
                 }
-                eprintln!("ok {} {} ({} KPIs)", display(path), outcome.period, outcome.model.kpis.len());
+                eprintln!(
+                    "ok {} {} ({} KPIs)",
+                    display(path),
+                    outcome.period,
+                    outcome.model.kpis.len()
+                );
             }
             Err(error) => {
                 failed += 1;

@@ -8,9 +8,16 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 /// `error` with its source snippet, as printed on stderr.
 pub fn diagnostic(error: &dyn Diagnostic) -> String {
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let theme = if colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let mut out = String::new();
-    GraphicalReportHandler::new_themed(theme).with_width(100).render_report(&mut out, error).expect("writing to a String cannot fail");
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .render_report(&mut out, error)
+        .expect("writing to a String cannot fail");
     out
 }
 

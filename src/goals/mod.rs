@@ -68,7 +68,11 @@ pub struct HistoryPoint {
 
 /// Grades every KPI of `spec` in `period`.
 pub fn score(spec: &Spec, table: &MetricTable, period: Period) -> Scorecard {
-    let kpis = spec.kpis.values().map(|kpi| score_kpi(spec, kpi, table, period)).collect();
+    let kpis = spec
+        .kpis
+        .values()
+        .map(|kpi| score_kpi(spec, kpi, table, period))
+        .collect();
     Scorecard { period, kpis }
 }
 
@@ -87,10 +91,21 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period) -> Kpi
         .map(|p| HistoryPoint {
             period: p,
             value: at(p),
-            target: kpi.target.as_ref().and_then(|t| target_for(spec, kpi, t, p, at(p.previous())).value),
+            target: kpi
+                .target
+                .as_ref()
+                .and_then(|t| target_for(spec, kpi, t, p, at(p.previous())).value),
         })
         .collect();
-    KpiScore { id: kpi.id.clone(), value, previous, change: change(value, previous), target, status, history }
+    KpiScore {
+        id: kpi.id.clone(),
+        value,
+        previous,
+        change: change(value, previous),
+        target,
+        status,
+        history,
+    }
 }
 
 /// Relative change; none against a zero or missing previous value.
@@ -109,10 +124,19 @@ fn target_for(spec: &Spec, kpi: &Kpi, target: &Target, period: Period, previous:
         TargetKind::Growth(g) => (previous.map(|p| p * (1.0 + g)), "growth", higher),
         TargetKind::Change(c) => (previous.map(|p| p * (1.0 + c)), "change", higher),
         TargetKind::Ramp(ramp) => (ramp_milestone(ramp, period), "ramp", higher),
-        TargetKind::Funnel(figure) => (spec.funnel.as_ref().and_then(|f| funnel_figure(f, *figure)), "funnel", *figure == FunnelTarget::Leads),
+        TargetKind::Funnel(figure) => (
+            spec.funnel.as_ref().and_then(|f| funnel_figure(f, *figure)),
+            "funnel",
+            *figure == FunnelTarget::Leads,
+        ),
         TargetKind::Benchmark(band) => (benchmark_edge(spec, kpi, *band), "benchmark", higher),
     };
-    TargetValue { value, kind, seasonal_factor: 1.0, at_or_above }
+    TargetValue {
+        value,
+        kind,
+        seasonal_factor: 1.0,
+        at_or_above,
+    }
 }
 
 /// The milestone on the straight line from `start` (at `from`) to `goal` (at `to`):
@@ -149,7 +173,11 @@ fn benchmark_edge(spec: &Spec, kpi: &Kpi, band: crate::spec::BandName) -> Option
         crate::spec::BandName::Market => bands.market?,
         crate::spec::BandName::Optimal => bands.optimal?,
     };
-    let edge = if kpi.better == Better::Higher { range[0] } else { range[1] };
+    let edge = if kpi.better == Better::Higher {
+        range[0]
+    } else {
+        range[1]
+    };
     edge.is_finite().then_some(edge)
 }
 
@@ -159,7 +187,11 @@ pub fn grade(value: Option<f64>, target: &TargetValue, tolerance: f64) -> Status
         return Status::NoData;
     };
     let slack = tolerance * goal.abs();
-    let (reached, near) = if target.at_or_above { (value >= goal, value >= goal - slack) } else { (value <= goal, value <= goal + slack) };
+    let (reached, near) = if target.at_or_above {
+        (value >= goal, value >= goal - slack)
+    } else {
+        (value <= goal, value <= goal + slack)
+    };
     match (reached, near) {
         (true, _) => Status::Achieved,
         (false, true) => Status::Near,
@@ -173,7 +205,12 @@ mod tests {
     use crate::spec::Grain;
 
     fn target(value: f64, at_or_above: bool) -> TargetValue {
-        TargetValue { value: Some(value), kind: "at_least", seasonal_factor: 1.0, at_or_above }
+        TargetValue {
+            value: Some(value),
+            kind: "at_least",
+            seasonal_factor: 1.0,
+            at_or_above,
+        }
     }
 
     #[test]
@@ -196,7 +233,12 @@ mod tests {
     #[test]
     fn ramp_milestones_lie_on_a_line() {
         let p = |label| Period::parse(Grain::Month, label).unwrap();
-        let ramp = Ramp { from: p("2026-07"), start: 10_000.0, to: Some(p("2026-12")), goal: 15_000.0 };
+        let ramp = Ramp {
+            from: p("2026-07"),
+            start: 10_000.0,
+            to: Some(p("2026-12")),
+            goal: 15_000.0,
+        };
         assert_eq!(ramp_milestone(&ramp, p("2026-06")), None);
         assert_eq!(ramp_milestone(&ramp, p("2026-07")), Some(10_000.0));
         assert_eq!(ramp_milestone(&ramp, p("2026-10")), Some(13_000.0));
@@ -205,7 +247,14 @@ mod tests {
 
     #[test]
     fn funnel_from_revenue_to_cost_per_lead() {
-        let mut funnel = crate::spec::Funnel { revenue_goal: 800_000.0, average_order_value: 80_000.0, lead_to_sale: 0.10, budget: Some(40_000.0), actual_leads: None, actual_spend: None };
+        let mut funnel = crate::spec::Funnel {
+            revenue_goal: 800_000.0,
+            average_order_value: 80_000.0,
+            lead_to_sale: 0.10,
+            budget: Some(40_000.0),
+            actual_leads: None,
+            actual_spend: None,
+        };
         assert_eq!(funnel_figure(&funnel, FunnelTarget::Leads), Some(100.0));
         assert_eq!(funnel_figure(&funnel, FunnelTarget::CostPerLead), Some(400.0));
         funnel.lead_to_sale = 0.125;

@@ -35,7 +35,10 @@ pub enum MetricsError {
     },
 
     #[error("KPIs depend on each other in a circle: {cycle}")]
-    #[diagnostic(code(metrics::cycle), help("a KPI without `source` may read only KPIs that do not read it back"))]
+    #[diagnostic(
+        code(metrics::cycle),
+        help("a KPI without `source` may read only KPIs that do not read it back")
+    )]
     Cycle {
         cycle: String,
         #[source_code]
@@ -56,18 +59,34 @@ impl MetricsError {
 
     fn with_message(spec: &Spec, kpi: &str, message: String, help: Option<String>) -> Self {
         let snippet = spec.files.locate(&format!("kpis.{kpi}.value"), Part::Value);
-        Self::Expression { kpi: kpi.to_owned(), message, src: snippet.src, span: snippet.span, help }
+        Self::Expression {
+            kpi: kpi.to_owned(),
+            message,
+            src: snippet.src,
+            span: snippet.span,
+            help,
+        }
     }
 
     pub fn unknown_name(spec: &Spec, kpi: &str, name: &str, help: Option<String>) -> Self {
         let snippet = spec.files.locate(&format!("kpis.{kpi}.value"), Part::Value);
-        Self::UnknownName { kpi: kpi.to_owned(), name: name.to_owned(), src: snippet.src, span: snippet.span, help }
+        Self::UnknownName {
+            kpi: kpi.to_owned(),
+            name: name.to_owned(),
+            src: snippet.src,
+            span: snippet.span,
+            help,
+        }
     }
 
     pub fn cycle(spec: &Spec, cycle: &[&str]) -> Self {
         let snippet = spec.files.locate(&format!("kpis.{}.value", cycle[0]), Part::Value);
         let cycle = cycle.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" -> ");
-        Self::Cycle { cycle, src: snippet.src, span: snippet.span }
+        Self::Cycle {
+            cycle,
+            src: snippet.src,
+            span: snippet.span,
+        }
     }
 
     pub fn internal(error: PolarsError) -> Self {
@@ -79,7 +98,9 @@ impl MetricsError {
 /// the error points at it.
 pub fn culprit(spec: &Spec, kpis: &[&Kpi], loaded: &LoadedSource, error: PolarsError) -> MetricsError {
     for kpi in kpis {
-        let Ok(expr) = polars::sql::sql_expr(&kpi.value) else { continue };
+        let Ok(expr) = polars::sql::sql_expr(&kpi.value) else {
+            continue;
+        };
         if let Err(e) = loaded.frame.clone().select([expr]).limit(1).collect() {
             return MetricsError::expression(spec, &kpi.id, &e);
         }
@@ -91,8 +112,16 @@ pub fn culprit(spec: &Spec, kpis: &[&Kpi], loaded: &LoadedSource, error: PolarsE
 /// per period, not a number.
 pub fn check_aggregated(spec: &Spec, kpis: &[&Kpi], frame: &DataFrame) -> Result<(), MetricsError> {
     for kpi in kpis {
-        if frame.column(&kpi.id).is_ok_and(|c| matches!(c.dtype(), DataType::List(_))) {
-            return Err(MetricsError::with_message(spec, &kpi.id, "the expression does not aggregate the period's rows".into(), Some("wrap columns in an aggregate such as `SUM(likes)`, `AVG(views)` or `LAST(followers)`".into())));
+        if frame
+            .column(&kpi.id)
+            .is_ok_and(|c| matches!(c.dtype(), DataType::List(_)))
+        {
+            return Err(MetricsError::with_message(
+                spec,
+                &kpi.id,
+                "the expression does not aggregate the period's rows".into(),
+                Some("wrap columns in an aggregate such as `SUM(likes)`, `AVG(views)` or `LAST(followers)`".into()),
+            ));
         }
     }
     Ok(())

@@ -14,7 +14,11 @@ pub fn derived_order(spec: &Spec) -> Result<Vec<String>, MetricsError> {
         let names = referenced_columns(&kpi.value).map_err(|e| MetricsError::expression(spec, &kpi.id, &e))?;
         for name in &names {
             if !spec.kpis.contains_key(name) {
-                let help = suggest::help(name, spec.kpis.keys().map(String::as_str)).map(|h| format!("{h} (a KPI without `source` is computed from other KPIs; give it a `source` to read columns)"));
+                let help = suggest::help(name, spec.kpis.keys().map(String::as_str)).map(|h| {
+                    format!(
+                        "{h} (a KPI without `source` is computed from other KPIs; give it a `source` to read columns)"
+                    )
+                });
                 return Err(MetricsError::unknown_name(spec, &kpi.id, name, help));
             }
         }
@@ -28,7 +32,13 @@ pub fn derived_order(spec: &Spec) -> Result<Vec<String>, MetricsError> {
     Ok(order)
 }
 
-fn visit<'a>(spec: &Spec, id: &'a str, needs: &'a IndexMap<&'a str, Vec<String>>, visiting: &mut Vec<&'a str>, order: &mut Vec<String>) -> Result<(), MetricsError> {
+fn visit<'a>(
+    spec: &Spec,
+    id: &'a str,
+    needs: &'a IndexMap<&'a str, Vec<String>>,
+    visiting: &mut Vec<&'a str>,
+    order: &mut Vec<String>,
+) -> Result<(), MetricsError> {
     if order.iter().any(|done| done == id) {
         return Ok(());
     }

@@ -47,7 +47,11 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
     let grain = spec.report.grain;
     let mut per_source: Vec<DataFrame> = Vec::new();
     for (name, loaded) in &sources.sources {
-        let kpis: Vec<_> = spec.kpis.values().filter(|k| k.source.as_deref() == Some(name)).collect();
+        let kpis: Vec<_> = spec
+            .kpis
+            .values()
+            .filter(|k| k.source.as_deref() == Some(name))
+            .collect();
         let mut aggregates = vec![col(DATE).max().alias(LAST_DATE)];
         for kpi in &kpis {
             aggregates.push(kpi_expr(spec, &kpi.id, &kpi.value)?.alias(kpi.id.as_str()));
@@ -81,8 +85,21 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
         }
     }
     derive(spec, &order, &mut values, periods.len())?;
-    let values = spec.kpis.keys().map(|id| (id.clone(), values.swap_remove(id).unwrap_or_else(|| vec![None; periods.len()]))).collect();
-    Ok(MetricTable { periods, values, data_end })
+    let values = spec
+        .kpis
+        .keys()
+        .map(|id| {
+            (
+                id.clone(),
+                values.swap_remove(id).unwrap_or_else(|| vec![None; periods.len()]),
+            )
+        })
+        .collect();
+    Ok(MetricTable {
+        periods,
+        values,
+        data_end,
+    })
 }
 
 fn kpi_expr(spec: &Spec, id: &str, sql: &str) -> Result<Expr, MetricsError> {
@@ -90,7 +107,11 @@ fn kpi_expr(spec: &Spec, id: &str, sql: &str) -> Result<Expr, MetricsError> {
 }
 
 /// From the first period with data to the last, extended to `requested`.
-fn period_range(frames: &[DataFrame], grain: crate::spec::Grain, requested: Option<Period>) -> Result<(Vec<Period>, Option<NaiveDate>), MetricsError> {
+fn period_range(
+    frames: &[DataFrame],
+    grain: crate::spec::Grain,
+    requested: Option<Period>,
+) -> Result<(Vec<Period>, Option<NaiveDate>), MetricsError> {
     let mut starts = Vec::new();
     let mut last_dates = Vec::new();
     for frame in frames {
@@ -98,8 +119,20 @@ fn period_range(frames: &[DataFrame], grain: crate::spec::Grain, requested: Opti
         last_dates.extend(dates(frame, LAST_DATE)?.into_iter().flatten());
     }
     let data_end = last_dates.into_iter().max();
-    let first = starts.iter().min().map(|d| Period::containing(grain, *d)).into_iter().chain(requested).min();
-    let last = starts.iter().max().map(|d| Period::containing(grain, *d)).into_iter().chain(requested).max();
+    let first = starts
+        .iter()
+        .min()
+        .map(|d| Period::containing(grain, *d))
+        .into_iter()
+        .chain(requested)
+        .min();
+    let last = starts
+        .iter()
+        .max()
+        .map(|d| Period::containing(grain, *d))
+        .into_iter()
+        .chain(requested)
+        .max();
     let periods = match (first, last) {
         (Some(first), Some(last)) => first.through(last).collect(),
         _ => Vec::new(),
@@ -108,21 +141,35 @@ fn period_range(frames: &[DataFrame], grain: crate::spec::Grain, requested: Opti
 }
 
 fn dates(frame: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>, MetricsError> {
-    let days = frame.column(name).and_then(|c| c.cast(&DataType::Int32)).map_err(MetricsError::internal)?;
+    let days = frame
+        .column(name)
+        .and_then(|c| c.cast(&DataType::Int32))
+        .map_err(MetricsError::internal)?;
     let days = days.i32().map_err(MetricsError::internal)?;
-    Ok(days.iter().map(|d| d.and_then(|d| NaiveDate::from_num_days_from_ce_opt(d + EPOCH_DAYS_FROM_CE))).collect())
+    Ok(days
+        .iter()
+        .map(|d| d.and_then(|d| NaiveDate::from_num_days_from_ce_opt(d + EPOCH_DAYS_FROM_CE)))
+        .collect())
 }
 
 /// A column as floats, with NaN and infinities (divisions by zero) as "no data".
 fn finite_values(frame: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, MetricsError> {
-    let column = frame.column(name).and_then(|c| c.cast(&DataType::Float64)).map_err(MetricsError::internal)?;
+    let column = frame
+        .column(name)
+        .and_then(|c| c.cast(&DataType::Float64))
+        .map_err(MetricsError::internal)?;
     let floats = column.f64().map_err(MetricsError::internal)?;
     Ok(floats.iter().map(|v| v.filter(|v| v.is_finite())).collect())
 }
 
 /// Evaluates the KPIs without a source, in dependency order, over a frame of the KPIs
 /// computed so far.
-fn derive(spec: &Spec, order: &[String], values: &mut IndexMap<String, Vec<Option<f64>>>, periods: usize) -> Result<(), MetricsError> {
+fn derive(
+    spec: &Spec,
+    order: &[String],
+    values: &mut IndexMap<String, Vec<Option<f64>>>,
+    periods: usize,
+) -> Result<(), MetricsError> {
     if order.is_empty() {
         return Ok(());
     }
@@ -139,10 +186,14 @@ fn derive(spec: &Spec, order: &[String], values: &mut IndexMap<String, Vec<Optio
     for id in order {
         let expr = kpi_expr(spec, id, &spec.kpis[id].value)?;
         // Keep NaN and infinities out of later expressions: they are "no data".
-        let finite = when(expr.clone().is_finite()).then(expr).otherwise(lit(NULL).cast(DataType::Float64));
+        let finite = when(expr.clone().is_finite())
+            .then(expr)
+            .otherwise(lit(NULL).cast(DataType::Float64));
         frame = frame.with_column(finite.alias(id.as_str()));
     }
-    let frame = frame.collect().map_err(|e| MetricsError::expression(spec, &order[0], &e))?;
+    let frame = frame
+        .collect()
+        .map_err(|e| MetricsError::expression(spec, &order[0], &e))?;
     for id in order {
         values.insert(id.clone(), finite_values(&frame, id)?);
     }
@@ -154,6 +205,11 @@ impl MetricTable {
     /// is complete.
     pub fn last_complete_period(&self) -> Option<Period> {
         let end = self.data_end?;
-        self.periods.iter().rev().find(|p| p.end() <= end).or(self.periods.last()).copied()
+        self.periods
+            .iter()
+            .rev()
+            .find(|p| p.end() <= end)
+            .or(self.periods.last())
+            .copied()
     }
 }

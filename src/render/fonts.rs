@@ -27,32 +27,61 @@ impl Default for FontCache {
 
 impl FontCache {
     pub fn new() -> Self {
-        let dejavu = [dejavu::sans::regular(), dejavu::sans::bold(), dejavu::sans::oblique(), dejavu::sans::bold_oblique()];
-        let fonts = dejavu.into_iter().chain(typst_assets::fonts()).flat_map(|data| Font::iter(Bytes::new(data))).collect();
-        Self { embedded: Arc::new(fonts), with_brand: Mutex::default() }
+        let dejavu = [
+            dejavu::sans::regular(),
+            dejavu::sans::bold(),
+            dejavu::sans::oblique(),
+            dejavu::sans::bold_oblique(),
+        ];
+        let fonts = dejavu
+            .into_iter()
+            .chain(typst_assets::fonts())
+            .flat_map(|data| Font::iter(Bytes::new(data)))
+            .collect();
+        Self {
+            embedded: Arc::new(fonts),
+            with_brand: Mutex::default(),
+        }
     }
 
     /// The embedded fonts, plus those of `brand_dir` if given.
     pub fn fonts(&self, brand_dir: Option<&Path>) -> Result<Arc<Vec<Font>>, RenderError> {
-        let Some(dir) = brand_dir else { return Ok(self.embedded.clone()) };
-        if let Some(fonts) = self.with_brand.lock().expect("the font cache is never poisoned").get(dir) {
+        let Some(dir) = brand_dir else {
+            return Ok(self.embedded.clone());
+        };
+        if let Some(fonts) = self
+            .with_brand
+            .lock()
+            .expect("the font cache is never poisoned")
+            .get(dir)
+        {
             return Ok(fonts.clone());
         }
         let mut fonts: Vec<Font> = self.embedded.as_ref().clone();
         fonts.extend(read_dir_fonts(dir)?);
         let fonts = Arc::new(fonts);
-        self.with_brand.lock().expect("the font cache is never poisoned").insert(dir.to_path_buf(), fonts.clone());
+        self.with_brand
+            .lock()
+            .expect("the font cache is never poisoned")
+            .insert(dir.to_path_buf(), fonts.clone());
         Ok(fonts)
     }
 }
 
 fn read_dir_fonts(dir: &Path) -> Result<Vec<Font>, RenderError> {
-    let error = |e: std::io::Error| RenderError::Fonts { dir: crate::source::display(dir), message: e.to_string() };
+    let error = |e: std::io::Error| RenderError::Fonts {
+        dir: crate::source::display(dir),
+        message: e.to_string(),
+    };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(error)?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc"))
+        })
         .collect();
     paths.sort();
     let mut fonts = Vec::new();

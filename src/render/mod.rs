@@ -9,8 +9,8 @@ mod world;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
-use typst::layout::PagedDocument;
 use typst::WorldExt;
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 pub use fonts::{FontCache, DEFAULT_FAMILY};
@@ -94,16 +94,27 @@ pub fn render(spec: &Spec, model: &mut ReportModel, fonts: &FontCache, pdf: bool
     }
     let mut files = vec![
         (format!("{RESERVED}/main.typ"), typst.clone().into_bytes()),
-        (format!("{RESERVED}/report.json"), serde_json::to_vec(&*model).expect("the report model serialises")),
+        (
+            format!("{RESERVED}/report.json"),
+            serde_json::to_vec(&*model).expect("the report model serialises"),
+        ),
     ];
-    files.extend(set.typst_files().map(|(name, text)| (format!("{RESERVED}/{name}"), text.clone().into_bytes())));
+    files.extend(
+        set.typst_files()
+            .map(|(name, text)| (format!("{RESERVED}/{name}"), text.clone().into_bytes())),
+    );
     if let (Some(logo), Some(virtual_path)) = (&spec.brand.logo, logo_path(spec)) {
-        let bytes = std::fs::read(logo).map_err(|e| RenderError::Logo { path: crate::source::display(logo), message: e.to_string() })?;
+        let bytes = std::fs::read(logo).map_err(|e| RenderError::Logo {
+            path: crate::source::display(logo),
+            message: e.to_string(),
+        })?;
         files.push((virtual_path, bytes));
     }
     let period_end = chrono::NaiveDate::parse_from_str(&model.period_end, "%Y-%m-%d").unwrap_or_default();
     let world = ReportWorld::new(&format!("{RESERVED}/main.typ"), files, &spec.root, fonts, period_end);
-    let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| typst_error(&world, &set, &errors))?;
+    let document = typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|errors| typst_error(&world, &set, &errors))?;
     let options = PdfOptions {
         ident: Smart::Custom(format!("kpipress/{}/{}", model.client.slug, model.period)),
         creator: Smart::Custom(Some("kpipress".to_owned())),
@@ -111,17 +122,36 @@ pub fn render(spec: &Spec, model: &mut ReportModel, fonts: &FontCache, pdf: bool
         ..PdfOptions::default()
     };
     let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &set, &errors))?;
-    Ok(Rendered { typst, pdf: Some(bytes) })
+    Ok(Rendered {
+        typst,
+        pdf: Some(bytes),
+    })
 }
 
 /// The document's date: `SOURCE_DATE_EPOCH` when set, else the period's last day; never
 /// the wall clock, so the same inputs give the same bytes.
 fn document_date(period_end: chrono::NaiveDate) -> Option<Datetime> {
     use chrono::{Datelike, Timelike};
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok());
     match epoch.and_then(|s| chrono::DateTime::from_timestamp(s, 0)) {
-        Some(t) => Datetime::from_ymd_hms(t.year(), t.month() as u8, t.day() as u8, t.hour() as u8, t.minute() as u8, t.second() as u8),
-        None => Datetime::from_ymd_hms(period_end.year(), period_end.month() as u8, period_end.day() as u8, 0, 0, 0),
+        Some(t) => Datetime::from_ymd_hms(
+            t.year(),
+            t.month() as u8,
+            t.day() as u8,
+            t.hour() as u8,
+            t.minute() as u8,
+            t.second() as u8,
+        ),
+        None => Datetime::from_ymd_hms(
+            period_end.year(),
+            period_end.month() as u8,
+            period_end.day() as u8,
+            0,
+            0,
+            0,
+        ),
     }
 }
 
@@ -129,7 +159,9 @@ fn check_brand_font(model: &mut ReportModel, fonts: &[typst::text::Font]) {
     let Some(family) = model.brand.font.clone() else { return };
     let known = fonts.iter().any(|f| f.info().family.eq_ignore_ascii_case(&family));
     if !known {
-        model.warnings.push(format!("font `{family}` was not found in `brand.fonts`; the report uses {DEFAULT_FAMILY}"));
+        model.warnings.push(format!(
+            "font `{family}` was not found in `brand.fonts`; the report uses {DEFAULT_FAMILY}"
+        ));
         model.brand.font = None;
     }
 }
@@ -139,17 +171,29 @@ fn typst_error(world: &ReportWorld, set: &TemplateSet, errors: &[SourceDiagnosti
     let id = first.span.id();
     let text = id.and_then(|id| world.text(id)).unwrap_or_default();
     let name = match id.map(|id| id.vpath().get_with_slash().to_owned()) {
-        Some(path) if path == format!("{RESERVED}/main.typ") => format!("{}/{} (as generated typst)", set.origin, templates::ENTRY),
+        Some(path) if path == format!("{RESERVED}/main.typ") => {
+            format!("{}/{} (as generated typst)", set.origin, templates::ENTRY)
+        }
         Some(path) => match path.strip_prefix(&format!("{RESERVED}/")) {
             Some(name) => format!("{}/{name}", set.origin),
             None => path,
         },
         None => set.origin.clone(),
     };
-    let span = world.range(first.span).map(|r| SourceSpan::from((r.start, r.end.saturating_sub(r.start).max(1))));
+    let span = world
+        .range(first.span)
+        .map(|r| SourceSpan::from((r.start, r.end.saturating_sub(r.start).max(1))));
     let mut hints: Vec<String> = first.hints.iter().map(|h| h.v.to_string()).collect();
     if errors.len() > 1 {
-        hints.push(format!("{} more typst errors follow from this one or stand beside it", errors.len() - 1));
+        hints.push(format!(
+            "{} more typst errors follow from this one or stand beside it",
+            errors.len() - 1
+        ));
     }
-    RenderError::Typst { message: first.message.to_string(), src: NamedSource::new(name, text), span, help: (!hints.is_empty()).then(|| hints.join("\n")) }
+    RenderError::Typst {
+        message: first.message.to_string(),
+        src: NamedSource::new(name, text),
+        span,
+        help: (!hints.is_empty()).then(|| hints.join("\n")),
+    }
 }

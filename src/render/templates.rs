@@ -19,7 +19,10 @@ const AUDIT: &[(&str, &str)] = &[
     ("report.typ.j2", include_str!("../../templates/audit/report.typ.j2")),
     ("cover.typ.j2", include_str!("../../templates/audit/cover.typ.j2")),
     ("summary.typ.j2", include_str!("../../templates/audit/summary.typ.j2")),
-    ("scorecard.typ.j2", include_str!("../../templates/audit/scorecard.typ.j2")),
+    (
+        "scorecard.typ.j2",
+        include_str!("../../templates/audit/scorecard.typ.j2"),
+    ),
     ("lib.typ", include_str!("../../templates/audit/lib.typ")),
 ];
 
@@ -52,10 +55,22 @@ impl TemplateSet {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
-        env.set_auto_escape_callback(|name| if name.ends_with(".typ.j2") { AutoEscape::Custom("typst") } else { AutoEscape::None });
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".typ.j2") {
+                AutoEscape::Custom("typst")
+            } else {
+                AutoEscape::None
+            }
+        });
         env.set_formatter(typst_formatter);
         let files = self.files.clone();
-        env.set_loader(move |name| Ok(if name.split('/').any(|part| part == "..") { None } else { files.get(name).cloned() }));
+        env.set_loader(move |name| {
+            Ok(if name.split('/').any(|part| part == "..") {
+                None
+            } else {
+                files.get(name).cloned()
+            })
+        });
         let template = env.get_template(ENTRY).map_err(|e| self.error(e))?;
         template.render(context).map_err(|e| self.error(e))
     }
@@ -64,29 +79,49 @@ impl TemplateSet {
         let name = error.name().unwrap_or(ENTRY).to_owned();
         let text = self.files.get(&name).cloned().unwrap_or_default();
         let span = error.line().and_then(|line| line_span(&text, line));
-        let message = error.detail().map_or_else(|| error.kind().to_string(), |d| format!("{} ({d})", error.kind()));
-        RenderError::Template { message, src: miette::NamedSource::new(format!("{}/{name}", self.origin), text), span }
+        let message = error
+            .detail()
+            .map_or_else(|| error.kind().to_string(), |d| format!("{} ({d})", error.kind()));
+        RenderError::Template {
+            message,
+            src: miette::NamedSource::new(format!("{}/{name}", self.origin), text),
+            span,
+        }
     }
 }
 
 fn builtin(name: &str) -> Result<TemplateSet, RenderError> {
-    let (_, files) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| RenderError::UnknownTemplate {
-        name: name.to_owned(),
-        help: suggest::help(name, BUILTIN.iter().map(|(n, _)| *n)).unwrap_or_default(),
-    })?;
-    Ok(TemplateSet { origin: format!("builtin:{name}"), files: files.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect() })
+    let (_, files) = BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| RenderError::UnknownTemplate {
+            name: name.to_owned(),
+            help: suggest::help(name, BUILTIN.iter().map(|(n, _)| *n)).unwrap_or_default(),
+        })?;
+    Ok(TemplateSet {
+        origin: format!("builtin:{name}"),
+        files: files.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect(),
+    })
 }
 
 /// The built-in `audit` set with every file of `dir` put over it.
 fn overlay(dir: &Path) -> Result<TemplateSet, RenderError> {
     let mut set = builtin("audit")?;
     set.origin = crate::source::display(dir);
-    let entries = std::fs::read_dir(dir).map_err(|e| RenderError::TemplateDir { dir: set.origin.clone(), message: e.to_string() })?;
+    let entries = std::fs::read_dir(dir).map_err(|e| RenderError::TemplateDir {
+        dir: set.origin.clone(),
+        message: e.to_string(),
+    })?;
     for entry in entries.flatten() {
         let path = entry.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else { continue };
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+            continue;
+        };
         if path.is_file() && (name.ends_with(".j2") || name.ends_with(".typ")) {
-            let text = std::fs::read_to_string(&path).map_err(|e| RenderError::TemplateDir { dir: crate::source::display(&path), message: e.to_string() })?;
+            let text = std::fs::read_to_string(&path).map_err(|e| RenderError::TemplateDir {
+                dir: crate::source::display(&path),
+                message: e.to_string(),
+            })?;
             set.files.insert(name, text);
         }
     }
@@ -94,14 +129,22 @@ fn overlay(dir: &Path) -> Result<TemplateSet, RenderError> {
 }
 
 fn line_span(text: &str, line: usize) -> Option<miette::SourceSpan> {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let length = text[start..].split('\n').next().map_or(0, str::len);
     (start < text.len()).then(|| (start, length.max(1)).into())
 }
 
 /// In typst templates every value is written as a typst literal: strings become string
 /// literals, numbers stay numbers. Anything else is a template bug.
-fn typst_formatter(out: &mut minijinja::Output, state: &minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
+fn typst_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
     if state.auto_escape() != AutoEscape::Custom("typst") || value.is_safe() {
         return minijinja::escape_formatter(out, state, value);
     }
@@ -110,7 +153,10 @@ fn typst_formatter(out: &mut minijinja::Output, state: &minijinja::State, value:
         minijinja::value::ValueKind::Number | minijinja::value::ValueKind::Bool => value.to_string(),
         minijinja::value::ValueKind::None | minijinja::value::ValueKind::Undefined => "none".to_owned(),
         kind => {
-            return Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot write a {kind} into typst; read it from `data` in typst instead")));
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("cannot write a {kind} into typst; read it from `data` in typst instead"),
+            ));
         }
     };
     out.write_str(&literal).map_err(minijinja::Error::from)
@@ -141,15 +187,20 @@ mod tests {
 
     #[test]
     fn strings_become_typst_literals() {
-        assert_eq!(typst_string(r#"#read("x") $1 *a* @b <c>"#), r#""#read(\"x\") $1 *a* @b <c>""#);
-        assert_eq!(typst_string("a\\b\nc"), r#""a\\b\nc""#);
+        assert_eq!(
+            typst_string(r##"#read("x") $1 *a* @b <c>"##),
+            r##""#read(\"x\") $1 *a* @b <c>""##
+        );
+        assert_eq!(typst_string("a\\b\nc"), r##""a\\b\nc""##);
     }
 
     #[test]
     fn templates_escape_what_they_interpolate() {
         let mut set = builtin("audit").unwrap();
         set.files.insert(ENTRY.into(), "#text({{ name }}) {{ count }}".into());
-        let out = set.render(serde_json::json!({ "name": "*bold* #x", "count": 3 })).unwrap();
+        let out = set
+            .render(serde_json::json!({ "name": "*bold* #x", "count": 3 }))
+            .unwrap();
         assert_eq!(out, r##"#text("*bold* #x") 3"##);
     }
 
@@ -158,13 +209,17 @@ mod tests {
         let mut set = builtin("audit").unwrap();
         set.files.insert(ENTRY.into(), "line one\n{{ missing.name }}".into());
         let error = set.render(serde_json::json!({})).unwrap_err();
-        assert!(matches!(error, RenderError::Template { span: Some(_), .. }), "{error:?}");
+        assert!(
+            matches!(error, RenderError::Template { span: Some(_), .. }),
+            "{error:?}"
+        );
     }
 
     #[test]
     fn includes_cannot_climb_out() {
         let mut set = builtin("audit").unwrap();
-        set.files.insert(ENTRY.into(), "{% include '../secret.typ.j2' %}".into());
+        set.files
+            .insert(ENTRY.into(), "{% include '../secret.typ.j2' %}".into());
         assert!(set.render(serde_json::json!({})).is_err());
     }
 }

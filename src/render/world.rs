@@ -31,8 +31,17 @@ pub struct ReportWorld {
 
 impl ReportWorld {
     /// `files` are virtual paths (under [`RESERVED`]) and their bytes; `main` is one of them.
-    pub fn new(main: &str, files: Vec<(String, Vec<u8>)>, root: &Path, fonts: Arc<Vec<Font>>, today: NaiveDate) -> Self {
-        let virtual_files = files.into_iter().map(|(path, bytes)| (file_id(&path), Bytes::new(bytes))).collect();
+    pub fn new(
+        main: &str,
+        files: Vec<(String, Vec<u8>)>,
+        root: &Path,
+        fonts: Arc<Vec<Font>>,
+        today: NaiveDate,
+    ) -> Self {
+        let virtual_files = files
+            .into_iter()
+            .map(|(path, bytes)| (file_id(&path), Bytes::new(bytes)))
+            .collect();
         Self {
             main: file_id(main),
             virtual_files,
@@ -65,7 +74,11 @@ impl ReportWorld {
 }
 
 pub fn file_id(path: &str) -> FileId {
-    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("virtual paths are valid")).intern()
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("virtual paths are valid"),
+    )
+    .intern()
 }
 
 fn library() -> &'static LazyHash<Library> {
@@ -87,20 +100,30 @@ impl World for ReportWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if let Some(source) = self.sources.lock().expect("the source cache is never poisoned").get(&id) {
+        if let Some(source) = self
+            .sources
+            .lock()
+            .expect("the source cache is never poisoned")
+            .get(&id)
+        {
             return Ok(source.clone());
         }
         let bytes = self.file(id)?;
         let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
         let source = Source::new(id, text.to_owned());
-        self.sources.lock().expect("the source cache is never poisoned").insert(id, source.clone());
+        self.sources
+            .lock()
+            .expect("the source cache is never poisoned")
+            .insert(id, source.clone());
         Ok(source)
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         match self.virtual_files.get(&id) {
             Some(bytes) => Ok(bytes.clone()),
-            None if id.vpath().get_with_slash().starts_with(RESERVED) => Err(FileError::NotFound(id.vpath().get_with_slash().into())),
+            None if id.vpath().get_with_slash().starts_with(RESERVED) => {
+                Err(FileError::NotFound(id.vpath().get_with_slash().into()))
+            }
             None => self.read_disk(id).map(Bytes::new),
         }
     }

@@ -1,6 +1,8 @@
 //! Numbers, money, percentages and periods as each language writes them:
 //! ru/uk `12 345,6` and `4,5 %`; en `12,345.6` and `4.5%`.
 
+use chrono::Datelike;
+
 use crate::spec::{Grain, Language, Period, ValueFormat};
 
 use super::words::Words;
@@ -73,7 +75,11 @@ pub fn percent(value: f64, decimals: usize, language: Language) -> String {
 }
 
 fn money(value: f64, language: Language, currency: &str) -> String {
-    let decimals = if value.abs() >= 100.0 || value == value.trunc() { 0 } else { 2 };
+    let decimals = if value.abs() >= 100.0 || value == value.trunc() {
+        0
+    } else {
+        2
+    };
     let amount = number(value, decimals, language);
     let symbol = match currency {
         "RUB" => "₽",
@@ -108,10 +114,18 @@ pub fn period_name(period: Period, words: &Words) -> String {
     let year = period.start.format("%Y");
     match period.grain {
         Grain::Month => {
-            let month = words.months.get(chrono::Datelike::month0(&period.start) as usize).map_or("", String::as_str);
+            let month = words
+                .months
+                .get(chrono::Datelike::month0(&period.start) as usize)
+                .map_or("", String::as_str);
             format!("{month} {year}")
         }
-        Grain::Week => format!("{} {}, {}", words.week, period.start.iso_week().week(), period.start.iso_week().year()),
+        Grain::Week => format!(
+            "{} {}, {}",
+            words.week,
+            period.start.iso_week().week(),
+            period.start.iso_week().year()
+        ),
         Grain::Quarter => {
             let roman = ["I", "II", "III", "IV"][chrono::Datelike::month0(&period.start) as usize / 3];
             format!("{roman} {} {year}", words.quarter)
@@ -151,7 +165,10 @@ mod tests {
 
     #[test]
     fn money_per_language() {
-        assert_eq!(value(12345.0, ValueFormat::Currency, Language::Ru, "RUB"), "12\u{a0}345\u{a0}₽");
+        assert_eq!(
+            value(12345.0, ValueFormat::Currency, Language::Ru, "RUB"),
+            "12\u{a0}345\u{a0}₽"
+        );
         assert_eq!(value(12345.0, ValueFormat::Currency, Language::En, "USD"), "$12,345");
         assert_eq!(value(437.5, ValueFormat::Currency, Language::Uk, "UAH"), "438\u{a0}₴");
         assert_eq!(value(12.5, ValueFormat::Currency, Language::En, "EUR"), "€12.50");
@@ -160,6 +177,9 @@ mod tests {
     #[test]
     fn durations_in_minutes() {
         assert_eq!(value(45.0, ValueFormat::Duration, Language::Ru, "RUB"), "45\u{a0}мин");
-        assert_eq!(value(125.0, ValueFormat::Duration, Language::En, "USD"), "2\u{a0}h 5\u{a0}min");
+        assert_eq!(
+            value(125.0, ValueFormat::Duration, Language::En, "USD"),
+            "2\u{a0}h 5\u{a0}min"
+        );
     }
 }

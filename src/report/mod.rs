@@ -131,10 +131,20 @@ pub struct FileModel {
 }
 
 /// Everything the template needs for `spec`'s report on `scorecard.period`.
-pub fn build(spec: &Spec, sources: &Sources, table: &MetricTable, scorecard: &Scorecard, logo: Option<String>) -> ReportModel {
+pub fn build(
+    spec: &Spec,
+    sources: &Sources,
+    table: &MetricTable,
+    scorecard: &Scorecard,
+    logo: Option<String>,
+) -> ReportModel {
     let language = spec.report.language;
     let words = words::words(language).clone();
-    let kpis: Vec<KpiModel> = scorecard.kpis.iter().map(|score| kpi_model(spec, &spec.kpis[&score.id], score, &words)).collect();
+    let kpis: Vec<KpiModel> = scorecard
+        .kpis
+        .iter()
+        .map(|score| kpi_model(spec, &spec.kpis[&score.id], score, &words))
+        .collect();
     let period = scorecard.period;
     ReportModel {
         client: spec.client.clone(),
@@ -145,7 +155,11 @@ pub fn build(spec: &Spec, sources: &Sources, table: &MetricTable, scorecard: &Sc
         grain: period.grain,
         language,
         currency: spec.report.currency.clone(),
-        title: spec.report.title.clone().unwrap_or_else(|| words.label("title").to_owned()),
+        title: spec
+            .report
+            .title
+            .clone()
+            .unwrap_or_else(|| words.label("title").to_owned()),
         brand: BrandModel {
             colors: spec.brand.colors.clone(),
             logo,
@@ -165,9 +179,17 @@ pub fn build(spec: &Spec, sources: &Sources, table: &MetricTable, scorecard: &Sc
 
 fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, words: &Words) -> KpiModel {
     let language = spec.report.language;
-    let show = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format::value(v, kpi.format, language, &spec.report.currency));
+    let show = |v: Option<f64>| {
+        v.map_or_else(
+            || "—".to_owned(),
+            |v| format::value(v, kpi.format, language, &spec.report.currency),
+        )
+    };
     let target_value = score.target.as_ref().and_then(|t| t.value);
-    let change_is_good = score.change.filter(|c| *c != 0.0).map(|c| (c > 0.0) == (kpi.better == crate::spec::Better::Higher));
+    let change_is_good = score
+        .change
+        .filter(|c| *c != 0.0)
+        .map(|c| (c > 0.0) == (kpi.better == crate::spec::Better::Higher));
     KpiModel {
         id: kpi.id.clone(),
         title: kpi.title.get(language).to_owned(),
@@ -178,23 +200,49 @@ fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, words: &Words) -> KpiMode
         value: score.value,
         previous: score.previous,
         change: score.change,
-        target: score.target.as_ref().map(|t| TargetModel { value: t.value, kind: t.kind, seasonal_factor: t.seasonal_factor }),
+        target: score.target.as_ref().map(|t| TargetModel {
+            value: t.value,
+            kind: t.kind,
+            seasonal_factor: t.seasonal_factor,
+        }),
         status: score.status,
         change_is_good,
-        history: score.history.iter().map(|h| HistoryModel { period: h.period.label(), value: h.value, target: h.target }).collect(),
+        history: score
+            .history
+            .iter()
+            .map(|h| HistoryModel {
+                period: h.period.label(),
+                value: h.value,
+                target: h.target,
+            })
+            .collect(),
         display: DisplayModel {
             value: show(score.value),
             previous: show(score.previous),
-            change: score.change.map_or_else(|| "—".to_owned(), |c| format::change(c, language)),
-            target: if score.target.is_some() { show(target_value) } else { "—".to_owned() },
-            target_kind: score.target.as_ref().and_then(|t| words.target_kinds.get(t.kind)).cloned().unwrap_or_default(),
+            change: score
+                .change
+                .map_or_else(|| "—".to_owned(), |c| format::change(c, language)),
+            target: if score.target.is_some() {
+                show(target_value)
+            } else {
+                "—".to_owned()
+            },
+            target_kind: score
+                .target
+                .as_ref()
+                .and_then(|t| words.target_kinds.get(t.kind))
+                .cloned()
+                .unwrap_or_default(),
             status: words.label(score.status.key()).to_owned(),
         },
     }
 }
 
 fn summary(kpis: &[KpiModel]) -> Summary {
-    let mut summary = Summary { total: kpis.len(), ..Summary::default() };
+    let mut summary = Summary {
+        total: kpis.len(),
+        ..Summary::default()
+    };
     for kpi in kpis {
         *match kpi.status {
             Status::Achieved => &mut summary.achieved,
@@ -220,7 +268,10 @@ fn funnel(spec: &Spec, table: &MetricTable, scorecard: &Scorecard) -> Option<Fun
         leads_needed,
         max_cost_per_lead: funnel.budget.map(|b| b / leads_needed),
         actual_leads,
-        actual_cost_per_lead: actual_spend.zip(actual_leads).filter(|(_, l)| *l > 0.0).map(|(s, l)| s / l),
+        actual_cost_per_lead: actual_spend
+            .zip(actual_leads)
+            .filter(|(_, l)| *l > 0.0)
+            .map(|(s, l)| s / l),
     })
 }
 
@@ -238,7 +289,10 @@ fn data(sources: &Sources, table: &MetricTable) -> DataModel {
             })
         })
         .collect();
-    DataModel { end: table.data_end.map(|d| d.to_string()), files }
+    DataModel {
+        end: table.data_end.map(|d| d.to_string()),
+        files,
+    }
 }
 
 fn warnings(table: &MetricTable, scorecard: &Scorecard, words: &Words) -> Vec<String> {

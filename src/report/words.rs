@@ -20,7 +20,7 @@ pub struct Words {
 }
 
 impl Words {
-    pub fn label(&self, key: &str) -> &str {
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
         self.labels.get(key).map_or(key, String::as_str)
     }
 }
@@ -28,7 +28,8 @@ impl Words {
 /// The words of `language`.
 pub fn words(language: Language) -> &'static Words {
     static WORDS: OnceLock<HashMap<String, Words>> = OnceLock::new();
-    let all = WORDS.get_or_init(|| serde_yaml::from_str(include_str!("words.yaml")).expect("the built-in words are valid YAML"));
+    let all = WORDS
+        .get_or_init(|| serde_yaml::from_str(include_str!("words.yaml")).expect("the built-in words are valid YAML"));
     &all[language.code()]
 }
 
@@ -41,7 +42,11 @@ mod tests {
         let english = words(Language::En);
         for language in [Language::Ru, Language::Uk] {
             let other = words(language);
-            let missing: Vec<_> = english.labels.keys().filter(|k| !other.labels.contains_key(*k)).collect();
+            let missing: Vec<_> = english
+                .labels
+                .keys()
+                .filter(|k| !other.labels.contains_key(*k))
+                .collect();
             assert!(missing.is_empty(), "{language:?} lacks {missing:?}");
             assert_eq!(other.months.len(), 12);
             assert_eq!(other.target_kinds.len(), english.target_kinds.len());

@@ -8,7 +8,10 @@ use crate::spec::{suggest, Part, Spec};
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum SourceError {
     #[error("no file matches `{pattern}`")]
-    #[diagnostic(code(source::no_files), help("check the path; it is relative to the spec file that wrote it"))]
+    #[diagnostic(
+        code(source::no_files),
+        help("check the path; it is relative to the spec file that wrote it")
+    )]
     NoFiles {
         pattern: String,
         #[source_code]
@@ -23,7 +26,14 @@ pub enum SourceError {
 
     #[error("{file}: {unit} {row}, column `{column}`: `{text}` is not {expected}")]
     #[diagnostic(code(source::cell))]
-    BadCell { file: String, unit: &'static str, row: usize, column: String, text: String, expected: String },
+    BadCell {
+        file: String,
+        unit: &'static str,
+        row: usize,
+        column: String,
+        text: String,
+        expected: String,
+    },
 
     #[error("column `{column}` is not in source `{source_name}`")]
     #[diagnostic(code(source::column))]
@@ -75,7 +85,11 @@ pub fn columns_help(wanted: &str, existing: &[String]) -> String {
 impl SourceError {
     pub fn expression(spec: &Spec, at: &str, error: polars::error::PolarsError) -> Self {
         let snippet = spec.files.locate(at, Part::Value);
-        Self::Expression { message: polars_message(&error), src: snippet.src, span: snippet.span }
+        Self::Expression {
+            message: polars_message(&error),
+            src: snippet.src,
+            span: snippet.span,
+        }
     }
 
     pub fn missing_column(spec: &Spec, at: &str, column: &str, source_name: &str, existing: &[String]) -> Self {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use polars::prelude::*;
 
-pub use error::SourceError;
+pub use error::{polars_message, SourceError};
 
 use crate::spec::{Part, SourceSpec, Spec};
 
@@ -76,9 +76,21 @@ fn load_source(spec: &Spec, source: &SourceSpec, numeric: &[(String, String)]) -
         files.push(coverage(&path, &frame));
         frames.push(frame.lazy());
     }
-    let mut frame = concat_lf_diagonal(frames, UnionArgs { to_supertypes: true, ..Default::default() })
-        .map_err(|e| SourceError::Read { file: source.pattern.clone(), message: e.to_string() })?;
-    let schema = frame.collect_schema().map_err(|e| SourceError::Read { file: source.pattern.clone(), message: e.to_string() })?;
+    let mut frame = concat_lf_diagonal(
+        frames,
+        UnionArgs {
+            to_supertypes: true,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| SourceError::Read {
+        file: source.pattern.clone(),
+        message: e.to_string(),
+    })?;
+    let schema = frame.collect_schema().map_err(|e| SourceError::Read {
+        file: source.pattern.clone(),
+        message: e.to_string(),
+    })?;
     let existing: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     for (column, at) in numeric {
         if !existing.contains(column) {
@@ -101,9 +113,17 @@ fn load_source(spec: &Spec, source: &SourceSpec, numeric: &[(String, String)]) -
 fn matching_files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, SourceError> {
     let no_files = || {
         let snippet = spec.files.locate(&format!("sources.{}.path", source.name), Part::Value);
-        SourceError::NoFiles { pattern: display(Path::new(&source.pattern)), src: snippet.src, span: snippet.span }
+        SourceError::NoFiles {
+            pattern: display(Path::new(&source.pattern)),
+            src: snippet.src,
+            span: snippet.span,
+        }
     };
-    let mut paths: Vec<PathBuf> = glob::glob(&source.pattern).map_err(|_| no_files())?.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+    let mut paths: Vec<PathBuf> = glob::glob(&source.pattern)
+        .map_err(|_| no_files())?
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
     if paths.is_empty() {
         return Err(no_files());
     }
@@ -118,7 +138,12 @@ fn coverage(path: &Path, frame: &DataFrame) -> FileCoverage {
         Some(days) => (day(days.min()), day(days.max())),
         None => (None, None),
     };
-    FileCoverage { path: path.to_path_buf(), rows: frame.height(), first, last }
+    FileCoverage {
+        path: path.to_path_buf(),
+        rows: frame.height(),
+        first,
+        last,
+    }
 }
 
 /// Days from 0001-01-01 to 1970-01-01, the epoch polars counts dates from.
@@ -140,7 +165,10 @@ mod tests {
     fn load_fixture(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Result<Sources, SourceError>) {
         let dir = tempfile::tempdir().unwrap();
         for (name, bytes) in files {
-            std::fs::File::create(dir.path().join(name)).unwrap().write_all(bytes).unwrap();
+            std::fs::File::create(dir.path().join(name))
+                .unwrap()
+                .write_all(bytes)
+                .unwrap();
         }
         let spec = crate::spec::load(&dir.path().join("spec.yaml")).unwrap();
         let sources = load(&spec);
@@ -148,7 +176,12 @@ mod tests {
     }
 
     fn column_sum(sources: &Sources, column: &str) -> f64 {
-        let frame = sources.sources["posts"].frame.clone().select([col(column).cast(DataType::Float64).sum()]).collect().unwrap();
+        let frame = sources.sources["posts"]
+            .frame
+            .clone()
+            .select([col(column).cast(DataType::Float64).sum()])
+            .collect()
+            .unwrap();
         frame.column(column).unwrap().f64().unwrap().get(0).unwrap()
     }
 
@@ -156,7 +189,8 @@ mod tests {
 
     #[test]
     fn windows_1251_with_decimal_commas() {
-        let (header, _, _) = encoding_rs::WINDOWS_1251.encode("Day;Views;Заголовок\n01.10.2026;1,5;Кухня\n02.10.2026;2,25;Стол\n");
+        let (header, _, _) =
+            encoding_rs::WINDOWS_1251.encode("Day;Views;Заголовок\n01.10.2026;1,5;Кухня\n02.10.2026;2,25;Стол\n");
         let (_dir, sources) = load_fixture(&[("spec.yaml", SPEC), ("posts.csv", &header)]);
         let sources = sources.unwrap();
         assert_eq!(column_sum(&sources, "views"), 3.75);
@@ -168,7 +202,13 @@ mod tests {
     #[test]
     fn utf8_with_byte_order_mark() {
         let spec = b"client: { name: T }\nsources:\n  posts: { path: posts.csv }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
-        let (_dir, sources) = load_fixture(&[("spec.yaml", spec), ("posts.csv", "\u{feff}date,views\n2026-10-01,4\n2026-10-02,6\n".as_bytes())]);
+        let (_dir, sources) = load_fixture(&[
+            ("spec.yaml", spec),
+            (
+                "posts.csv",
+                "\u{feff}date,views\n2026-10-01,4\n2026-10-02,6\n".as_bytes(),
+            ),
+        ]);
         assert_eq!(column_sum(&sources.unwrap(), "views"), 10.0);
     }
 
@@ -180,7 +220,12 @@ mod tests {
         let json = br#"[{"date": "2026-10-03", "views": 5}]"#;
         let ndjson = b"{\"date\": \"2026-10-04\", \"views\": 6}\n{\"date\": \"2026-10-05\", \"views\": 7}\n";
         let spec = b"client: { name: T }\nsources:\n  posts: { path: 'posts.*' }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
-        let (_dir, sources) = load_fixture(&[("spec.yaml", spec), ("posts.parquet", &parquet), ("posts.json", json), ("posts.ndjson", ndjson)]);
+        let (_dir, sources) = load_fixture(&[
+            ("spec.yaml", spec),
+            ("posts.parquet", &parquet),
+            ("posts.json", json),
+            ("posts.ndjson", ndjson),
+        ]);
         let sources = sources.unwrap();
         assert_eq!(column_sum(&sources, "views"), 25.0);
         assert_eq!(sources.sources["posts"].files.len(), 3);
@@ -189,7 +234,13 @@ mod tests {
     #[test]
     fn filters_are_sql_predicates() {
         let spec = b"client: { name: T }\nsources:\n  posts: { path: posts.csv, filter: \"platform = 'tiktok'\" }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
-        let (_dir, sources) = load_fixture(&[("spec.yaml", spec), ("posts.csv", b"date,platform,views\n2026-10-01,tiktok,4\n2026-10-01,vk,100\n")]);
+        let (_dir, sources) = load_fixture(&[
+            ("spec.yaml", spec),
+            (
+                "posts.csv",
+                b"date,platform,views\n2026-10-01,tiktok,4\n2026-10-01,vk,100\n",
+            ),
+        ]);
         assert_eq!(column_sum(&sources.unwrap(), "views"), 4.0);
     }
 
@@ -198,7 +249,10 @@ mod tests {
         let (header, _, _) = encoding_rs::WINDOWS_1251.encode("Day;Views\n01.10.2026;1\n2026-10-02;2\n");
         let (_dir, sources) = load_fixture(&[("spec.yaml", SPEC), ("posts.csv", &header)]);
         let error = sources.err().unwrap().to_string();
-        assert!(error.ends_with("posts.csv: line 3, column `Day`: `2026-10-02` is not a date in the format `%d.%m.%Y`"), "{error}");
+        assert!(
+            error.ends_with("posts.csv: line 3, column `Day`: `2026-10-02` is not a date in the format `%d.%m.%Y`"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -206,7 +260,9 @@ mod tests {
         let (header, _, _) = encoding_rs::WINDOWS_1251.encode("Day;Veiws\n01.10.2026;1\n");
         let (_dir, sources) = load_fixture(&[("spec.yaml", SPEC), ("posts.csv", &header)]);
         let error = sources.err().unwrap();
-        let SourceError::MissingHeader { header, help, .. } = &error else { panic!("{error:?}") };
+        let SourceError::MissingHeader { header, help, .. } = &error else {
+            panic!("{error:?}")
+        };
         assert_eq!(header, "Views");
         assert!(help.contains("`Veiws`"), "{help}");
     }

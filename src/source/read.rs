@@ -15,14 +15,31 @@ use crate::spec::{FileFormat, Part, SourceSpec, Spec};
 /// `numeric` holding numbers.
 pub fn read_file(spec: &Spec, source: &SourceSpec, path: &Path, numeric: &[&str]) -> Result<DataFrame, SourceError> {
     let file = display(path);
-    let format = source.format.or_else(|| path.extension().and_then(|e| FileFormat::parse(&e.to_string_lossy()))).unwrap_or(FileFormat::Csv);
-    let read_error = |message: String| SourceError::Read { file: file.clone(), message };
+    let format = source
+        .format
+        .or_else(|| path.extension().and_then(|e| FileFormat::parse(&e.to_string_lossy())))
+        .unwrap_or(FileFormat::Csv);
+    let read_error = |message: String| SourceError::Read {
+        file: file.clone(),
+        message,
+    };
     let mut frame = match format {
         FileFormat::Csv | FileFormat::Tsv => read_csv(source, path, format, numeric).map_err(read_error)?,
-        FileFormat::Parquet => File::open(path).map_err(|e| read_error(e.to_string())).and_then(|f| ParquetReader::new(f).finish().map_err(|e| read_error(e.to_string())))?,
+        FileFormat::Parquet => File::open(path)
+            .map_err(|e| read_error(e.to_string()))
+            .and_then(|f| ParquetReader::new(f).finish().map_err(|e| read_error(e.to_string())))?,
         FileFormat::Json | FileFormat::Ndjson => {
-            let json_format = if format == FileFormat::Json { JsonFormat::Json } else { JsonFormat::JsonLines };
-            File::open(path).map_err(|e| read_error(e.to_string())).and_then(|f| JsonReader::new(f).with_json_format(json_format).finish().map_err(|e| read_error(e.to_string())))?
+            let json_format = if format == FileFormat::Json {
+                JsonFormat::Json
+            } else {
+                JsonFormat::JsonLines
+            };
+            File::open(path).map_err(|e| read_error(e.to_string())).and_then(|f| {
+                JsonReader::new(f)
+                    .with_json_format(json_format)
+                    .finish()
+                    .map_err(|e| read_error(e.to_string()))
+            })?
         }
     };
     let rows = RowNumbers::for_format(format, source.csv.skip_rows);
@@ -45,25 +62,42 @@ impl RowNumbers {
     fn for_format(format: FileFormat, skip_rows: usize) -> Self {
         match format {
             // Line 1 (after skipped lines) is the header.
-            FileFormat::Csv | FileFormat::Tsv => Self { unit: "line", first: skip_rows + 2 },
-            _ => Self { unit: "record", first: 1 },
+            FileFormat::Csv | FileFormat::Tsv => Self {
+                unit: "line",
+                first: skip_rows + 2,
+            },
+            _ => Self {
+                unit: "record",
+                first: 1,
+            },
         }
     }
 }
 
 fn read_csv(source: &SourceSpec, path: &Path, format: FileFormat, numeric: &[&str]) -> Result<DataFrame, String> {
-    let separator = source.csv.separator.unwrap_or(if format == FileFormat::Tsv { b'\t' } else { b',' });
+    let separator = source
+        .csv
+        .separator
+        .unwrap_or(if format == FileFormat::Tsv { b'\t' } else { b',' });
     let options = |infer: Option<usize>| {
         CsvReadOptions::default()
             .with_has_header(true)
             .with_skip_rows(source.csv.skip_rows)
             .with_infer_schema_length(infer)
-            .with_parse_options(CsvParseOptions::default().with_separator(separator).with_decimal_comma(source.csv.decimal_comma))
+            .with_parse_options(
+                CsvParseOptions::default()
+                    .with_separator(separator)
+                    .with_decimal_comma(source.csv.decimal_comma),
+            )
     };
     let bytes = needs_decoding(path, source.csv.encoding).map_err(|e| e.to_string())?;
     let read = |infer: Option<usize>| match &bytes {
-        Some(bytes) => options(infer).into_reader_with_file_handle(Cursor::new(bytes.as_slice())).finish(),
-        None => options(infer).try_into_reader_with_file_path(Some(path.to_path_buf())).and_then(|r| r.finish()),
+        Some(bytes) => options(infer)
+            .into_reader_with_file_handle(Cursor::new(bytes.as_slice()))
+            .finish(),
+        None => options(infer)
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|r| r.finish()),
     };
     match read(Some(1000)) {
         Ok(frame) => Ok(frame),
@@ -92,14 +126,37 @@ fn rename_columns(spec: &Spec, source: &SourceSpec, file: &str, frame: &mut Data
     let trimmed: Vec<(String, String)> = frame
         .get_column_names()
         .iter()
-        .map(|n| (n.to_string(), n.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').to_owned()))
+        .map(|n| {
+            (
+                n.to_string(),
+                n.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                    .to_owned(),
+            )
+        })
         .filter(|(name, trim)| name != trim)
         .collect();
     for (name, trim) in trimmed {
-        frame.rename(&name, trim.into()).map_err(|e| SourceError::Read { file: file.to_owned(), message: e.to_string() })?;
+        frame.rename(&name, trim.into()).map_err(|e| SourceError::Read {
+            file: file.to_owned(),
+            message: e.to_string(),
+        })?;
     }
-    let mut mapping: Vec<(String, String, String)> = source.columns.iter().map(|(canonical, header)| (format!("sources.{}.columns.{canonical}", source.name), header.clone(), canonical.clone())).collect();
-    mapping.push((format!("sources.{}.date", source.name), source.date.column.clone(), DATE.to_owned()));
+    let mut mapping: Vec<(String, String, String)> = source
+        .columns
+        .iter()
+        .map(|(canonical, header)| {
+            (
+                format!("sources.{}.columns.{canonical}", source.name),
+                header.clone(),
+                canonical.clone(),
+            )
+        })
+        .collect();
+    mapping.push((
+        format!("sources.{}.date", source.name),
+        source.date.column.clone(),
+        DATE.to_owned(),
+    ));
     for (at, header, canonical) in mapping {
         let existing: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
         if existing.contains(&canonical) && (header == canonical || !existing.contains(&header)) {
@@ -108,49 +165,107 @@ fn rename_columns(spec: &Spec, source: &SourceSpec, file: &str, frame: &mut Data
         if !existing.contains(&header) {
             let snippet = spec.files.locate(&at, Part::Value);
             let help = columns_help(&header, &existing);
-            return Err(SourceError::MissingHeader { file: file.to_owned(), header, at, src: snippet.src, span: snippet.span, help });
+            return Err(SourceError::MissingHeader {
+                file: file.to_owned(),
+                header,
+                at,
+                src: snippet.src,
+                span: snippet.span,
+                help,
+            });
         }
-        frame.rename(&header, canonical.into()).map_err(|e| SourceError::Read { file: file.to_owned(), message: e.to_string() })?;
+        frame.rename(&header, canonical.into()).map_err(|e| SourceError::Read {
+            file: file.to_owned(),
+            message: e.to_string(),
+        })?;
     }
     Ok(())
 }
 
 fn parse_dates(source: &SourceSpec, file: &str, rows: RowNumbers, frame: &mut DataFrame) -> Result<(), SourceError> {
     let dtype = frame.column(DATE).map(|c| c.dtype().clone()).unwrap_or(DataType::Null);
-    let read_error = |e: PolarsError| SourceError::Read { file: file.to_owned(), message: e.to_string() };
+    let read_error = |e: PolarsError| SourceError::Read {
+        file: file.to_owned(),
+        message: e.to_string(),
+    };
     let parsed = match dtype {
         DataType::Date => return Ok(()),
         DataType::Datetime(..) => col(DATE).cast(DataType::Date),
-        DataType::String => col(DATE).str().to_date(StrptimeOptions { format: source.date.format.as_deref().map(Into::into), strict: false, exact: true, cache: true }),
-        _ => col(DATE).cast(DataType::String).str().to_date(StrptimeOptions { format: source.date.format.as_deref().map(Into::into), strict: false, exact: true, cache: true }),
+        DataType::String => col(DATE).str().to_date(StrptimeOptions {
+            format: source.date.format.as_deref().map(Into::into),
+            strict: false,
+            exact: true,
+            cache: true,
+        }),
+        _ => col(DATE).cast(DataType::String).str().to_date(StrptimeOptions {
+            format: source.date.format.as_deref().map(Into::into),
+            strict: false,
+            exact: true,
+            cache: true,
+        }),
     };
-    let with_dates = frame.clone().lazy().with_column(parsed.alias("__parsed")).collect().map_err(read_error)?;
+    let with_dates = frame
+        .clone()
+        .lazy()
+        .with_column(parsed.alias("__parsed"))
+        .collect()
+        .map_err(read_error)?;
     let expected = match &source.date.format {
         Some(format) => format!("a date in the format `{format}`"),
         None => "a date (give `date: { column, format }` for this layout)".to_owned(),
     };
-    let original = with_dates.column(DATE).and_then(|c| c.cast(&DataType::String)).map_err(read_error)?;
+    let original = with_dates
+        .column(DATE)
+        .and_then(|c| c.cast(&DataType::String))
+        .map_err(read_error)?;
     let parsed = with_dates.column("__parsed").map_err(read_error)?;
     if parsed.null_count() > original.null_count() {
         let original = original.str().map_err(read_error)?;
         let parsed = parsed.date().map_err(read_error)?.physical();
-        if let Some((index, text)) = original.iter().zip(parsed.iter()).enumerate().find_map(|(i, (o, p))| o.filter(|_| p.is_none()).map(|o| (i, o))) {
-            return Err(SourceError::BadCell { file: file.to_owned(), unit: rows.unit, row: rows.first + index, column: source.date.column.clone(), text: text.to_owned(), expected });
+        if let Some((index, text)) = original
+            .iter()
+            .zip(parsed.iter())
+            .enumerate()
+            .find_map(|(i, (o, p))| o.filter(|_| p.is_none()).map(|o| (i, o)))
+        {
+            return Err(SourceError::BadCell {
+                file: file.to_owned(),
+                unit: rows.unit,
+                row: rows.first + index,
+                column: source.date.column.clone(),
+                text: text.to_owned(),
+                expected,
+            });
         }
     }
-    *frame = with_dates.drop(DATE).and_then(|mut f| f.rename("__parsed", DATE.into()).cloned()).map_err(read_error)?;
+    *frame = with_dates
+        .drop(DATE)
+        .and_then(|mut f| f.rename("__parsed", DATE.into()).cloned())
+        .map_err(read_error)?;
     Ok(())
 }
 
 /// A column a KPI sums must hold numbers. polars types clean columns itself; a column
 /// it left as text either holds no numbers at all (ids, captions: left alone) or has
 /// cells that are broken, which are named here.
-fn check_numeric(file: &str, rows: RowNumbers, decimal_comma: bool, frame: &mut DataFrame, column: &str) -> Result<(), SourceError> {
-    let Ok(values) = frame.column(column) else { return Ok(()) };
+fn check_numeric(
+    file: &str,
+    rows: RowNumbers,
+    decimal_comma: bool,
+    frame: &mut DataFrame,
+    column: &str,
+) -> Result<(), SourceError> {
+    let Ok(values) = frame.column(column) else {
+        return Ok(());
+    };
     let Ok(texts) = values.str() else { return Ok(()) };
     let parse = |text: &str| {
         let text = text.trim();
-        let text = if decimal_comma { text.replace(',', ".") } else { text.to_owned() };
+        let text = if decimal_comma {
+            text.replace(',', ".")
+        } else {
+            text.to_owned()
+        };
         text.parse::<f64>().ok()
     };
     let mut numbers = Vec::with_capacity(texts.len());
@@ -166,9 +281,21 @@ fn check_numeric(file: &str, rows: RowNumbers, decimal_comma: bool, frame: &mut 
         return Ok(());
     }
     if let Some((index, text)) = first_bad {
-        return Err(SourceError::BadCell { file: file.to_owned(), unit: rows.unit, row: rows.first + index, column: column.to_owned(), text, expected: "a number".to_owned() });
+        return Err(SourceError::BadCell {
+            file: file.to_owned(),
+            unit: rows.unit,
+            row: rows.first + index,
+            column: column.to_owned(),
+            text,
+            expected: "a number".to_owned(),
+        });
     }
     let series = Float64Chunked::from_iter_options(column.into(), numbers.into_iter()).into_series();
-    frame.replace(column, series).map_err(|e| SourceError::Read { file: file.to_owned(), message: e.to_string() })?;
+    frame
+        .replace(column, series.into_column())
+        .map_err(|e| SourceError::Read {
+            file: file.to_owned(),
+            message: e.to_string(),
+        })?;
     Ok(())
 }

@@ -89,13 +89,22 @@ impl SpecFiles {
             }
         }
         let file = &self.files[0];
-        Snippet { src: file.named_source(), span: None }
+        Snippet {
+            src: file.named_source(),
+            span: None,
+        }
     }
 
     /// An [`SpecError::Invalid`] at `path`.
     pub fn invalid(&self, path: &str, part: Part, message: String, label: &str, help: Option<String>) -> SpecError {
         let Snippet { src, span } = self.locate(path, part);
-        SpecError::Invalid { message, src, span, label: label.to_owned(), help }
+        SpecError::Invalid {
+            message,
+            src,
+            span,
+            label: label.to_owned(),
+            help,
+        }
     }
 
     /// The client's own spec file.
@@ -117,8 +126,13 @@ impl SpecFile {
         let len = if line.starts_with(['"', '\'', '[', '{']) {
             line.len()
         } else {
-            line.find(": ").or_else(|| line.strip_suffix(':').map(str::len)).unwrap_or(line.len())
+            line.find(": ")
+                .or_else(|| line.strip_suffix(':').map(str::len))
+                .unwrap_or(line.len())
         };
-        Snippet { src: self.named_source(), span: Some(SourceSpan::from((offset, len.max(1)))) }
+        Snippet {
+            src: self.named_source(),
+            span: Some(SourceSpan::from((offset, len.max(1)))),
+        }
     }
 }

@@ -14,15 +14,19 @@ use super::{resolve, suggest, Spec};
 pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, SpecError> {
     let mut paths = Vec::new();
     for pattern in patterns {
-        let matches = glob::glob(pattern)
-            .map_err(|e| SpecError::BadGlob { pattern: pattern.clone(), message: e.msg.to_owned() })?;
+        let matches = glob::glob(pattern).map_err(|e| SpecError::BadGlob {
+            pattern: pattern.clone(),
+            message: e.msg.to_owned(),
+        })?;
         let mut found: Vec<PathBuf> = matches.filter_map(Result::ok).filter(|p| p.is_file()).collect();
         if found.is_empty() {
             // A plain path that does not exist is reported by `load`, which names it.
             if glob::Pattern::escape(pattern) == *pattern {
                 found.push(PathBuf::from(pattern));
             } else {
-                return Err(SpecError::NoMatch { pattern: pattern.clone() });
+                return Err(SpecError::NoMatch {
+                    pattern: pattern.clone(),
+                });
             }
         }
         found.sort();
@@ -38,7 +42,13 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
     let merged = load_chain(&normalize(path), &mut files)?;
     let raw: RawSpec = yaml::from_value(merged)
         .map_err(|e| files.invalid("", super::Part::Key, e.message, "in the merged spec", None))?;
-    let root = absolute(files.files.last().and_then(|f| f.path.parent()).unwrap_or(Path::new("")));
+    let root = absolute(
+        files
+            .files
+            .last()
+            .and_then(|f| f.path.parent())
+            .unwrap_or(Path::new("")),
+    );
     resolve::resolve(raw, files, root)
 }
 
@@ -48,11 +58,19 @@ fn load_chain(path: &Path, files: &mut SpecFiles) -> Result<Value, SpecError> {
     if files.files.iter().any(|f| f.path == path) {
         let mut chain: Vec<String> = files.files.iter().map(|f| f.path.display().to_string()).collect();
         chain.push(path.display().to_string());
-        return Err(SpecError::ExtendsCycle { chain: chain.join(" -> ") });
+        return Err(SpecError::ExtendsCycle {
+            chain: chain.join(" -> "),
+        });
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| SpecError::Read { path: path.display().to_string(), source })?;
-    let file = SpecFile { path: path.to_path_buf(), index: PositionIndex::build(&text), text };
+    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let file = SpecFile {
+        path: path.to_path_buf(),
+        index: PositionIndex::build(&text),
+        text,
+    };
     let checked = check_alone(&file);
     files.files.push(file);
     let mut value = checked?;
@@ -72,9 +90,18 @@ fn check_alone(file: &SpecFile) -> Result<Value, SpecError> {
         let help = unknown_name_help(&e.message);
         let snippet = match e.offset {
             Some(offset) => file.snippet(offset),
-            None => super::Snippet { src: file.named_source(), span: None },
+            None => super::Snippet {
+                src: file.named_source(),
+                span: None,
+            },
         };
-        SpecError::Invalid { message: e.message, src: snippet.src, span: snippet.span, label: "here".into(), help }
+        SpecError::Invalid {
+            message: e.message,
+            src: snippet.src,
+            span: snippet.span,
+            label: "here".into(),
+            help,
+        }
     };
     let value: Value = yaml::from_str(&file.text).map_err(error)?;
     if value.is_null() {
@@ -101,14 +128,16 @@ fn take_extends(value: &mut Value) -> Option<String> {
     extends.as_str().map(str::to_owned)
 }
 
-/// Maps merge deeply, lists are replaced, the child wins.
+/// Maps merge deeply, lists are replaced, the child wins. A KPI's `target` is one
+/// choice (`at_least`, `growth`, `ramp`…), so a child's target replaces the parent's
+/// whole rather than adding a second kind to it.
 fn merge(parent: Value, child: Value) -> Value {
     match (parent, child) {
         (Value::Mapping(mut parent), Value::Mapping(child)) => {
             for (key, value) in child {
                 let merged = match parent.remove(&key) {
-                    Some(old) => merge(old, value),
-                    None => value,
+                    Some(old) if key.as_str() != Some("target") => merge(old, value),
+                    _ => value,
                 };
                 parent.insert(key, merged);
             }
@@ -144,14 +173,17 @@ fn rebase_paths(value: &mut Value, dir: &Path) {
 }
 
 fn get_mut<'a>(value: &'a mut Value, keys: &[&str]) -> Option<&'a mut Value> {
-    keys.iter().try_fold(value, |value, key| value.as_mapping_mut()?.get_mut(*key))
+    keys.iter()
+        .try_fold(value, |value, key| value.as_mapping_mut()?.get_mut(*key))
 }
 
 fn absolute(dir: &Path) -> PathBuf {
     if dir.is_absolute() {
         dir.to_path_buf()
     } else {
-        std::env::current_dir().map(|cwd| cwd.join(dir)).unwrap_or_else(|_| dir.to_path_buf())
+        std::env::current_dir()
+            .map(|cwd| cwd.join(dir))
+            .unwrap_or_else(|_| dir.to_path_buf())
     }
 }
 
@@ -184,7 +216,20 @@ mod tests {
         let parent = yaml("brand: {colors: {primary: '#111', accent: '#222'}}\nseasonality: [{name: a}, {name: b}]");
         let child = yaml("brand: {colors: {primary: '#999'}}\nseasonality: [{name: c}]");
         let merged = merge(parent, child);
-        assert_eq!(merged, yaml("brand: {colors: {primary: '#999', accent: '#222'}}\nseasonality: [{name: c}]"));
+        assert_eq!(
+            merged,
+            yaml("brand: {colors: {primary: '#999', accent: '#222'}}\nseasonality: [{name: c}]")
+        );
+    }
+
+    #[test]
+    fn a_child_target_replaces_the_parent_target() {
+        let parent = yaml("kpis: {f: {value: x, target: {growth: 3%}}}");
+        let child = yaml("kpis: {f: {target: {at_least: 5}}}");
+        assert_eq!(
+            merge(parent, child),
+            yaml("kpis: {f: {value: x, target: {at_least: 5}}}")
+        );
     }
 
     #[test]
@@ -197,13 +242,22 @@ mod tests {
     fn relative_paths_follow_their_file() {
         let mut value = yaml("brand: {logo: brand/logo.svg}\nsources: {a: {path: ../data/*.csv}}");
         rebase_paths(&mut value, Path::new("/repo/specs"));
-        assert_eq!(get_mut(&mut value, &["brand", "logo"]).unwrap(), &yaml("/repo/specs/brand/logo.svg"));
-        assert_eq!(get_mut(&mut value, &["sources", "a", "path"]).unwrap(), &yaml("/repo/data/*.csv"));
+        assert_eq!(
+            get_mut(&mut value, &["brand", "logo"]).unwrap(),
+            &yaml("/repo/specs/brand/logo.svg")
+        );
+        assert_eq!(
+            get_mut(&mut value, &["sources", "a", "path"]).unwrap(),
+            &yaml("/repo/data/*.csv")
+        );
     }
 
     #[test]
     fn normalize_keeps_relative_paths_relative() {
-        assert_eq!(normalize(Path::new("specs/clients/../agency.yaml")), PathBuf::from("specs/agency.yaml"));
+        assert_eq!(
+            normalize(Path::new("specs/clients/../agency.yaml")),
+            PathBuf::from("specs/agency.yaml")
+        );
         assert_eq!(normalize(Path::new("../x/./y")), PathBuf::from("../x/y"));
     }
 }

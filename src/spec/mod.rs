@@ -294,9 +294,15 @@ pub struct Window {
 #[derive(Debug, Clone, PartialEq)]
 pub enum WindowDates {
     /// `MM-DD` to `MM-DD`, every year.
-    Yearly { from: (u32, u32), to: (u32, u32) },
+    Yearly {
+        from: (u32, u32),
+        to: (u32, u32),
+    },
     /// `YYYY-MM-DD` to `YYYY-MM-DD`, once.
-    Once { from: NaiveDate, to: NaiveDate },
+    Once {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
     Months(Vec<u32>),
 }
 

@@ -89,8 +89,7 @@ impl<'de> Deserialize<'de> for Factor {
             }
 
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Factor, E> {
-                parse_factor(v)
-                    .ok_or_else(|| E::custom(format!("`{v}` is not a multiplier such as x1.5, or a number")))
+                parse_factor(v).ok_or_else(|| E::custom(format!("`{v}` is not a multiplier such as x1.5, or a number")))
             }
         }
         deserializer.deserialize_any(FactorVisitor)

@@ -96,7 +96,10 @@ impl Period {
             Grain::Week => self.start + Days::new(7),
             Grain::Quarter => self.start + Months::new(3),
         };
-        Self { start, grain: self.grain }
+        Self {
+            start,
+            grain: self.grain,
+        }
     }
 
     pub fn previous(&self) -> Self {
@@ -105,7 +108,10 @@ impl Period {
             Grain::Week => self.start - Days::new(7),
             Grain::Quarter => self.start - Months::new(3),
         };
-        Self { start, grain: self.grain }
+        Self {
+            start,
+            grain: self.grain,
+        }
     }
 
     /// The last day of the period.
@@ -139,16 +145,29 @@ mod tests {
 
     #[test]
     fn labels_round_trip() {
-        for (grain, label) in [(Grain::Month, "2026-10"), (Grain::Week, "2026-W43"), (Grain::Quarter, "2026-Q4")] {
+        for (grain, label) in [
+            (Grain::Month, "2026-10"),
+            (Grain::Week, "2026-W43"),
+            (Grain::Quarter, "2026-Q4"),
+        ] {
             assert_eq!(Period::parse(grain, label).unwrap().label(), label);
         }
     }
 
     #[test]
     fn periods_contain_their_dates() {
-        assert_eq!(Period::containing(Grain::Month, date(2026, 10, 17)).start, date(2026, 10, 1));
-        assert_eq!(Period::containing(Grain::Week, date(2026, 10, 22)).start, date(2026, 10, 19));
-        assert_eq!(Period::containing(Grain::Quarter, date(2026, 11, 5)).start, date(2026, 10, 1));
+        assert_eq!(
+            Period::containing(Grain::Month, date(2026, 10, 17)).start,
+            date(2026, 10, 1)
+        );
+        assert_eq!(
+            Period::containing(Grain::Week, date(2026, 10, 22)).start,
+            date(2026, 10, 19)
+        );
+        assert_eq!(
+            Period::containing(Grain::Quarter, date(2026, 11, 5)).start,
+            date(2026, 10, 1)
+        );
     }
 
     #[test]
@@ -157,7 +176,10 @@ mod tests {
         assert_eq!(february.end(), date(2028, 2, 29));
         assert_eq!(february.days(), 29);
         assert_eq!(Period::parse(Grain::Quarter, "2026-Q4").unwrap().days(), 92);
-        assert_eq!(Period::parse(Grain::Month, "2026-01").unwrap().previous().label(), "2025-12");
+        assert_eq!(
+            Period::parse(Grain::Month, "2026-01").unwrap().previous().label(),
+            "2025-12"
+        );
     }
 
     #[test]

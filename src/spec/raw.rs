@@ -11,6 +11,8 @@ use super::number::{Factor, Number};
 #[serde(deny_unknown_fields)]
 pub struct RawSpec {
     pub version: Option<u32>,
+    /// Read (and removed) before merging; kept here so that it is a known key.
+    #[allow(dead_code)]
     pub extends: Option<String>,
     pub client: Option<RawClient>,
     pub report: Option<RawReport>,
@@ -45,7 +47,6 @@ pub struct RawReport {
     pub template: Option<String>,
     pub output: Option<String>,
     pub title: Option<String>,
-    pub sections: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -25,7 +25,13 @@ impl Resolver {
     }
 
     /// `text` must be one of `names`; the error suggests the nearest.
-    fn closed<T>(&self, path: &str, text: &str, names: &[&str], parse: impl Fn(&str) -> Option<T>) -> Result<T, SpecError> {
+    fn closed<T>(
+        &self,
+        path: &str,
+        text: &str,
+        names: &[&str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<T, SpecError> {
         parse(text).ok_or_else(|| {
             let help = suggest::help(text, names.iter().copied());
             self.error(path, Part::Value, format!("`{path}`: unknown value `{text}`"), help)
@@ -36,7 +42,12 @@ impl Resolver {
 pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf) -> Result<Spec, SpecError> {
     let r = Resolver { files };
     if let Some(version) = raw.version.filter(|v| *v != 1) {
-        return Err(r.error("version", Part::Value, format!("spec version {version} is not supported"), Some("this kpipress reads `version: 1`".into())));
+        return Err(r.error(
+            "version",
+            Part::Value,
+            format!("spec version {version} is not supported"),
+            Some("this kpipress reads `version: 1`".into()),
+        ));
     }
     let client = client(&r, raw.client.unwrap_or_default())?;
     let report = report(&r, raw.report.unwrap_or_default())?;
@@ -60,20 +71,46 @@ pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf) -> Result<Spec, Sp
         .collect::<Result<Vec<_>, _>>()?;
     let funnel = raw.funnel.map(|f| funnel(&r, f, &kpis)).transpose()?;
     let content = raw.content.map(|c| content(&r, c, &sources)).transpose()?;
-    Ok(Spec { client, report, brand, sources, kpis, benchmarks, seasonality, funnel, content, root, files: r.files })
+    Ok(Spec {
+        client,
+        report,
+        brand,
+        sources,
+        kpis,
+        benchmarks,
+        seasonality,
+        funnel,
+        content,
+        root,
+        files: r.files,
+    })
 }
 
 fn client(r: &Resolver, raw: RawClient) -> Result<Client, SpecError> {
-    let name = raw
-        .name
-        .filter(|n| !n.trim().is_empty())
-        .ok_or_else(|| r.error("client", Part::Key, "`client.name` is missing".into(), Some("every spec names its client: `client: { name: \"…\" }`".into())))?;
+    let name = raw.name.filter(|n| !n.trim().is_empty()).ok_or_else(|| {
+        r.error(
+            "client",
+            Part::Key,
+            "`client.name` is missing".into(),
+            Some("every spec names its client: `client: { name: \"…\" }`".into()),
+        )
+    })?;
     let slug = match raw.slug {
         Some(slug) => slug,
-        None => r.files.main_path().file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        None => r
+            .files
+            .main_path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     };
     if slug.is_empty() || !slug.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
-        return Err(r.error("client.slug", Part::Value, format!("`client.slug` `{slug}` cannot be used in a file name"), Some("use letters, digits, `-` and `_`".into())));
+        return Err(r.error(
+            "client.slug",
+            Part::Value,
+            format!("`client.slug` `{slug}` cannot be used in a file name"),
+            Some("use letters, digits, `-` and `_`".into()),
+        ));
     }
     Ok(Client { name, slug })
 }
@@ -90,16 +127,33 @@ fn report(r: &Resolver, raw: RawReport) -> Result<ReportSettings, SpecError> {
     let period = raw
         .period
         .map(|text| {
-            Period::parse(grain, &text).ok_or_else(|| r.error("report.period", Part::Value, format!("`report.period` `{text}` is not a {} period", grain.name()), Some(period_help(grain))))
+            Period::parse(grain, &text).ok_or_else(|| {
+                r.error(
+                    "report.period",
+                    Part::Value,
+                    format!("`report.period` `{text}` is not a {} period", grain.name()),
+                    Some(period_help(grain)),
+                )
+            })
         })
         .transpose()?;
     let currency = raw.currency.unwrap_or_else(|| default_currency(language).to_owned());
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(r.error("report.currency", Part::Value, format!("`report.currency` `{currency}` is not a currency code"), Some("use an ISO code such as RUB, UAH, USD or EUR".into())));
+        return Err(r.error(
+            "report.currency",
+            Part::Value,
+            format!("`report.currency` `{currency}` is not a currency code"),
+            Some("use an ISO code such as RUB, UAH, USD or EUR".into()),
+        ));
     }
     let history = raw.history.unwrap_or(12);
     if history == 0 {
-        return Err(r.error("report.history", Part::Value, "`report.history` must be at least 1".into(), None));
+        return Err(r.error(
+            "report.history",
+            Part::Value,
+            "`report.history` must be at least 1".into(),
+            None,
+        ));
     }
     let template = match raw.template {
         Some(t) if t.contains('/') => TemplateRef::Dir(PathBuf::from(t)),
@@ -108,7 +162,16 @@ fn report(r: &Resolver, raw: RawReport) -> Result<ReportSettings, SpecError> {
     };
     let output = raw.output.unwrap_or_else(|| DEFAULT_OUTPUT.to_owned());
     check_output(r, &output)?;
-    Ok(ReportSettings { language, currency, grain, period, history, template, output, title: raw.title })
+    Ok(ReportSettings {
+        language,
+        currency,
+        grain,
+        period,
+        history,
+        template,
+        output,
+        title: raw.title,
+    })
 }
 
 pub fn period_help(grain: Grain) -> String {
@@ -134,12 +197,26 @@ fn check_output(r: &Resolver, output: &str) -> Result<(), SpecError> {
         let close = rest[open..].find('}').map(|c| open + c);
         let name = close.map(|c| &rest[open + 1..c]).unwrap_or(&rest[open + 1..]);
         if !matches!(name, "client" | "period") || close.is_none() {
-            return Err(r.error("report.output", Part::Value, format!("`report.output` has an unknown placeholder `{{{name}}}`"), suggest::help(name, ["client", "period"])));
+            return Err(r.error(
+                "report.output",
+                Part::Value,
+                format!("`report.output` has an unknown placeholder `{{{name}}}`"),
+                suggest::help(name, ["client", "period"]),
+            ));
         }
         rest = &rest[close.unwrap_or(rest.len()) + 1..];
     }
-    if Path::new(output).components().any(|c| matches!(c, std::path::Component::ParentDir)) || Path::new(output).is_absolute() {
-        return Err(r.error("report.output", Part::Value, "`report.output` must stay inside the output folder".into(), Some("write a relative path without `..`; choose the folder with `--out`".into())));
+    if Path::new(output)
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+        || Path::new(output).is_absolute()
+    {
+        return Err(r.error(
+            "report.output",
+            Part::Value,
+            "`report.output` must stay inside the output folder".into(),
+            Some("write a relative path without `..`; choose the folder with `--out`".into()),
+        ));
     }
     Ok(())
 }
@@ -151,7 +228,12 @@ fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
         let hex = value.strip_prefix('#').unwrap_or("");
         if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
             let path = format!("brand.colors.{key}");
-            return Err(r.error(&path, Part::Value, format!("`{path}` `{value}` is not a colour"), Some("write colours as `#RRGGBB`".into())));
+            return Err(r.error(
+                &path,
+                Part::Value,
+                format!("`{path}` `{value}` is not a colour"),
+                Some("write colours as `#RRGGBB`".into()),
+            ));
         }
         Ok(value)
     };
@@ -162,38 +244,98 @@ fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
     };
     let logo = raw.logo.map(PathBuf::from);
     if let Some(logo) = &logo {
-        let extension = logo.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let extension = logo
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if !matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") {
-            return Err(r.error("brand.logo", Part::Value, "`brand.logo` must be an SVG, PNG or JPEG file".into(), None));
+            return Err(r.error(
+                "brand.logo",
+                Part::Value,
+                "`brand.logo` must be an SVG, PNG or JPEG file".into(),
+                None,
+            ));
         }
         if !logo.is_file() {
-            return Err(r.error("brand.logo", Part::Value, format!("logo `{}` does not exist", logo.display()), None));
+            return Err(r.error(
+                "brand.logo",
+                Part::Value,
+                format!("logo `{}` does not exist", logo.display()),
+                None,
+            ));
         }
     }
     let fonts = raw.fonts.map(PathBuf::from);
     if let Some(fonts) = fonts.as_ref().filter(|f| !f.is_dir()) {
-        return Err(r.error("brand.fonts", Part::Value, format!("font folder `{}` does not exist", fonts.display()), None));
+        return Err(r.error(
+            "brand.fonts",
+            Part::Value,
+            format!("font folder `{}` does not exist", fonts.display()),
+            None,
+        ));
     }
-    Ok(Brand { logo, colors, font: raw.font, fonts, footer: raw.footer, agency: raw.agency })
+    Ok(Brand {
+        logo,
+        colors,
+        font: raw.font,
+        fonts,
+        footer: raw.footer,
+        agency: raw.agency,
+    })
 }
 
 fn source(r: &Resolver, name: String, raw: RawSource) -> Result<SourceSpec, SpecError> {
     let at = format!("sources.{name}");
     if let Some(preset) = &raw.preset {
-        return Err(r.error(&format!("{at}.preset"), Part::Value, format!("unknown preset `{preset}`"), Some("no presets are built in yet: map the export's headers with `columns` instead".into())));
+        return Err(r.error(
+            &format!("{at}.preset"),
+            Part::Value,
+            format!("unknown preset `{preset}`"),
+            Some("no presets are built in yet: map the export's headers with `columns` instead".into()),
+        ));
     }
-    let pattern = raw.path.ok_or_else(|| r.error(&at, Part::Key, format!("`{at}.path` is missing"), Some("give the export's file or a glob such as `data/tiktok/*.csv`".into())))?;
+    let pattern = raw.path.ok_or_else(|| {
+        r.error(
+            &at,
+            Part::Key,
+            format!("`{at}.path` is missing"),
+            Some("give the export's file or a glob such as `data/tiktok/*.csv`".into()),
+        )
+    })?;
     if let Err(e) = glob::Pattern::new(&pattern) {
-        return Err(r.error(&format!("{at}.path"), Part::Value, format!("`{at}.path` is not a valid glob ({})", e.msg), None));
+        return Err(r.error(
+            &format!("{at}.path"),
+            Part::Value,
+            format!("`{at}.path` is not a valid glob ({})", e.msg),
+            None,
+        ));
     }
-    let format = raw.format.map(|f| r.closed(&format!("{at}.format"), &f, &FileFormat::NAMES, FileFormat::parse)).transpose()?;
+    let format = raw
+        .format
+        .map(|f| r.closed(&format!("{at}.format"), &f, &FileFormat::NAMES, FileFormat::parse))
+        .transpose()?;
     let date = match raw.date {
-        None => DateColumn { column: "date".into(), format: None },
+        None => DateColumn {
+            column: "date".into(),
+            format: None,
+        },
         Some(RawDate::Column(column)) => DateColumn { column, format: None },
-        Some(RawDate::Detailed(d)) => DateColumn { column: d.column, format: d.format },
+        Some(RawDate::Detailed(d)) => DateColumn {
+            column: d.column,
+            format: d.format,
+        },
     };
     let csv = csv_options(r, &at, raw.csv.unwrap_or_default())?;
-    Ok(SourceSpec { name, pattern, format, date, columns: raw.columns, csv, filter: raw.filter })
+    Ok(SourceSpec {
+        name,
+        pattern,
+        format,
+        date,
+        columns: raw.columns,
+        csv,
+        filter: raw.filter,
+    })
 }
 
 fn csv_options(r: &Resolver, at: &str, raw: RawCsv) -> Result<CsvOptions, SpecError> {
@@ -202,49 +344,115 @@ fn csv_options(r: &Resolver, at: &str, raw: RawCsv) -> Result<CsvOptions, SpecEr
         .map(|s| match s.as_str() {
             "\\t" | "tab" | "\t" => Ok(b'\t'),
             s if s.len() == 1 => Ok(s.as_bytes()[0]),
-            _ => Err(r.error(&format!("{at}.csv.separator"), Part::Value, format!("`{at}.csv.separator` must be one ASCII character, not `{s}`"), None)),
+            _ => Err(r.error(
+                &format!("{at}.csv.separator"),
+                Part::Value,
+                format!("`{at}.csv.separator` must be one ASCII character, not `{s}`"),
+                None,
+            )),
         })
         .transpose()?;
     let encoding = match raw.encoding {
         Some(label) => encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-            r.error(&format!("{at}.csv.encoding"), Part::Value, format!("unknown encoding `{label}`"), Some("use `utf-8`, `utf-16`, `windows-1251` or another WHATWG encoding label".into()))
+            r.error(
+                &format!("{at}.csv.encoding"),
+                Part::Value,
+                format!("unknown encoding `{label}`"),
+                Some("use `utf-8`, `utf-16`, `windows-1251` or another WHATWG encoding label".into()),
+            )
         })?,
         None => encoding_rs::UTF_8,
     };
-    Ok(CsvOptions { separator, decimal_comma: raw.decimal_comma.unwrap_or(false), encoding, skip_rows: raw.skip_rows.unwrap_or(0) })
+    Ok(CsvOptions {
+        separator,
+        decimal_comma: raw.decimal_comma.unwrap_or(false),
+        encoding,
+        skip_rows: raw.skip_rows.unwrap_or(0),
+    })
 }
 
-fn kpi(r: &Resolver, id: String, raw: RawKpi, sources: &IndexMap<String, SourceSpec>, grain: Grain) -> Result<Kpi, SpecError> {
+fn kpi(
+    r: &Resolver,
+    id: String,
+    raw: RawKpi,
+    sources: &IndexMap<String, SourceSpec>,
+    grain: Grain,
+) -> Result<Kpi, SpecError> {
     let at = format!("kpis.{id}");
     if let Some(source) = &raw.source {
         if !sources.contains_key(source) {
-            return Err(r.error(&format!("{at}.source"), Part::Value, format!("`{at}` reads source `{source}`, which the spec does not define"), suggest::help(source, sources.keys().map(String::as_str))));
+            return Err(r.error(
+                &format!("{at}.source"),
+                Part::Value,
+                format!("`{at}` reads source `{source}`, which the spec does not define"),
+                suggest::help(source, sources.keys().map(String::as_str)),
+            ));
         }
     }
-    let value = raw
-        .value
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| r.error(&at, Part::Key, format!("`{at}.value` is missing"), Some("write an SQL expression such as `SUM(likes)`, or one over other KPIs such as `spend / leads`".into())))?;
-    let format = raw.format.map(|f| r.closed(&format!("{at}.format"), &f, &ValueFormat::NAMES, ValueFormat::parse)).transpose()?.unwrap_or(ValueFormat::Number);
+    let value = raw.value.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+        r.error(
+            &at,
+            Part::Key,
+            format!("`{at}.value` is missing"),
+            Some("write an SQL expression such as `SUM(likes)`, or one over other KPIs such as `spend / leads`".into()),
+        )
+    })?;
+    let format = raw
+        .format
+        .map(|f| r.closed(&format!("{at}.format"), &f, &ValueFormat::NAMES, ValueFormat::parse))
+        .transpose()?
+        .unwrap_or(ValueFormat::Number);
     let better = match raw.better.as_deref() {
         None | Some("higher") => Better::Higher,
         Some("lower") => Better::Lower,
-        Some(other) => return Err(r.error(&format!("{at}.better"), Part::Value, format!("`{at}.better` must be `higher` or `lower`, not `{other}`"), suggest::help(other, ["higher", "lower"]))),
+        Some(other) => {
+            return Err(r.error(
+                &format!("{at}.better"),
+                Part::Value,
+                format!("`{at}.better` must be `higher` or `lower`, not `{other}`"),
+                suggest::help(other, ["higher", "lower"]),
+            ))
+        }
     };
     let benchmark = raw
         .benchmark
         .map(|b| match b.split_once('.') {
-            Some((set, kpi)) => Ok(BenchmarkRef { set: set.into(), kpi: kpi.into() }),
-            None => Err(r.error(&format!("{at}.benchmark"), Part::Value, format!("`{at}.benchmark` `{b}` names no benchmark"), Some("write `set.kpi`, e.g. `tiktok.engagement_rate`".into()))),
+            Some((set, kpi)) => Ok(BenchmarkRef {
+                set: set.into(),
+                kpi: kpi.into(),
+            }),
+            None => Err(r.error(
+                &format!("{at}.benchmark"),
+                Part::Value,
+                format!("`{at}.benchmark` `{b}` names no benchmark"),
+                Some("write `set.kpi`, e.g. `tiktok.engagement_rate`".into()),
+            )),
         })
         .transpose()?;
     let target = raw.target.map(|t| target(r, &at, t, grain)).transpose()?;
-    if matches!(&target, Some(Target { kind: TargetKind::Benchmark(_), .. })) && benchmark.is_none() {
-        return Err(r.error(&format!("{at}.target.benchmark"), Part::Key, format!("`{at}` takes its target from a benchmark but names none"), Some("add `benchmark: set.kpi` to the KPI".into())));
+    if matches!(
+        &target,
+        Some(Target {
+            kind: TargetKind::Benchmark(_),
+            ..
+        })
+    ) && benchmark.is_none()
+    {
+        return Err(r.error(
+            &format!("{at}.target.benchmark"),
+            Part::Key,
+            format!("`{at}` takes its target from a benchmark but names none"),
+            Some("add `benchmark: set.kpi` to the KPI".into()),
+        ));
     }
     for status in raw.advice.keys() {
         if !STATUSES.contains(&status.as_str()) {
-            return Err(r.error(&format!("{at}.advice.{status}"), Part::Key, format!("`{at}.advice` has advice for an unknown status `{status}`"), suggest::help(status, STATUSES)));
+            return Err(r.error(
+                &format!("{at}.advice.{status}"),
+                Part::Key,
+                format!("`{at}.advice` has advice for an unknown status `{status}`"),
+                suggest::help(status, STATUSES),
+            ));
         }
     }
     Ok(Kpi {
@@ -271,7 +479,14 @@ fn text(raw: RawText) -> Text {
 fn target(r: &Resolver, at: &str, raw: RawTarget, grain: Grain) -> Result<Target, SpecError> {
     let at = format!("{at}.target");
     let period = |key: &str, text: &str| {
-        Period::parse(grain, text).ok_or_else(|| r.error(&format!("{at}.ramp.{key}"), Part::Value, format!("`{text}` is not a {} period", grain.name()), Some(period_help(grain))))
+        Period::parse(grain, text).ok_or_else(|| {
+            r.error(
+                &format!("{at}.ramp.{key}"),
+                Part::Value,
+                format!("`{text}` is not a {} period", grain.name()),
+                Some(period_help(grain)),
+            )
+        })
     };
     let mut kinds = Vec::new();
     if let Some(Number(x)) = raw.at_least {
@@ -290,36 +505,81 @@ fn target(r: &Resolver, at: &str, raw: RawTarget, grain: Grain) -> Result<Target
         kinds.push(TargetKind::Benchmark(match band.as_str() {
             "market" => BandName::Market,
             "optimal" => BandName::Optimal,
-            other => return Err(r.error(&format!("{at}.benchmark"), Part::Value, format!("unknown benchmark band `{other}`"), suggest::help(other, ["market", "optimal"]))),
+            other => {
+                return Err(r.error(
+                    &format!("{at}.benchmark"),
+                    Part::Value,
+                    format!("unknown benchmark band `{other}`"),
+                    suggest::help(other, ["market", "optimal"]),
+                ))
+            }
         }));
     }
     if let Some(ramp) = raw.ramp {
         let from = period("from", &ramp.from)?;
         let to = ramp.to.as_deref().map(|t| period("to", t)).transpose()?;
         if to.is_some_and(|to| to <= from) {
-            return Err(r.error(&format!("{at}.ramp.to"), Part::Value, "a ramp must end after it starts".into(), None));
+            return Err(r.error(
+                &format!("{at}.ramp.to"),
+                Part::Value,
+                "a ramp must end after it starts".into(),
+                None,
+            ));
         }
-        kinds.push(TargetKind::Ramp(Ramp { from, start: ramp.start.0, to, goal: ramp.goal.0 }));
+        kinds.push(TargetKind::Ramp(Ramp {
+            from,
+            start: ramp.start.0,
+            to,
+            goal: ramp.goal.0,
+        }));
     }
     if let Some(funnel) = raw.funnel {
         kinds.push(TargetKind::Funnel(match funnel.as_str() {
             "leads" => FunnelTarget::Leads,
             "cost_per_lead" => FunnelTarget::CostPerLead,
-            other => return Err(r.error(&format!("{at}.funnel"), Part::Value, format!("unknown funnel figure `{other}`"), suggest::help(other, ["leads", "cost_per_lead"]))),
+            other => {
+                return Err(r.error(
+                    &format!("{at}.funnel"),
+                    Part::Value,
+                    format!("unknown funnel figure `{other}`"),
+                    suggest::help(other, ["leads", "cost_per_lead"]),
+                ))
+            }
         }));
     }
     let tolerance = raw.tolerance.map_or(DEFAULT_TOLERANCE, |t| t.0);
     if !(0.0..1.0).contains(&tolerance) {
-        return Err(r.error(&format!("{at}.tolerance"), Part::Value, "`tolerance` must be between 0% and 100%".into(), None));
+        return Err(r.error(
+            &format!("{at}.tolerance"),
+            Part::Value,
+            "`tolerance` must be between 0% and 100%".into(),
+            None,
+        ));
     }
     match kinds.len() {
-        1 => Ok(Target { kind: kinds.remove(0), tolerance }),
-        0 => Err(r.error(&at, Part::Key, format!("`{at}` sets no target"), Some("use one of `at_least`, `at_most`, `growth`, `change`, `benchmark`, `ramp`, `funnel`".into()))),
-        _ => Err(r.error(&at, Part::Key, format!("`{at}` sets {} targets at once", kinds.len()), Some("a KPI has one target; keep one of them".into()))),
+        1 => Ok(Target {
+            kind: kinds.remove(0),
+            tolerance,
+        }),
+        0 => Err(r.error(
+            &at,
+            Part::Key,
+            format!("`{at}` sets no target"),
+            Some("use one of `at_least`, `at_most`, `growth`, `change`, `benchmark`, `ramp`, `funnel`".into()),
+        )),
+        _ => Err(r.error(
+            &at,
+            Part::Key,
+            format!("`{at}` sets {} targets at once", kinds.len()),
+            Some("a KPI has one target; keep one of them".into()),
+        )),
     }
 }
 
-fn benchmarks(r: &Resolver, raw: IndexMap<String, IndexMap<String, RawBand>>) -> Result<IndexMap<String, IndexMap<String, Band>>, SpecError> {
+fn benchmarks(
+    r: &Resolver,
+    raw: IndexMap<String, IndexMap<String, RawBand>>,
+) -> Result<IndexMap<String, IndexMap<String, Band>>, SpecError> {
     raw.into_iter()
         .map(|(set, bands)| {
             let bands = bands
@@ -332,10 +592,26 @@ fn benchmarks(r: &Resolver, raw: IndexMap<String, IndexMap<String, RawBand>>) ->
                             RawRange::Threshold(Number(x)) => [x, f64::INFINITY],
                         })
                     };
-                    if let Some(per) = band.per.as_deref().filter(|p| !matches!(*p, "day" | "week" | "month" | "quarter")) {
-                        return Err(r.error(&format!("{at}.per"), Part::Value, format!("`per: {per}` is not a period length"), suggest::help(per, ["day", "week", "month", "quarter"])));
+                    if let Some(per) = band
+                        .per
+                        .as_deref()
+                        .filter(|p| !matches!(*p, "day" | "week" | "month" | "quarter"))
+                    {
+                        return Err(r.error(
+                            &format!("{at}.per"),
+                            Part::Value,
+                            format!("`per: {per}` is not a period length"),
+                            suggest::help(per, ["day", "week", "month", "quarter"]),
+                        ));
                     }
-                    Ok((kpi, Band { market: range(band.market), optimal: range(band.optimal), per: band.per }))
+                    Ok((
+                        kpi,
+                        Band {
+                            market: range(band.market),
+                            optimal: range(band.optimal),
+                            per: band.per,
+                        },
+                    ))
                 })
                 .collect::<Result<IndexMap<_, _>, SpecError>>()?;
             Ok((set, bands))
@@ -349,49 +625,107 @@ fn window(r: &Resolver, i: usize, raw: RawWindow, kpis: &IndexMap<String, Kpi>) 
         (Some(from), Some(to), None) => window_dates(r, &at, &from, &to)?,
         (None, None, Some(months)) => {
             if let Some(bad) = months.iter().find(|m| !(1..=12).contains(*m)) {
-                return Err(r.error(&format!("{at}.months"), Part::Value, format!("month {bad} does not exist"), None));
+                return Err(r.error(
+                    &format!("{at}.months"),
+                    Part::Value,
+                    format!("month {bad} does not exist"),
+                    None,
+                ));
             }
             WindowDates::Months(months)
         }
-        _ => return Err(r.error(&at, Part::Key, format!("`{at}` needs either `from` and `to`, or `months`"), None)),
+        _ => {
+            return Err(r.error(
+                &at,
+                Part::Key,
+                format!("`{at}` needs either `from` and `to`, or `months`"),
+                None,
+            ))
+        }
     };
     for kpi in raw.targets.keys().filter(|k| *k != "*") {
         if !kpis.contains_key(kpi) {
-            return Err(r.error(&format!("{at}.targets.{kpi}"), Part::Key, format!("`{at}` adjusts the target of an unknown KPI `{kpi}`"), suggest::help(kpi, kpis.keys().map(String::as_str))));
+            return Err(r.error(
+                &format!("{at}.targets.{kpi}"),
+                Part::Key,
+                format!("`{at}` adjusts the target of an unknown KPI `{kpi}`"),
+                suggest::help(kpi, kpis.keys().map(String::as_str)),
+            ));
         }
     }
-    Ok(Window { name: raw.name, when, targets: raw.targets })
+    Ok(Window {
+        name: raw.name,
+        when,
+        targets: raw.targets,
+    })
 }
 
 fn window_dates(r: &Resolver, at: &str, from: &str, to: &str) -> Result<WindowDates, SpecError> {
-    let bad = |key: &str, text: &str| r.error(&format!("{at}.{key}"), Part::Value, format!("`{text}` is not a date"), Some("write `MM-DD` for every year or `YYYY-MM-DD` for once".into()));
+    let bad = |key: &str, text: &str| {
+        r.error(
+            &format!("{at}.{key}"),
+            Part::Value,
+            format!("`{text}` is not a date"),
+            Some("write `MM-DD` for every year or `YYYY-MM-DD` for once".into()),
+        )
+    };
     let month_day = |key: &str, text: &str| {
-        NaiveDate::parse_from_str(&format!("2000-{text}"), "%Y-%m-%d").map(|d| (chrono::Datelike::month(&d), chrono::Datelike::day(&d))).map_err(|_| bad(key, text))
+        NaiveDate::parse_from_str(&format!("2000-{text}"), "%Y-%m-%d")
+            .map(|d| (chrono::Datelike::month(&d), chrono::Datelike::day(&d)))
+            .map_err(|_| bad(key, text))
     };
     let full = |key: &str, text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad(key, text));
     if from.len() == 5 && to.len() == 5 {
-        Ok(WindowDates::Yearly { from: month_day("from", from)?, to: month_day("to", to)? })
+        Ok(WindowDates::Yearly {
+            from: month_day("from", from)?,
+            to: month_day("to", to)?,
+        })
     } else {
         let (from, to) = (full("from", from)?, full("to", to)?);
         if to < from {
-            return Err(r.error(&format!("{at}.to"), Part::Value, "a window must end after it starts".into(), None));
+            return Err(r.error(
+                &format!("{at}.to"),
+                Part::Value,
+                "a window must end after it starts".into(),
+                None,
+            ));
         }
         Ok(WindowDates::Once { from, to })
     }
 }
 
 fn funnel(r: &Resolver, raw: RawFunnel, kpis: &IndexMap<String, Kpi>) -> Result<Funnel, SpecError> {
-    for (key, kpi) in [("leads", &raw.actual.as_ref().and_then(|a| a.leads.clone())), ("spend", &raw.actual.as_ref().and_then(|a| a.spend.clone()))] {
+    for (key, kpi) in [
+        ("leads", &raw.actual.as_ref().and_then(|a| a.leads.clone())),
+        ("spend", &raw.actual.as_ref().and_then(|a| a.spend.clone())),
+    ] {
         if let Some(kpi) = kpi.as_ref().filter(|k| !kpis.contains_key(*k)) {
-            return Err(r.error(&format!("funnel.actual.{key}"), Part::Value, format!("`funnel.actual.{key}` names an unknown KPI `{kpi}`"), suggest::help(kpi, kpis.keys().map(String::as_str))));
+            return Err(r.error(
+                &format!("funnel.actual.{key}"),
+                Part::Value,
+                format!("`funnel.actual.{key}` names an unknown KPI `{kpi}`"),
+                suggest::help(kpi, kpis.keys().map(String::as_str)),
+            ));
         }
     }
-    for (key, value) in [("revenue_goal", raw.revenue_goal.0), ("average_order_value", raw.average_order_value.0), ("lead_to_sale", raw.lead_to_sale.0)] {
+    for (key, value) in [
+        ("revenue_goal", raw.revenue_goal.0),
+        ("average_order_value", raw.average_order_value.0),
+        ("lead_to_sale", raw.lead_to_sale.0),
+    ] {
         if value <= 0.0 {
-            return Err(r.error(&format!("funnel.{key}"), Part::Value, format!("`funnel.{key}` must be above zero"), None));
+            return Err(r.error(
+                &format!("funnel.{key}"),
+                Part::Value,
+                format!("`funnel.{key}` must be above zero"),
+                None,
+            ));
         }
     }
-    let actual = raw.actual.unwrap_or(RawFunnelActual { leads: None, spend: None });
+    let actual = raw.actual.unwrap_or(RawFunnelActual {
+        leads: None,
+        spend: None,
+    });
     Ok(Funnel {
         revenue_goal: raw.revenue_goal.0,
         average_order_value: raw.average_order_value.0,
@@ -404,7 +738,22 @@ fn funnel(r: &Resolver, raw: RawFunnel, kpis: &IndexMap<String, Kpi>) -> Result<
 
 fn content(r: &Resolver, raw: RawContent, sources: &IndexMap<String, SourceSpec>) -> Result<Content, SpecError> {
     if !sources.contains_key(&raw.source) {
-        return Err(r.error("content.source", Part::Value, format!("`content` reads source `{}`, which the spec does not define", raw.source), suggest::help(&raw.source, sources.keys().map(String::as_str))));
+        return Err(r.error(
+            "content.source",
+            Part::Value,
+            format!(
+                "`content` reads source `{}`, which the spec does not define",
+                raw.source
+            ),
+            suggest::help(&raw.source, sources.keys().map(String::as_str)),
+        ));
     }
-    Ok(Content { source: raw.source, id: raw.id, title: raw.title, rank_by: raw.rank_by, top: raw.top.unwrap_or(5), group_by: raw.group_by })
+    Ok(Content {
+        source: raw.source,
+        id: raw.id,
+        title: raw.title,
+        rank_by: raw.rank_by,
+        top: raw.top.unwrap_or(5),
+        group_by: raw.group_by,
+    })
 }

@@ -54,7 +54,12 @@ impl PositionIndex {
     /// Indexes `text`; a file serde_yaml accepted always indexes, a broken one gives an
     /// empty index (its syntax error is reported by [`from_str`]).
     pub fn build(text: &str) -> Self {
-        let mut recorder = Recorder { text, line_starts: line_starts(text), stack: Vec::new(), index: Self::default() };
+        let mut recorder = Recorder {
+            text,
+            line_starts: line_starts(text),
+            stack: Vec::new(),
+            index: Self::default(),
+        };
         let mut parser = Parser::new_from_str(text);
         if parser.load(&mut recorder, false).is_err() {
             return Self::default();
@@ -68,7 +73,9 @@ impl PositionIndex {
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 enum Frame {
@@ -85,7 +92,11 @@ struct Recorder<'a> {
 
 impl Recorder<'_> {
     fn offset(&self, mark: Marker) -> usize {
-        let start = self.line_starts.get(mark.line().saturating_sub(1)).copied().unwrap_or(0);
+        let start = self
+            .line_starts
+            .get(mark.line().saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
         let line = &self.text[start..];
         start + line.char_indices().nth(mark.col()).map_or(line.len(), |(i, _)| i)
     }
@@ -102,7 +113,9 @@ impl Recorder<'_> {
     fn record_value(&mut self, offset: usize) -> Option<String> {
         let path = self.value_path()?;
         let key = self.index.positions.get(&path).map_or(offset, |p| p.key);
-        self.index.positions.insert(path.clone(), Position { key, value: offset });
+        self.index
+            .positions
+            .insert(path.clone(), Position { key, value: offset });
         Some(path)
     }
 
@@ -131,7 +144,13 @@ impl MarkedEventReceiver for Recorder<'_> {
                 if let Some(Frame::Map { path, key: key @ None }) = self.stack.last_mut() {
                     let full = join(path, &text);
                     *key = Some(text);
-                    self.index.positions.insert(full, Position { key: offset, value: offset });
+                    self.index.positions.insert(
+                        full,
+                        Position {
+                            key: offset,
+                            value: offset,
+                        },
+                    );
                 } else {
                     self.record_value(offset);
                     self.value_done();

@@ -51,6 +51,9 @@ fn kpi_cycle_names_the_kpis() {
 #[test]
 fn malformed_number_names_row_and_column() {
     let text = check_error("bad_cell.yaml");
-    assert!(text.contains("tests/fixtures/err/bad_cell.csv: line 3, column `views`: `12a` is not a number"), "{text}");
+    assert!(
+        text.contains("tests/fixtures/err/bad_cell.csv: line 3, column `views`: `12a` is not a number"),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
 }

@@ -10,7 +10,12 @@ fn scorecard() -> Value {
 }
 
 fn kpi<'a>(card: &'a Value, id: &str) -> &'a Value {
-    card["kpis"].as_array().unwrap().iter().find(|k| k["id"] == id).unwrap_or_else(|| panic!("no KPI {id}"))
+    card["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("no KPI {id}"))
 }
 
 fn close(value: &Value, expected: f64) {
@@ -35,8 +40,16 @@ fn a_month_with_zero_views_has_no_data() {
     let er = kpi(&card, "engagement_rate");
     assert_eq!(er["previous"], Value::Null, "September has 0 views");
     assert_eq!(er["change"], Value::Null);
-    let history: Vec<_> = er["history"].as_array().unwrap().iter().map(|h| (h["period"].as_str().unwrap(), h["value"].as_f64())).collect();
-    assert_eq!(history, [("2026-08", Some(0.05)), ("2026-09", None), ("2026-10", Some(0.09))]);
+    let history: Vec<_> = er["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["period"].as_str().unwrap(), h["value"].as_f64()))
+        .collect();
+    assert_eq!(
+        history,
+        [("2026-08", Some(0.05)), ("2026-09", None), ("2026-10", Some(0.09))]
+    );
 }
 
 #[test]
@@ -56,7 +69,12 @@ fn growth_target_builds_on_the_previous_period() {
     close(&followers["target"]["value"], 132.0);
     assert_eq!(followers["target"]["kind"], "growth");
     assert_eq!(followers["status"], "achieved");
-    let targets: Vec<_> = followers["history"].as_array().unwrap().iter().map(|h| h["target"].as_f64()).collect();
+    let targets: Vec<_> = followers["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["target"].as_f64())
+        .collect();
     assert_eq!(targets, [None, Some(121.0), Some(132.0)]);
 }
 
