@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use polars::prelude::*;
@@ -32,6 +32,7 @@ fn main() {
         Command::new(binary)
             .args(["build", single.to_str().unwrap(), "--out", out.to_str().unwrap()])
             .current_dir(root)
+            .stderr(Stdio::null())
             .status()
     });
     report("one client, cold process", time, rss, "80 ms");
@@ -48,6 +49,7 @@ fn main() {
                 "2",
             ])
             .current_dir(root)
+            .stderr(Stdio::null())
             .status()
     });
     report(&format!("{CLIENTS} clients x 14 months, --jobs 2"), time, rss, "1 s");
@@ -66,6 +68,7 @@ fn main() {
                 "json",
             ])
             .current_dir(root)
+            .stderr(Stdio::null())
             .status()
     });
     report(

@@ -118,6 +118,8 @@ pub struct WindowModel {
 pub struct DataModel {
     /// The last day any source has data for.
     pub end: Option<String>,
+    /// The same day as the report's language writes dates.
+    pub end_text: Option<String>,
     pub files: Vec<FileModel>,
 }
 
@@ -170,7 +172,7 @@ pub fn build(
         summary: summary(&kpis),
         funnel: funnel(spec, table, scorecard),
         seasonality: Vec::new(),
-        data: data(sources, table),
+        data: data(sources, table, language),
         warnings: warnings(table, scorecard, &words),
         kpis,
         words,
@@ -275,7 +277,7 @@ fn funnel(spec: &Spec, table: &MetricTable, scorecard: &Scorecard) -> Option<Fun
     })
 }
 
-fn data(sources: &Sources, table: &MetricTable) -> DataModel {
+fn data(sources: &Sources, table: &MetricTable, language: Language) -> DataModel {
     let files = sources
         .sources
         .iter()
@@ -291,6 +293,7 @@ fn data(sources: &Sources, table: &MetricTable) -> DataModel {
         .collect();
     DataModel {
         end: table.data_end.map(|d| d.to_string()),
+        end_text: table.data_end.map(|d| format::date(d, language)),
         files,
     }
 }

@@ -135,11 +135,15 @@ fn merge(parent: Value, child: Value) -> Value {
     match (parent, child) {
         (Value::Mapping(mut parent), Value::Mapping(child)) => {
             for (key, value) in child {
-                let merged = match parent.remove(&key) {
-                    Some(old) if key.as_str() != Some("target") => merge(old, value),
-                    _ => value,
-                };
-                parent.insert(key, merged);
+                let replaces = key.as_str() == Some("target");
+                match parent.get_mut(&key) {
+                    // In place, so the parent's order (of KPIs, say) is kept.
+                    Some(slot) if !replaces => *slot = merge(std::mem::take(slot), value),
+                    Some(slot) => *slot = value,
+                    None => {
+                        parent.insert(key, value);
+                    }
+                }
             }
             Value::Mapping(parent)
         }
@@ -220,6 +224,21 @@ mod tests {
             merged,
             yaml("brand: {colors: {primary: '#999', accent: '#222'}}\nseasonality: [{name: c}]")
         );
+    }
+
+    #[test]
+    fn overriding_keeps_the_parent_order() {
+        let merged = merge(
+            yaml("kpis: {a: {value: x}, b: {value: y}}"),
+            yaml("kpis: {a: {title: A}}"),
+        );
+        let order: Vec<_> = merged["kpis"]
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(order, ["a", "b"]);
     }
 
     #[test]
