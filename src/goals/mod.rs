@@ -154,10 +154,14 @@ pub fn ramp_milestone(ramp: &Ramp, period: Period) -> Option<f64> {
     Some(ramp.start + (ramp.goal - ramp.start) * done as f64 / steps as f64)
 }
 
+/// Whole sales needed for the revenue goal.
+pub fn sales_needed(funnel: &crate::spec::Funnel) -> f64 {
+    (funnel.revenue_goal / funnel.average_order_value).ceil()
+}
+
 /// Leads needed for the revenue goal, or the highest affordable cost per lead.
 pub fn funnel_figure(funnel: &crate::spec::Funnel, figure: FunnelTarget) -> Option<f64> {
-    let sales = (funnel.revenue_goal / funnel.average_order_value).ceil();
-    let leads = (sales / funnel.lead_to_sale).ceil();
+    let leads = (sales_needed(funnel) / funnel.lead_to_sale).ceil();
     match figure {
         FunnelTarget::Leads => Some(leads),
         FunnelTarget::CostPerLead => funnel.budget.map(|b| b / leads),

@@ -6,10 +6,10 @@ pub mod words;
 
 use serde::Serialize;
 
-use crate::goals::{KpiScore, Scorecard, Status};
+use crate::goals::{self, KpiScore, Scorecard, Status};
 use crate::metrics::MetricTable;
 use crate::source::{display, Sources};
-use crate::spec::{Client, Colors, Grain, Kpi, Language, Spec, ValueFormat};
+use crate::spec::{Client, Colors, FunnelTarget, Grain, Kpi, Language, Spec, ValueFormat};
 use words::Words;
 
 #[derive(Debug, Clone, Serialize)]
@@ -261,14 +261,12 @@ fn funnel(spec: &Spec, table: &MetricTable, scorecard: &Scorecard) -> Option<Fun
     let funnel = spec.funnel.as_ref()?;
     let index = table.index_of(scorecard.period);
     let actual = |kpi: &Option<String>| kpi.as_ref().and_then(|k| index.and_then(|i| table.value(k, i)));
-    let sales_needed = (funnel.revenue_goal / funnel.average_order_value).ceil();
-    let leads_needed = (sales_needed / funnel.lead_to_sale).ceil();
     let actual_leads = actual(&funnel.actual_leads);
     let actual_spend = actual(&funnel.actual_spend);
     Some(FunnelModel {
-        sales_needed,
-        leads_needed,
-        max_cost_per_lead: funnel.budget.map(|b| b / leads_needed),
+        sales_needed: goals::sales_needed(funnel),
+        leads_needed: goals::funnel_figure(funnel, FunnelTarget::Leads)?,
+        max_cost_per_lead: goals::funnel_figure(funnel, FunnelTarget::CostPerLead),
         actual_leads,
         actual_cost_per_lead: actual_spend
             .zip(actual_leads)
