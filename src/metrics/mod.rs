@@ -119,20 +119,8 @@ fn period_range(
         last_dates.extend(dates(frame, LAST_DATE)?.into_iter().flatten());
     }
     let data_end = last_dates.into_iter().max();
-    let first = starts
-        .iter()
-        .min()
-        .map(|d| Period::containing(grain, *d))
-        .into_iter()
-        .chain(requested)
-        .min();
-    let last = starts
-        .iter()
-        .max()
-        .map(|d| Period::containing(grain, *d))
-        .into_iter()
-        .chain(requested)
-        .max();
+    let bounds = starts.iter().map(|d| Period::containing(grain, *d)).chain(requested);
+    let (first, last) = (bounds.clone().min(), bounds.max());
     let periods = match (first, last) {
         (Some(first), Some(last)) => first.through(last).collect(),
         _ => Vec::new(),

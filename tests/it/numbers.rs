@@ -1,12 +1,19 @@
 //! Computed numbers against values worked out by hand from tests/fixtures/ok/numbers.
 
+use std::sync::OnceLock;
+
 use serde_json::Value;
 
 use super::{build, read_json};
 
-fn scorecard() -> Value {
-    let out = build("tests/fixtures/ok/numbers/spec.yaml", "numbers-json", "json");
-    read_json(&out.join("reports/numbers/2026-10.json"))
+/// Built once and shared: the tests run in parallel, and rebuilding into one folder
+/// from several threads would race.
+fn scorecard() -> &'static Value {
+    static CARD: OnceLock<Value> = OnceLock::new();
+    CARD.get_or_init(|| {
+        let out = build("tests/fixtures/ok/numbers/spec.yaml", "numbers-json", "json");
+        read_json(&out.join("reports/numbers/2026-10.json"))
+    })
 }
 
 fn kpi<'a>(card: &'a Value, id: &str) -> &'a Value {
@@ -26,7 +33,7 @@ fn close(value: &Value, expected: f64) {
 #[test]
 fn engagement_rate_sums_then_divides() {
     let card = scorecard();
-    let er = kpi(&card, "engagement_rate");
+    let er = kpi(card, "engagement_rate");
     // October: (260 likes + 50 comments + 50 shares) / 4000 views.
     close(&er["value"], 0.09);
     close(&er["target"]["value"], 0.07);
@@ -37,7 +44,7 @@ fn engagement_rate_sums_then_divides() {
 #[test]
 fn a_month_with_zero_views_has_no_data() {
     let card = scorecard();
-    let er = kpi(&card, "engagement_rate");
+    let er = kpi(card, "engagement_rate");
     assert_eq!(er["previous"], Value::Null, "September has 0 views");
     assert_eq!(er["change"], Value::Null);
     let history: Vec<_> = er["history"]
@@ -55,7 +62,7 @@ fn a_month_with_zero_views_has_no_data() {
 #[test]
 fn last_follows_dates_not_file_order() {
     let card = scorecard();
-    let followers = kpi(&card, "followers");
+    let followers = kpi(card, "followers");
     // Rows are out of order in the file; the last by date is 140 (15 October).
     close(&followers["value"], 140.0);
     close(&followers["previous"], 120.0);
@@ -65,7 +72,7 @@ fn last_follows_dates_not_file_order() {
 #[test]
 fn growth_target_builds_on_the_previous_period() {
     let card = scorecard();
-    let followers = kpi(&card, "followers");
+    let followers = kpi(card, "followers");
     close(&followers["target"]["value"], 132.0);
     assert_eq!(followers["target"]["kind"], "growth");
     assert_eq!(followers["status"], "achieved");
@@ -81,7 +88,7 @@ fn growth_target_builds_on_the_previous_period() {
 #[test]
 fn cost_per_lead_from_two_sources() {
     let card = scorecard();
-    let cpl = kpi(&card, "cost_per_lead");
+    let cpl = kpi(card, "cost_per_lead");
     // 4500 spend (ads.csv) / 9 leads (crm.csv); September divides by zero leads.
     close(&cpl["value"], 500.0);
     assert_eq!(cpl["previous"], Value::Null);
