@@ -10,7 +10,7 @@ use crate::metrics::{self, MetricsError};
 use crate::render::{self, FontCache, RenderError};
 use crate::report::{self, ReportModel};
 use crate::source::{self, display, SourceError};
-use crate::spec::{self, Period, Spec, SpecError};
+use crate::spec::{self, Period, Spec, SpecError, SpecWarning};
 
 /// Any stage's error, carried as it is to the command line.
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -68,6 +68,9 @@ pub struct Outcome {
     pub period: String,
     pub written: Vec<PathBuf>,
     pub model: ReportModel,
+    /// The SMART checks' warnings, with their place in the spec (also in `model.warnings`
+    /// as one line each).
+    pub smart: Vec<SpecWarning>,
 }
 
 impl Outcome {
@@ -86,6 +89,11 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
         .or_else(|| table.last_complete_period())
         .ok_or_else(|| Error::NoData { spec: display(path) })?;
     let scorecard = crate::goals::score(&spec, &table, period);
+    let smart = scorecard
+        .warnings
+        .iter()
+        .map(|w| spec.files.warning(&w.at, &w.message, w.help.clone()))
+        .collect();
     let mut model = report::build(&spec, &sources, &table, &scorecard, render::logo_path(&spec));
     let rendered = if options.formats.pdf || options.formats.typ {
         Some(render::render(&spec, &mut model, fonts, options.formats.pdf)?)
@@ -98,6 +106,7 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
             period: period.label(),
             written: Vec::new(),
             model,
+            smart,
         });
     };
     let pdf_path = out.join(
@@ -128,6 +137,7 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
         period: period.label(),
         written,
         model,
+        smart,
     })
 }
 

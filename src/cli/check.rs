@@ -41,14 +41,19 @@ pub fn run(args: CheckArgs) -> u8 {
     for path in &paths {
         match pipeline::run(path, &options, &fonts) {
             Ok(outcome) => {
-                for warning in &outcome.model.warnings {
+                for warning in &outcome.smart {
+                    print::error(warning);
+                }
+                let smart: Vec<String> = outcome.smart.iter().map(|w| w.one_line()).collect();
+                for warning in outcome.model.warnings.iter().filter(|w| !smart.contains(w)) {
                     print::warning(&outcome.client, warning);
                 }
                 eprintln!(
-                    "ok {} {} ({} KPIs)",
+                    "ok {} {} ({} KPIs, {} warnings)",
                     display(path),
                     outcome.period,
-                    outcome.model.kpis.len()
+                    outcome.model.kpis.len(),
+                    outcome.model.warnings.len()
                 );
             }
             Err(error) => {

@@ -21,7 +21,7 @@ pub fn diagnostic(error: &dyn Diagnostic) -> String {
     out
 }
 
-/// Prints an error that stopped one spec.
+/// Prints an error that stopped one spec, or a warning with its place in the spec.
 pub fn error(error: &dyn Diagnostic) {
     eprint!("{}", diagnostic(error));
 }

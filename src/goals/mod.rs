@@ -1,10 +1,23 @@
-//! Goals: every KPI's target for each period, and how the KPI did against it.
-//! Output: [`Scorecard`].
+//! Goals: every KPI's target for each period (fixed, growth, benchmark, ramp or funnel,
+//! adjusted by seasonality windows), how the KPI did against it, and SMART warnings
+//! about the targets themselves. Output: [`Scorecard`].
 
+pub mod benchmark;
+pub mod funnel;
+pub mod pace;
+pub mod season;
+pub mod smart;
+
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::metrics::MetricTable;
 use crate::spec::{Better, FunnelTarget, Kpi, Period, Ramp, Spec, Target, TargetKind};
+use benchmark::{PeriodBand, Position};
+use funnel::FunnelScore;
+use pace::Pace;
+use season::Applied;
+use smart::SmartWarning;
 
 /// How a KPI did in one period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -13,6 +26,10 @@ pub enum Status {
     Achieved,
     Near,
     Missed,
+    /// In a period the data covers only in part: the pace so far reaches the target.
+    OnTrack,
+    /// In a period the data covers only in part: the pace so far falls short.
+    Behind,
     NoData,
     NoTarget,
 }
@@ -23,6 +40,8 @@ impl Status {
             Self::Achieved => "achieved",
             Self::Near => "near",
             Self::Missed => "missed",
+            Self::OnTrack => "on_track",
+            Self::Behind => "behind",
             Self::NoData => "no_data",
             Self::NoTarget => "no_target",
         }
@@ -34,6 +53,10 @@ impl Status {
 pub struct Scorecard {
     pub period: Period,
     pub kpis: Vec<KpiScore>,
+    pub funnel: Option<FunnelScore>,
+    /// The seasonality windows over the periods the history shows, as runs of days.
+    pub windows: Vec<WindowRun>,
+    pub warnings: Vec<SmartWarning>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +68,9 @@ pub struct KpiScore {
     pub change: Option<f64>,
     pub target: Option<TargetValue>,
     pub status: Status,
+    pub benchmark: Option<BenchmarkScore>,
+    /// Set when the KPI's data ends inside the period.
+    pub pace: Option<Pace>,
     /// The last `history` periods, the reported one last.
     pub history: Vec<HistoryPoint>,
 }
@@ -53,10 +79,20 @@ pub struct KpiScore {
 pub struct TargetValue {
     /// `None` where the target cannot be set (a growth target with no previous value).
     pub value: Option<f64>,
+    /// The target before seasonality windows adjusted it.
+    pub base: Option<f64>,
     pub kind: &'static str,
+    /// `value / base`: 1 where no window covers the period.
     pub seasonal_factor: f64,
+    pub windows: Vec<Applied>,
     /// Whether reaching the target means being at or above it.
     pub at_or_above: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchmarkScore {
+    pub band: PeriodBand,
+    pub position: Option<Position>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,35 +102,67 @@ pub struct HistoryPoint {
     pub target: Option<f64>,
 }
 
-/// Grades every KPI of `spec` in `period`.
-pub fn score(spec: &Spec, table: &MetricTable, period: Period) -> Scorecard {
-    let kpis = spec
-        .kpis
-        .values()
-        .map(|kpi| score_kpi(spec, kpi, table, period))
-        .collect();
-    Scorecard { period, kpis }
+/// One seasonality window's unbroken run of days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowRun {
+    pub name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
 }
 
-fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period) -> KpiScore {
+/// Grades every KPI of `spec` in `period`.
+pub fn score(spec: &Spec, table: &MetricTable, period: Period) -> Scorecard {
+    let first = first_shown(spec, period);
+    let kpis: Vec<KpiScore> = spec
+        .kpis
+        .values()
+        .map(|kpi| score_kpi(spec, kpi, table, period, first))
+        .collect();
+    let warnings = smart::check(spec, table, period, &kpis);
+    Scorecard {
+        period,
+        funnel: spec.funnel.as_ref().map(|f| funnel::score(f, table, period)),
+        windows: window_runs(spec, first, period),
+        warnings,
+        kpis,
+    }
+}
+
+/// The first period of the history the report shows.
+fn first_shown(spec: &Spec, period: Period) -> Period {
+    (0..spec.report.history.saturating_sub(1)).fold(period, |p, _| p.previous())
+}
+
+fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first: Period) -> KpiScore {
     let at = |p: Period| table.index_of(p).and_then(|i| table.value(&kpi.id, i));
+    let target_at = |p: Period| {
+        let band = benchmark::band_for(spec, kpi, p);
+        kpi.target
+            .as_ref()
+            .map(|t| target_for(spec, kpi, t, p, at(p.previous()), band.as_ref()))
+    };
     let value = at(period);
     let previous = at(period.previous());
-    let target = kpi.target.as_ref().map(|t| target_for(spec, kpi, t, period, previous));
+    let target = target_at(period);
+    let end = table.ends.get(&kpi.id).copied().flatten();
+    let pace = pace::pace(period, end, value, table.additive.contains(&kpi.id));
     let status = match (&kpi.target, &target) {
-        (Some(spec_target), Some(target)) => grade(value, target, spec_target.tolerance),
+        (Some(spec_target), Some(target)) => match pace.and_then(|p| p.projected) {
+            Some(projected) => on_pace(Some(projected), target, spec_target.tolerance),
+            None => grade(value, target, spec_target.tolerance),
+        },
         _ => Status::NoTarget,
     };
-    let first = (0..spec.report.history.saturating_sub(1)).fold(period, |p, _| p.previous());
+    let benchmark = benchmark::band_for(spec, kpi, period).map(|band| BenchmarkScore {
+        position: value.and_then(|v| benchmark::position(v, &band, kpi.better)),
+        band,
+    });
     let history = first
         .through(period)
         .map(|p| HistoryPoint {
             period: p,
             value: at(p),
-            target: kpi
-                .target
-                .as_ref()
-                .and_then(|t| target_for(spec, kpi, t, p, at(p.previous())).value),
+            target: target_at(p).and_then(|t| t.value),
         })
         .collect();
     KpiScore {
@@ -104,6 +172,8 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period) -> Kpi
         change: change(value, previous),
         target,
         status,
+        benchmark,
+        pace,
         history,
     }
 }
@@ -116,25 +186,53 @@ pub fn change(value: Option<f64>, previous: Option<f64>) -> Option<f64> {
     }
 }
 
-fn target_for(spec: &Spec, kpi: &Kpi, target: &Target, period: Period, previous: Option<f64>) -> TargetValue {
+fn target_for(
+    spec: &Spec,
+    kpi: &Kpi,
+    target: &Target,
+    period: Period,
+    previous: Option<f64>,
+    band: Option<&PeriodBand>,
+) -> TargetValue {
     let higher = kpi.better == Better::Higher;
-    let (value, kind, at_or_above) = match &target.kind {
+    let (base, kind, at_or_above) = match &target.kind {
         TargetKind::AtLeast(x) => (Some(*x), "at_least", true),
         TargetKind::AtMost(x) => (Some(*x), "at_most", false),
         TargetKind::Growth(g) => (previous.map(|p| p * (1.0 + g)), "growth", higher),
         TargetKind::Change(c) => (previous.map(|p| p * (1.0 + c)), "change", higher),
         TargetKind::Ramp(ramp) => (ramp_milestone(ramp, period), "ramp", higher),
         TargetKind::Funnel(figure) => (
-            spec.funnel.as_ref().and_then(|f| funnel_figure(f, *figure)),
+            spec.funnel.as_ref().and_then(|f| funnel::figure(f, *figure)),
             "funnel",
             *figure == FunnelTarget::Leads,
         ),
-        TargetKind::Benchmark(band) => (benchmark_edge(spec, kpi, *band), "benchmark", higher),
+        TargetKind::Benchmark(name) => (
+            band.and_then(|b| benchmark::edge(b, *name, kpi.better)),
+            "benchmark",
+            higher,
+        ),
+    };
+    let (adjusted, windows) = match base {
+        Some(base) => {
+            let (value, windows) = season::adjust(&spec.seasonality, &kpi.id, period, base);
+            (Some(value), windows)
+        }
+        None => (None, Vec::new()),
+    };
+    // Leads come whole: a seasonal share of the funnel's leads rounds up, as the funnel does.
+    let value = match target.kind {
+        TargetKind::Funnel(FunnelTarget::Leads) => adjusted.map(f64::ceil),
+        _ => adjusted,
     };
     TargetValue {
         value,
+        base,
         kind,
-        seasonal_factor: 1.0,
+        seasonal_factor: match (adjusted, base) {
+            (Some(v), Some(b)) if b != 0.0 => v / b,
+            _ => 1.0,
+        },
+        windows,
         at_or_above,
     }
 }
@@ -152,37 +250,6 @@ pub fn ramp_milestone(ramp: &Ramp, period: Period) -> Option<f64> {
     let steps = ramp.from.through(to).count() - 1;
     let done = ramp.from.through(period).count() - 1;
     Some(ramp.start + (ramp.goal - ramp.start) * done as f64 / steps as f64)
-}
-
-/// Whole sales needed for the revenue goal.
-pub fn sales_needed(funnel: &crate::spec::Funnel) -> f64 {
-    (funnel.revenue_goal / funnel.average_order_value).ceil()
-}
-
-/// Leads needed for the revenue goal, or the highest affordable cost per lead.
-pub fn funnel_figure(funnel: &crate::spec::Funnel, figure: FunnelTarget) -> Option<f64> {
-    let leads = (sales_needed(funnel) / funnel.lead_to_sale).ceil();
-    match figure {
-        FunnelTarget::Leads => Some(leads),
-        FunnelTarget::CostPerLead => funnel.budget.map(|b| b / leads),
-    }
-}
-
-/// The edge of the KPI's band that reaching it means: the lower edge, or the upper one
-/// when lower is better.
-fn benchmark_edge(spec: &Spec, kpi: &Kpi, band: crate::spec::BandName) -> Option<f64> {
-    let reference = kpi.benchmark.as_ref()?;
-    let bands = spec.benchmarks.get(&reference.set)?.get(&reference.kpi)?;
-    let range = match band {
-        crate::spec::BandName::Market => bands.market?,
-        crate::spec::BandName::Optimal => bands.optimal?,
-    };
-    let edge = if kpi.better == Better::Higher {
-        range[0]
-    } else {
-        range[1]
-    };
-    edge.is_finite().then_some(edge)
 }
 
 /// Achieved at or beyond the target; near within `tolerance` of it; missed otherwise.
@@ -203,6 +270,32 @@ pub fn grade(value: Option<f64>, target: &TargetValue, tolerance: f64) -> Status
     }
 }
 
+/// A partial period graded on where its pace leads: on track when the projection would
+/// be achieved or within tolerance, behind otherwise.
+pub fn on_pace(projected: Option<f64>, target: &TargetValue, tolerance: f64) -> Status {
+    match grade(projected, target, tolerance) {
+        Status::Achieved | Status::Near => Status::OnTrack,
+        Status::Missed => Status::Behind,
+        other => other,
+    }
+}
+
+/// The seasonality windows' runs of days over the shown periods.
+fn window_runs(spec: &Spec, first: Period, last: Period) -> Vec<WindowRun> {
+    spec.seasonality
+        .iter()
+        .flat_map(|window| {
+            season::occurrences(window, first.start, last.end())
+                .into_iter()
+                .map(|(from, to)| WindowRun {
+                    name: window.name.clone(),
+                    from,
+                    to,
+                })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,8 +304,10 @@ mod tests {
     fn target(value: f64, at_or_above: bool) -> TargetValue {
         TargetValue {
             value: Some(value),
+            base: Some(value),
             kind: "at_least",
             seasonal_factor: 1.0,
+            windows: Vec::new(),
             at_or_above,
         }
     }
@@ -225,6 +320,16 @@ mod tests {
         assert_eq!(grade(Some(520.0), &target(500.0, false), 0.05), Status::Near);
         assert_eq!(grade(Some(600.0), &target(500.0, false), 0.05), Status::Missed);
         assert_eq!(grade(None, &target(500.0, false), 0.05), Status::NoData);
+    }
+
+    #[test]
+    fn partial_periods_are_graded_on_pace() {
+        // 40 leads in 10 of 31 days project to 124: on track for 120, behind for 140.
+        assert_eq!(on_pace(Some(124.0), &target(120.0, true), 0.05), Status::OnTrack);
+        assert_eq!(on_pace(Some(124.0), &target(140.0, true), 0.05), Status::Behind);
+        // Spend projected to 31 000 against at most 30 000 with 5% slack: on track.
+        assert_eq!(on_pace(Some(31_000.0), &target(30_000.0, false), 0.05), Status::OnTrack);
+        assert_eq!(on_pace(None, &target(1.0, true), 0.05), Status::NoData);
     }
 
     #[test]
@@ -243,26 +348,13 @@ mod tests {
             to: Some(p("2026-12")),
             goal: 15_000.0,
         };
+        // Five steps of 1 000 from July to December.
         assert_eq!(ramp_milestone(&ramp, p("2026-06")), None);
         assert_eq!(ramp_milestone(&ramp, p("2026-07")), Some(10_000.0));
         assert_eq!(ramp_milestone(&ramp, p("2026-10")), Some(13_000.0));
+        assert_eq!(ramp_milestone(&ramp, p("2026-12")), Some(15_000.0));
         assert_eq!(ramp_milestone(&ramp, p("2027-02")), Some(15_000.0));
-    }
-
-    #[test]
-    fn funnel_from_revenue_to_cost_per_lead() {
-        let mut funnel = crate::spec::Funnel {
-            revenue_goal: 800_000.0,
-            average_order_value: 80_000.0,
-            lead_to_sale: 0.10,
-            budget: Some(40_000.0),
-            actual_leads: None,
-            actual_spend: None,
-        };
-        assert_eq!(funnel_figure(&funnel, FunnelTarget::Leads), Some(100.0));
-        assert_eq!(funnel_figure(&funnel, FunnelTarget::CostPerLead), Some(400.0));
-        funnel.lead_to_sale = 0.125;
-        assert_eq!(funnel_figure(&funnel, FunnelTarget::Leads), Some(80.0));
-        assert_eq!(funnel_figure(&funnel, FunnelTarget::CostPerLead), Some(500.0));
+        let open = Ramp { to: None, ..ramp };
+        assert_eq!(ramp_milestone(&open, p("2026-08")), Some(15_000.0));
     }
 }

@@ -6,9 +6,15 @@ use super::MetricsError;
 use crate::source::referenced_columns;
 use crate::spec::{suggest, Spec};
 
-/// KPIs without a source, each after every KPI it reads. Unknown names and cycles are
-/// errors.
-pub fn derived_order(spec: &Spec) -> Result<Vec<String>, MetricsError> {
+/// The KPIs without a source, and what each reads.
+pub struct Derived {
+    /// Each after every KPI it reads.
+    pub order: Vec<String>,
+    pub reads: IndexMap<String, Vec<String>>,
+}
+
+/// KPIs without a source in evaluation order. Unknown names and cycles are errors.
+pub fn derived(spec: &Spec) -> Result<Derived, MetricsError> {
     let mut needs: IndexMap<&str, Vec<String>> = IndexMap::new();
     for kpi in spec.kpis.values().filter(|k| k.source.is_none()) {
         let names = referenced_columns(&kpi.value).map_err(|e| MetricsError::expression(spec, &kpi.id, &e))?;
@@ -29,7 +35,8 @@ pub fn derived_order(spec: &Spec) -> Result<Vec<String>, MetricsError> {
     for id in needs.keys() {
         visit(spec, id, &needs, &mut visiting, &mut order)?;
     }
-    Ok(order)
+    let reads = needs.into_iter().map(|(id, names)| (id.to_owned(), names)).collect();
+    Ok(Derived { order, reads })
 }
 
 fn visit<'a>(

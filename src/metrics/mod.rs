@@ -2,10 +2,11 @@
 //! source's rows in each period; KPIs without one are polars SQL expressions over other
 //! KPIs of the same period, evaluated in dependency order. Output: [`MetricTable`].
 
+mod additive;
 mod error;
 mod graph;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use indexmap::IndexMap;
@@ -29,6 +30,11 @@ pub struct MetricTable {
     pub values: IndexMap<String, Vec<Option<f64>>>,
     /// The last day any source has data for.
     pub data_end: Option<NaiveDate>,
+    /// Per KPI, the last day its data covers: its source's last day, or for a KPI without
+    /// a source the earliest of those of the KPIs it reads.
+    pub ends: IndexMap<String, Option<NaiveDate>>,
+    /// The KPIs that add up over days, so a partial period can be projected.
+    pub additive: HashSet<String>,
 }
 
 impl MetricTable {
@@ -43,9 +49,10 @@ impl MetricTable {
 
 /// Computes every KPI of `spec` for every period the data covers (and `requested`).
 pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Result<MetricTable, MetricsError> {
-    let order = graph::derived_order(spec)?;
+    let derived = graph::derived(spec)?;
     let grain = spec.report.grain;
     let mut per_source: Vec<DataFrame> = Vec::new();
+    let mut source_ends: HashMap<&str, Option<NaiveDate>> = HashMap::new();
     for (name, loaded) in &sources.sources {
         let kpis: Vec<_> = spec
             .kpis
@@ -66,6 +73,7 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
             .collect()
             .map_err(|e| error::culprit(spec, &kpis, loaded, e))?;
         error::check_aggregated(spec, &kpis, &frame)?;
+        source_ends.insert(name, dates(&frame, LAST_DATE)?.into_iter().flatten().max());
         per_source.push(frame);
     }
 
@@ -84,7 +92,7 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
             values.insert(name.to_string(), column);
         }
     }
-    derive(spec, &order, &mut values, periods.len())?;
+    derive(spec, &derived.order, &mut values, periods.len())?;
     let values = spec
         .kpis
         .keys()
@@ -99,7 +107,32 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
         periods,
         values,
         data_end,
+        ends: kpi_ends(spec, &derived, &source_ends),
+        additive: additive::additive_kpis(spec, &derived.order),
     })
+}
+
+fn kpi_ends(
+    spec: &Spec,
+    derived: &graph::Derived,
+    source_ends: &HashMap<&str, Option<NaiveDate>>,
+) -> IndexMap<String, Option<NaiveDate>> {
+    let mut ends: IndexMap<String, Option<NaiveDate>> = spec
+        .kpis
+        .values()
+        .filter_map(|k| Some((k.id.clone(), source_ends.get(k.source.as_deref()?).copied().flatten())))
+        .collect();
+    for id in &derived.order {
+        let end = derived.reads[id]
+            .iter()
+            .filter_map(|name| ends.get(name).copied().flatten())
+            .min();
+        ends.insert(id.clone(), end);
+    }
+    spec.kpis
+        .keys()
+        .map(|id| (id.clone(), ends.get(id).copied().flatten()))
+        .collect()
 }
 
 fn kpi_expr(spec: &Spec, id: &str, sql: &str) -> Result<Expr, MetricsError> {

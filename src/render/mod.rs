@@ -21,7 +21,7 @@ use crate::report::ReportModel;
 use crate::spec::Spec;
 
 /// The sections the built-in template prints, in order.
-pub const DEFAULT_SECTIONS: [&str; 3] = ["cover", "summary", "scorecard"];
+pub const DEFAULT_SECTIONS: [&str; 5] = ["cover", "summary", "scorecard", "funnel", "appendix"];
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum RenderError {
@@ -68,6 +68,14 @@ pub enum RenderError {
     Logo { path: String, message: String },
 }
 
+/// The sections to print: those with something to show.
+fn sections(model: &ReportModel) -> Vec<&'static str> {
+    DEFAULT_SECTIONS
+        .into_iter()
+        .filter(|section| *section != "funnel" || model.funnel.is_some())
+        .collect()
+}
+
 /// The typst source a report compiles from, and the PDF when asked for.
 pub struct Rendered {
     pub typst: String,
@@ -87,7 +95,7 @@ pub fn render(spec: &Spec, model: &mut ReportModel, fonts: &FontCache, pdf: bool
     let fonts = fonts.fonts(spec.brand.fonts.as_deref())?;
     check_brand_font(model, &fonts);
     let mut context = serde_json::to_value(&*model).expect("the report model serialises");
-    context["sections"] = serde_json::json!(DEFAULT_SECTIONS);
+    context["sections"] = serde_json::json!(sections(model));
     let typst = set.render(&context)?;
     if !pdf {
         return Ok(Rendered { typst, pdf: None });

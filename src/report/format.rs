@@ -66,6 +66,12 @@ pub fn number(value: f64, decimals: usize, language: Language) -> String {
     out
 }
 
+/// A rate in a sentence: `10 %`, or `12,5 %` where it has a fraction.
+pub fn rate(value: f64, language: Language) -> String {
+    let whole = (value * 100.0 - (value * 100.0).round()).abs() < 1e-9;
+    percent(value, if whole { 0 } else { 1 }, language)
+}
+
 pub fn percent(value: f64, decimals: usize, language: Language) -> String {
     let text = number(value * 100.0, decimals, language);
     match language {

@@ -2,14 +2,18 @@
 //! `--format json` writes and what typst reads as `report.json`. Output: [`ReportModel`].
 
 pub mod format;
+mod statements;
 pub mod words;
 
 use serde::Serialize;
 
-use crate::goals::{self, KpiScore, Scorecard, Status};
+use crate::goals::benchmark::PeriodBand;
+use crate::goals::funnel::FunnelScore;
+use crate::goals::pace::Pace;
+use crate::goals::{KpiScore, Scorecard, Status, TargetValue};
 use crate::metrics::MetricTable;
 use crate::source::{display, Sources};
-use crate::spec::{Client, Colors, FunnelTarget, Grain, Kpi, Language, Spec, ValueFormat};
+use crate::spec::{Client, Colors, Factor, Grain, Kpi, Language, Period, Spec, ValueFormat};
 use words::Words;
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +32,12 @@ pub struct ReportModel {
     pub summary: Summary,
     pub kpis: Vec<KpiModel>,
     pub funnel: Option<FunnelModel>,
+    /// The seasonality windows over the periods the history shows.
     pub seasonality: Vec<WindowModel>,
+    /// The benchmark bands the KPIs use, as they apply to this period.
+    pub benchmarks: Vec<BenchmarkNote>,
+    /// Set when the data ends inside the reported period.
+    pub coverage: Option<CoverageModel>,
     pub data: DataModel,
     pub warnings: Vec<String>,
     pub words: Words,
@@ -67,6 +76,11 @@ pub struct KpiModel {
     pub change: Option<f64>,
     pub target: Option<TargetModel>,
     pub status: Status,
+    pub benchmark: Option<BenchmarkModel>,
+    /// Set when the KPI's data ends inside the period.
+    pub pace: Option<Pace>,
+    /// The target as a SMART sentence in the report's language.
+    pub smart: Option<String>,
     /// Whether the change is good news given `better`; none where there is no change.
     pub change_is_good: Option<bool>,
     pub history: Vec<HistoryModel>,
@@ -77,8 +91,34 @@ pub struct KpiModel {
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetModel {
     pub value: Option<f64>,
+    /// The target before seasonality windows adjusted it.
+    pub base: Option<f64>,
     pub kind: &'static str,
     pub seasonal_factor: f64,
+    pub windows: Vec<AppliedWindowModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppliedWindowModel {
+    pub name: String,
+    /// Days of the period the window covers.
+    pub days: u32,
+    /// The multiplier (`x1.5` is 1.5), or the absolute target the window sets.
+    pub factor: f64,
+    pub absolute: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarkModel {
+    pub set: String,
+    pub kpi: String,
+    /// `[low, high]` for this period; a threshold's `high` is `null`.
+    pub market: Option<[f64; 2]>,
+    pub optimal: Option<[f64; 2]>,
+    /// The period the figures were given per, when they were compounded to this one.
+    pub converted_from: Option<String>,
+    /// below_market | market | above_market | optimal | above_optimal
+    pub position: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,15 +136,45 @@ pub struct DisplayModel {
     pub target: String,
     pub target_kind: String,
     pub status: String,
+    /// The market and optimal bands: `4–6 % / 7–10 %`.
+    pub benchmark: String,
+    pub position: String,
+    /// The value projected to the period's end, in a partial period.
+    pub projected: String,
+    /// `×1,18` where seasonality windows adjusted the target.
+    pub seasonal: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FunnelModel {
+    pub revenue_goal: f64,
+    pub average_order_value: f64,
+    pub lead_to_sale: f64,
+    pub budget: Option<f64>,
     pub sales_needed: f64,
     pub leads_needed: f64,
     pub max_cost_per_lead: Option<f64>,
     pub actual_leads: Option<f64>,
+    pub actual_spend: Option<f64>,
     pub actual_cost_per_lead: Option<f64>,
+    pub expected_sales: Option<f64>,
+    /// The same figures as the report prints them.
+    pub display: FunnelDisplay,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FunnelDisplay {
+    pub revenue_goal: String,
+    pub average_order_value: String,
+    pub lead_to_sale: String,
+    pub budget: String,
+    pub sales_needed: String,
+    pub leads_needed: String,
+    pub max_cost_per_lead: String,
+    pub actual_leads: String,
+    pub actual_spend: String,
+    pub actual_cost_per_lead: String,
+    pub expected_sales: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,6 +182,24 @@ pub struct WindowModel {
     pub name: String,
     pub from: String,
     pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarkNote {
+    pub set: String,
+    pub kpi: String,
+    /// The KPIs of the report that use it, by title.
+    pub used_by: Vec<String>,
+    pub display: String,
+    /// How figures given per another length were converted, in words.
+    pub conversion: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageModel {
+    pub days: u32,
+    pub period_days: u32,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,12 +230,12 @@ pub fn build(
 ) -> ReportModel {
     let language = spec.report.language;
     let words = words::words(language).clone();
+    let period = scorecard.period;
     let kpis: Vec<KpiModel> = scorecard
         .kpis
         .iter()
-        .map(|score| kpi_model(spec, &spec.kpis[&score.id], score, &words))
+        .map(|score| kpi_model(spec, &spec.kpis[&score.id], score, period, &words))
         .collect();
-    let period = scorecard.period;
     ReportModel {
         client: spec.client.clone(),
         period: period.label(),
@@ -170,16 +258,26 @@ pub fn build(
             agency: spec.brand.agency.clone(),
         },
         summary: summary(&kpis),
-        funnel: funnel(spec, table, scorecard),
-        seasonality: Vec::new(),
+        funnel: scorecard.funnel.as_ref().map(|f| funnel(spec, f)),
+        seasonality: scorecard
+            .windows
+            .iter()
+            .map(|w| WindowModel {
+                name: w.name.clone(),
+                from: w.from.to_string(),
+                to: w.to.to_string(),
+            })
+            .collect(),
+        benchmarks: benchmark_notes(spec, scorecard, period, &words),
+        coverage: coverage(scorecard, &words),
         data: data(sources, table, language),
-        warnings: warnings(table, scorecard, &words),
+        warnings: warnings(spec, table, scorecard),
         kpis,
         words,
     }
 }
 
-fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, words: &Words) -> KpiModel {
+fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, period: Period, words: &Words) -> KpiModel {
     let language = spec.report.language;
     let show = |v: Option<f64>| {
         v.map_or_else(
@@ -187,11 +285,58 @@ fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, words: &Words) -> KpiMode
             |v| format::value(v, kpi.format, language, &spec.report.currency),
         )
     };
-    let target_value = score.target.as_ref().and_then(|t| t.value);
     let change_is_good = score
         .change
         .filter(|c| *c != 0.0)
         .map(|c| (c > 0.0) == (kpi.better == crate::spec::Better::Higher));
+    let benchmark = score.benchmark.as_ref().map(|b| BenchmarkModel {
+        set: b.band.set.clone(),
+        kpi: b.band.kpi.clone(),
+        market: b.band.market,
+        optimal: b.band.optimal,
+        converted_from: b.band.converted_from.clone(),
+        position: b.position.map(|p| p.key()),
+    });
+    let display = DisplayModel {
+        value: show(score.value),
+        previous: show(score.previous),
+        change: score
+            .change
+            .map_or_else(|| "—".to_owned(), |c| format::change(c, language)),
+        target: match &score.target {
+            Some(target) => show(target.value),
+            None => "—".to_owned(),
+        },
+        target_kind: score
+            .target
+            .as_ref()
+            .and_then(|t| words.target_kinds.get(t.kind))
+            .cloned()
+            .unwrap_or_default(),
+        status: words.label(score.status.key()).to_owned(),
+        benchmark: score
+            .benchmark
+            .as_ref()
+            .map(|b| band_text(&b.band, kpi.format, spec, words))
+            .unwrap_or_default(),
+        position: benchmark
+            .as_ref()
+            .and_then(|b| b.position)
+            .and_then(|p| words.positions.get(p))
+            .cloned()
+            .unwrap_or_default(),
+        projected: score
+            .pace
+            .and_then(|p| p.projected)
+            .map(|p| show(Some(p)))
+            .unwrap_or_default(),
+        seasonal: score
+            .target
+            .as_ref()
+            .filter(|t| !t.windows.is_empty())
+            .map(|t| format!("×{}", format::number(t.seasonal_factor, 2, language)))
+            .unwrap_or_default(),
+    };
     KpiModel {
         id: kpi.id.clone(),
         title: kpi.title.get(language).to_owned(),
@@ -202,12 +347,11 @@ fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, words: &Words) -> KpiMode
         value: score.value,
         previous: score.previous,
         change: score.change,
-        target: score.target.as_ref().map(|t| TargetModel {
-            value: t.value,
-            kind: t.kind,
-            seasonal_factor: t.seasonal_factor,
-        }),
+        target: score.target.as_ref().map(target_model),
         status: score.status,
+        benchmark,
+        pace: score.pace,
+        smart: statements::statement(spec, kpi, score, period, words),
         change_is_good,
         history: score
             .history
@@ -218,26 +362,54 @@ fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, words: &Words) -> KpiMode
                 target: h.target,
             })
             .collect(),
-        display: DisplayModel {
-            value: show(score.value),
-            previous: show(score.previous),
-            change: score
-                .change
-                .map_or_else(|| "—".to_owned(), |c| format::change(c, language)),
-            target: if score.target.is_some() {
-                show(target_value)
-            } else {
-                "—".to_owned()
-            },
-            target_kind: score
-                .target
-                .as_ref()
-                .and_then(|t| words.target_kinds.get(t.kind))
-                .cloned()
-                .unwrap_or_default(),
-            status: words.label(score.status.key()).to_owned(),
-        },
+        display,
     }
+}
+
+fn target_model(target: &TargetValue) -> TargetModel {
+    TargetModel {
+        value: target.value,
+        base: target.base,
+        kind: target.kind,
+        seasonal_factor: target.seasonal_factor,
+        windows: target
+            .windows
+            .iter()
+            .map(|w| {
+                let (factor, absolute) = match w.factor {
+                    Factor::Multiply(m) => (m, false),
+                    Factor::Absolute(a) => (a, true),
+                };
+                AppliedWindowModel {
+                    name: w.name.clone(),
+                    days: w.days,
+                    factor,
+                    absolute,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// `4–6 % / 7–10 %`: the market band, then the optimal one; `10 000+` for a threshold.
+fn band_text(band: &PeriodBand, format: ValueFormat, spec: &Spec, words: &Words) -> String {
+    let language = spec.report.language;
+    let edge = |v: f64| match format {
+        ValueFormat::Percent => format::rate(v, language),
+        _ => format::value(v, format, language, &spec.report.currency),
+    };
+    let range = |[low, high]: [f64; 2]| {
+        if high.is_finite() {
+            format!("{}–{}", edge(low), edge(high))
+        } else {
+            format!("{}+", edge(low))
+        }
+    };
+    [("market", band.market), ("optimal", band.optimal)]
+        .into_iter()
+        .filter_map(|(name, r)| r.map(|r| format!("{} {}", words.label(name), range(r))))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn summary(kpis: &[KpiModel]) -> Summary {
@@ -247,9 +419,9 @@ fn summary(kpis: &[KpiModel]) -> Summary {
     };
     for kpi in kpis {
         *match kpi.status {
-            Status::Achieved => &mut summary.achieved,
+            Status::Achieved | Status::OnTrack => &mut summary.achieved,
             Status::Near => &mut summary.near,
-            Status::Missed => &mut summary.missed,
+            Status::Missed | Status::Behind => &mut summary.missed,
             Status::NoData => &mut summary.no_data,
             Status::NoTarget => &mut summary.no_target,
         } += 1;
@@ -257,21 +429,93 @@ fn summary(kpis: &[KpiModel]) -> Summary {
     summary
 }
 
-fn funnel(spec: &Spec, table: &MetricTable, scorecard: &Scorecard) -> Option<FunnelModel> {
-    let funnel = spec.funnel.as_ref()?;
-    let index = table.index_of(scorecard.period);
-    let actual = |kpi: &Option<String>| kpi.as_ref().and_then(|k| index.and_then(|i| table.value(k, i)));
-    let actual_leads = actual(&funnel.actual_leads);
-    let actual_spend = actual(&funnel.actual_spend);
-    Some(FunnelModel {
-        sales_needed: goals::sales_needed(funnel),
-        leads_needed: goals::funnel_figure(funnel, FunnelTarget::Leads)?,
-        max_cost_per_lead: goals::funnel_figure(funnel, FunnelTarget::CostPerLead),
-        actual_leads,
-        actual_cost_per_lead: actual_spend
-            .zip(actual_leads)
-            .filter(|(_, l)| *l > 0.0)
-            .map(|(s, l)| s / l),
+fn funnel(spec: &Spec, f: &FunnelScore) -> FunnelModel {
+    let language = spec.report.language;
+    let currency = spec.report.currency.as_str();
+    let count = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format::number(v, 0, language));
+    let money = |v: Option<f64>| {
+        v.map_or_else(
+            || "—".to_owned(),
+            |v| format::value(v, ValueFormat::Currency, language, currency),
+        )
+    };
+    FunnelModel {
+        revenue_goal: f.revenue_goal,
+        average_order_value: f.average_order_value,
+        lead_to_sale: f.lead_to_sale,
+        budget: f.budget,
+        sales_needed: f.sales_needed,
+        leads_needed: f.leads_needed,
+        max_cost_per_lead: f.max_cost_per_lead,
+        actual_leads: f.actual_leads,
+        actual_spend: f.actual_spend,
+        actual_cost_per_lead: f.actual_cost_per_lead,
+        expected_sales: f.expected_sales,
+        display: FunnelDisplay {
+            revenue_goal: money(Some(f.revenue_goal)),
+            average_order_value: money(Some(f.average_order_value)),
+            lead_to_sale: format::rate(f.lead_to_sale, language),
+            budget: money(f.budget),
+            sales_needed: count(Some(f.sales_needed)),
+            leads_needed: count(Some(f.leads_needed)),
+            max_cost_per_lead: money(f.max_cost_per_lead),
+            actual_leads: count(f.actual_leads),
+            actual_spend: money(f.actual_spend),
+            actual_cost_per_lead: money(f.actual_cost_per_lead),
+            expected_sales: count(f.expected_sales),
+        },
+    }
+}
+
+/// Each benchmark band the KPIs use, once, with its conversion in words.
+fn benchmark_notes(spec: &Spec, scorecard: &Scorecard, period: Period, words: &Words) -> Vec<BenchmarkNote> {
+    let mut notes: Vec<BenchmarkNote> = Vec::new();
+    for score in &scorecard.kpis {
+        let Some(benchmark) = &score.benchmark else { continue };
+        let kpi = &spec.kpis[&score.id];
+        let title = kpi.title.get(spec.report.language).to_owned();
+        let band = &benchmark.band;
+        if let Some(note) = notes.iter_mut().find(|n| n.set == band.set && n.kpi == band.kpi) {
+            note.used_by.push(title);
+            continue;
+        }
+        notes.push(BenchmarkNote {
+            set: band.set.clone(),
+            kpi: band.kpi.clone(),
+            used_by: vec![title],
+            display: band_text(band, kpi.format, spec, words),
+            conversion: band
+                .converted_from
+                .as_deref()
+                .map(|per| conversion_note(per, period, words)),
+        });
+    }
+    notes
+}
+
+fn conversion_note(per: &str, period: Period, words: &Words) -> String {
+    let per_days = match per {
+        "day" => "1",
+        "week" => "7",
+        "month" => "30,44",
+        _ => "91,31",
+    };
+    words
+        .label("conversion")
+        .replace("{per}", words.pers.get(per).map_or(per, String::as_str))
+        .replace("{days}", &period.days().to_string())
+        .replace("{n}", per_days)
+}
+
+fn coverage(scorecard: &Scorecard, words: &Words) -> Option<CoverageModel> {
+    let pace = scorecard.kpis.iter().filter_map(|k| k.pace).min_by_key(|p| p.days)?;
+    Some(CoverageModel {
+        days: pace.days,
+        period_days: pace.period_days,
+        text: words
+            .label("coverage")
+            .replace("{days}", &pace.days.to_string())
+            .replace("{of}", &pace.period_days.to_string()),
     })
 }
 
@@ -296,10 +540,21 @@ fn data(sources: &Sources, table: &MetricTable, language: Language) -> DataModel
     }
 }
 
-fn warnings(table: &MetricTable, scorecard: &Scorecard, words: &Words) -> Vec<String> {
+/// Warnings for whoever runs the build (in English, with spec locations): a period the
+/// data does not cover to its end, and the SMART checks.
+fn warnings(spec: &Spec, table: &MetricTable, scorecard: &Scorecard) -> Vec<String> {
     let mut warnings = Vec::new();
     if let Some(end) = table.data_end.filter(|end| *end < scorecard.period.end()) {
-        warnings.push(format!("{} {}", words.label("data_until"), end));
+        warnings.push(format!(
+            "the data ends on {end}, inside the reported period {}",
+            scorecard.period
+        ));
     }
+    warnings.extend(
+        scorecard
+            .warnings
+            .iter()
+            .map(|w| spec.files.warning(&w.at, &w.message, w.help.clone()).one_line()),
+    );
     warnings
 }

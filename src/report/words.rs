@@ -14,6 +14,12 @@ pub struct Words {
     pub week: String,
     pub quarter: String,
     pub target_kinds: IndexMap<String, String>,
+    /// Where a value falls in its benchmark band.
+    pub positions: IndexMap<String, String>,
+    /// "Weekly" and the like, for the note on converted benchmarks.
+    pub pers: IndexMap<String, String>,
+    /// SMART sentences per kind of target, with `{placeholders}`.
+    pub statements: IndexMap<String, String>,
     /// Every other word, by key, for templates.
     #[serde(flatten)]
     pub labels: IndexMap<String, String>,
@@ -49,7 +55,14 @@ mod tests {
                 .collect();
             assert!(missing.is_empty(), "{language:?} lacks {missing:?}");
             assert_eq!(other.months.len(), 12);
-            assert_eq!(other.target_kinds.len(), english.target_kinds.len());
+            for (theirs, ours) in [
+                (&other.target_kinds, &english.target_kinds),
+                (&other.positions, &english.positions),
+                (&other.pers, &english.pers),
+                (&other.statements, &english.statements),
+            ] {
+                assert!(ours.keys().eq(theirs.keys()), "{language:?}: {:?}", theirs.keys());
+            }
         }
     }
 }

@@ -39,6 +39,36 @@ pub enum SpecError {
     BadGlob { pattern: String, message: String },
 }
 
+/// Something in a spec worth a second look that does not stop the build: a SMART check.
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(spec::smart), severity(Warning))]
+pub struct SpecWarning {
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<String>,
+    #[label("here")]
+    pub span: Option<SourceSpan>,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl SpecWarning {
+    /// `specs/clients/uyut.yaml:31:5: message`, for one-line logs and the JSON report.
+    pub fn one_line(&self) -> String {
+        let text = self.src.inner();
+        match self.span {
+            Some(span) => {
+                let before = &text[..span.offset().min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("{}:{line}:{column}: {}", self.src.name(), self.message)
+            }
+            None => format!("{}: {}", self.src.name(), self.message),
+        }
+    }
+}
+
 /// A place in a spec file, ready for a diagnostic.
 #[derive(Debug, Clone)]
 pub struct Snippet {
@@ -103,6 +133,17 @@ impl SpecFiles {
             src,
             span,
             label: label.to_owned(),
+            help,
+        }
+    }
+
+    /// A [`SpecWarning`] at `path`.
+    pub fn warning(&self, path: &str, message: &str, help: Option<String>) -> SpecWarning {
+        let Snippet { src, span } = self.locate(path, Part::Key);
+        SpecWarning {
+            message: message.to_owned(),
+            src,
+            span,
             help,
         }
     }

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-pub use error::{Part, Snippet, SpecError, SpecFiles};
+pub use error::{Part, Snippet, SpecError, SpecFiles, SpecWarning};
 pub use load::{expand_globs, load};
 pub use number::Factor;
 pub use period::{Grain, Period};

@@ -14,6 +14,7 @@ use super::*;
 const DEFAULT_OUTPUT: &str = "reports/{client}/{period}.pdf";
 const DEFAULT_TOLERANCE: f64 = 0.05;
 const STATUSES: [&str; 4] = ["achieved", "near", "missed", "no_data"];
+const PER: [&str; 4] = ["day", "week", "month", "quarter"];
 
 struct Resolver {
     files: SpecFiles,
@@ -61,7 +62,7 @@ pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf) -> Result<Spec, Sp
     let kpis = raw
         .kpis
         .into_iter()
-        .map(|(id, kpi)| Ok((id.clone(), self::kpi(&r, id, kpi, &sources, report.grain)?)))
+        .map(|(id, kpi)| Ok((id.clone(), self::kpi(&r, id, kpi, &sources, &benchmarks, report.grain)?)))
         .collect::<Result<IndexMap<_, _>, SpecError>>()?;
     let seasonality = raw
         .seasonality
@@ -376,6 +377,7 @@ fn kpi(
     id: String,
     raw: RawKpi,
     sources: &IndexMap<String, SourceSpec>,
+    benchmarks: &IndexMap<String, IndexMap<String, Band>>,
     grain: Grain,
 ) -> Result<Kpi, SpecError> {
     let at = format!("kpis.{id}");
@@ -416,18 +418,7 @@ fn kpi(
     };
     let benchmark = raw
         .benchmark
-        .map(|b| match b.split_once('.') {
-            Some((set, kpi)) => Ok(BenchmarkRef {
-                set: set.into(),
-                kpi: kpi.into(),
-            }),
-            None => Err(r.error(
-                &format!("{at}.benchmark"),
-                Part::Value,
-                format!("`{at}.benchmark` `{b}` names no benchmark"),
-                Some("write `set.kpi`, e.g. `tiktok.engagement_rate`".into()),
-            )),
-        })
+        .map(|b| benchmark_ref(r, &format!("{at}.benchmark"), &b, benchmarks))
         .transpose()?;
     let target = raw.target.map(|t| target(r, &at, t, grain)).transpose()?;
     if matches!(
@@ -576,47 +567,108 @@ fn target(r: &Resolver, at: &str, raw: RawTarget, grain: Grain) -> Result<Target
     }
 }
 
+/// The built-in sets with the spec's added: a set the spec names gains its KPIs, and a
+/// KPI it names replaces the built-in band.
 fn benchmarks(
     r: &Resolver,
     raw: IndexMap<String, IndexMap<String, RawBand>>,
 ) -> Result<IndexMap<String, IndexMap<String, Band>>, SpecError> {
+    let mut sets = builtin_benchmarks();
+    for (set, bands) in raw {
+        for (kpi, raw_band) in bands {
+            let band = band(r, &format!("benchmarks.{set}.{kpi}"), raw_band)?;
+            sets.entry(set.clone()).or_default().insert(kpi, band);
+        }
+    }
+    Ok(sets)
+}
+
+/// The sets shipped in `benchmarks.yaml`.
+fn builtin_benchmarks() -> IndexMap<String, IndexMap<String, Band>> {
+    let raw: IndexMap<String, IndexMap<String, RawBand>> =
+        serde_yaml::from_str(include_str!("benchmarks.yaml")).expect("the built-in benchmarks are valid YAML");
     raw.into_iter()
         .map(|(set, bands)| {
             let bands = bands
                 .into_iter()
-                .map(|(kpi, band)| {
-                    let at = format!("benchmarks.{set}.{kpi}");
-                    let range = |range: Option<RawRange>| {
-                        range.map(|range| match range {
-                            RawRange::Range([Number(low), Number(high)]) => [low.min(high), low.max(high)],
-                            RawRange::Threshold(Number(x)) => [x, f64::INFINITY],
-                        })
+                .map(|(kpi, raw)| {
+                    let band = Band {
+                        market: raw.market.map(range),
+                        optimal: raw.optimal.map(range),
+                        per: raw.per,
                     };
-                    if let Some(per) = band
-                        .per
-                        .as_deref()
-                        .filter(|p| !matches!(*p, "day" | "week" | "month" | "quarter"))
-                    {
-                        return Err(r.error(
-                            &format!("{at}.per"),
-                            Part::Value,
-                            format!("`per: {per}` is not a period length"),
-                            suggest::help(per, ["day", "week", "month", "quarter"]),
-                        ));
-                    }
-                    Ok((
-                        kpi,
-                        Band {
-                            market: range(band.market),
-                            optimal: range(band.optimal),
-                            per: band.per,
-                        },
-                    ))
+                    (kpi, band)
                 })
-                .collect::<Result<IndexMap<_, _>, SpecError>>()?;
-            Ok((set, bands))
+                .collect();
+            (set, bands)
         })
         .collect()
+}
+
+/// `[low, high]` in order; a single threshold is open upwards.
+fn range(raw: RawRange) -> [f64; 2] {
+    match raw {
+        RawRange::Range([Number(low), Number(high)]) => [low.min(high), low.max(high)],
+        RawRange::Threshold(Number(x)) => [x, f64::INFINITY],
+    }
+}
+
+fn band(r: &Resolver, at: &str, raw: RawBand) -> Result<Band, SpecError> {
+    if let Some(per) = raw.per.as_deref().filter(|p| !PER.contains(p)) {
+        return Err(r.error(
+            &format!("{at}.per"),
+            Part::Value,
+            format!("`per: {per}` is not a period length"),
+            suggest::help(per, PER),
+        ));
+    }
+    if raw.market.is_none() && raw.optimal.is_none() {
+        return Err(r.error(
+            at,
+            Part::Key,
+            format!("`{at}` gives neither a `market` nor an `optimal` band"),
+            Some("write e.g. `{ market: [4%, 6%], optimal: [7%, 10%] }`, or one threshold: `{ market: 10000 }`".into()),
+        ));
+    }
+    Ok(Band {
+        market: raw.market.map(range),
+        optimal: raw.optimal.map(range),
+        per: raw.per,
+    })
+}
+
+/// The benchmark `reference` names must exist: `set.kpi`.
+fn benchmark_ref(
+    r: &Resolver,
+    at: &str,
+    reference: &str,
+    sets: &IndexMap<String, IndexMap<String, Band>>,
+) -> Result<BenchmarkRef, SpecError> {
+    let unknown = |message: String, help: Option<String>| r.error(at, Part::Value, message, help);
+    let Some((set, kpi)) = reference.split_once('.') else {
+        return Err(unknown(
+            format!("`{at}` `{reference}` names no benchmark"),
+            Some("write `set.kpi`, e.g. `tiktok.engagement_rate`".into()),
+        ));
+    };
+    let Some(bands) = sets.get(set) else {
+        return Err(unknown(
+            format!("`{at}` names an unknown benchmark set `{set}`"),
+            suggest::help(set, sets.keys().map(String::as_str))
+                .or_else(|| Some("define the set under `benchmarks:` in the spec".into())),
+        ));
+    };
+    if !bands.contains_key(kpi) {
+        return Err(unknown(
+            format!("benchmark set `{set}` has no KPI `{kpi}`"),
+            suggest::help(kpi, bands.keys().map(String::as_str))
+                .or_else(|| Some(format!("add `{kpi}` under `benchmarks.{set}` in the spec"))),
+        ));
+    }
+    Ok(BenchmarkRef {
+        set: set.into(),
+        kpi: kpi.into(),
+    })
 }
 
 fn window(r: &Resolver, i: usize, raw: RawWindow, kpis: &IndexMap<String, Kpi>) -> Result<Window, SpecError> {

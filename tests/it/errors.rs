@@ -57,3 +57,14 @@ fn malformed_number_names_row_and_column() {
     );
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn unknown_benchmark_kpi_suggests_the_nearest() {
+    let text = check_error("unknown_benchmark.yaml");
+    assert!(
+        text.contains("tests/fixtures/err/unknown_benchmark.yaml:9:16"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `engagement_rate`?"), "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -3,6 +3,7 @@
 
 mod cli;
 mod errors;
+mod goals;
 mod numbers;
 mod pdf;
 

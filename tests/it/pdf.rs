@@ -20,11 +20,16 @@ fn folded(text: &str) -> String {
         .join(" ")
 }
 
+/// Without any spaces: the extraction puts stray ones after brackets and quotes.
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect()
+}
+
 #[test]
 fn report_shows_client_and_formatted_values() {
     let out = build("tests/fixtures/ok/numbers/spec.yaml", "numbers-pdf", "pdf");
     let pdf = out.join("reports/numbers/2026-10.pdf");
-    assert_eq!(pages_of(&pdf).len(), 3, "cover, summary, scorecard");
+    assert_eq!(pages_of(&pdf).len(), 4, "cover, summary, scorecard, appendix");
     let text = folded(&text_of(&pdf));
     for expected in [
         "Тест «Числа»",
@@ -35,9 +40,42 @@ fn report_shows_client_and_formatted_values() {
         "500 ₽",
         "+16,7 %",
         "не достигнута",
+        "Приложение",
     ] {
         assert!(text.contains(expected), "no {expected:?} in:\n{text}");
     }
+    assert!(
+        squeezed(&text).contains(&squeezed(
+            "Достичь показателя «Вовлечённость (ER)» не ниже 7 % к 31.10.2026"
+        )),
+        "no SMART statement in:\n{text}"
+    );
+    assert!(
+        !text.contains("Воронка продаж"),
+        "a spec without a funnel has no funnel section"
+    );
+}
+
+#[test]
+fn report_shows_the_goals_engine() {
+    let out = build("tests/fixtures/ok/goals/spec.yaml", "goals-pdf", "pdf");
+    let text = folded(&text_of(&out.join("reports/goals/2026-09.pdf")));
+    for expected in [
+        "Воронка продаж",
+        "Допустимая цена заявки",
+        "500 ₽",
+        "из воронки",
+        "сезонность ×1,28",
+        "Бенчмарк tiktok: на уровне рынка",
+        "Недельные значения пересчитаны на 30 дн. периода",
+        "Сезонность: Осенняя акция",
+    ] {
+        assert!(text.contains(expected), "no {expected:?} in:\n{text}");
+    }
+    assert!(
+        squeezed(&text).contains(&squeezed("Получить не меньше 103 по показателю «leads» к 30.09.2026")),
+        "no SMART statement in:\n{text}"
+    );
 }
 
 #[test]

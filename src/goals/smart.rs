@@ -1,0 +1,262 @@
+//! SMART checks: targets that the record makes implausible, ramps without an end, targets
+//! on KPIs whose data has stopped. They are warnings: the report is still built.
+
+use super::benchmark::optimal_ceiling;
+use super::KpiScore;
+use crate::metrics::MetricTable;
+use crate::spec::{Better, Kpi, Period, Spec, TargetKind, ValueFormat};
+
+/// A warning about a spec, at the key path that wrote the thing it is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmartWarning {
+    pub at: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Periods in a row without data, ending with the reported one, that make a target stale.
+const STALE_PERIODS: usize = 2;
+
+/// Every SMART warning for `spec`'s targets in `period`.
+pub fn check(spec: &Spec, table: &MetricTable, period: Period, scores: &[KpiScore]) -> Vec<SmartWarning> {
+    let mut warnings = Vec::new();
+    for score in scores {
+        let kpi = &spec.kpis[&score.id];
+        let Some(target) = &kpi.target else { continue };
+        let at = format!("kpis.{}.target", kpi.id);
+        let record = Record::of(table, &kpi.id, period);
+        if let TargetKind::Ramp(ramp) = &target.kind {
+            if ramp.to.is_none() {
+                warnings.push(SmartWarning {
+                    at: format!("{at}.ramp"),
+                    message: format!("`{}`'s ramp has no end: a SMART target needs a deadline", kpi.id),
+                    help: Some("add `to:` with the period the goal should be reached by".into()),
+                });
+            }
+        }
+        if let Some(stale) = record.stale() {
+            warnings.push(SmartWarning {
+                at: at.clone(),
+                message: format!("`{}` has a target but no data in {stale}", kpi.id),
+                help: Some("check the source's files and filter, or drop the target".into()),
+            });
+        }
+        let growth = match target.kind {
+            TargetKind::Growth(g) | TargetKind::Change(g) => Some(g),
+            _ => None,
+        };
+        match growth {
+            Some(rate) => warnings.extend(growth_beyond_record(kpi, &at, rate, &record)),
+            None => {
+                let value = score.target.as_ref().and_then(|t| t.value);
+                warnings.extend(value.and_then(|v| beyond_optimal(kpi, &at, v, score)));
+                warnings.extend(value.and_then(|v| beyond_best(kpi, &at, v, &record)));
+            }
+        }
+    }
+    warnings.extend(windows_without_targets(spec));
+    warnings
+}
+
+/// A KPI's values up to the reported period.
+struct Record {
+    /// `(period, value)` for every period up to and including the reported one.
+    values: Vec<(Period, Option<f64>)>,
+}
+
+impl Record {
+    fn of(table: &MetricTable, kpi: &str, period: Period) -> Self {
+        let values = table
+            .periods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p <= period)
+            .map(|(i, p)| (*p, table.value(kpi, i)))
+            .collect();
+        Self { values }
+    }
+
+    fn known(&self) -> impl Iterator<Item = (Period, f64)> + '_ {
+        self.values.iter().filter_map(|(p, v)| v.map(|v| (*p, v)))
+    }
+
+    /// The best period, given `better`.
+    fn best(&self, better: Better) -> Option<(Period, f64)> {
+        let ordered = |a: &(Period, f64), b: &(Period, f64)| a.1.total_cmp(&b.1);
+        match better {
+            Better::Higher => self.known().max_by(ordered),
+            Better::Lower => self.known().filter(|(_, v)| *v > 0.0).min_by(ordered),
+        }
+    }
+
+    /// The changes from one period to the next, where both have data.
+    fn changes(&self) -> impl Iterator<Item = (Period, f64)> + '_ {
+        self.values.windows(2).filter_map(|pair| match pair {
+            [(_, Some(before)), (p, Some(after))] if *before != 0.0 => Some((*p, (after - before) / before.abs())),
+            _ => None,
+        })
+    }
+
+    /// The periods, in words, when the last [`STALE_PERIODS`] have no data.
+    fn stale(&self) -> Option<String> {
+        let last = self.values.len().checked_sub(STALE_PERIODS)?;
+        let tail = &self.values[last..];
+        tail.iter().all(|(_, v)| v.is_none()).then(|| {
+            format!(
+                "the last {STALE_PERIODS} periods ({} to {})",
+                tail[0].0,
+                tail[tail.len() - 1].0
+            )
+        })
+    }
+}
+
+fn beyond_optimal(kpi: &Kpi, at: &str, target: f64, score: &KpiScore) -> Option<SmartWarning> {
+    let band = &score.benchmark.as_ref()?.band;
+    let ceiling = optimal_ceiling(band, kpi.better)?;
+    let beyond = match kpi.better {
+        Better::Higher => target > ceiling,
+        Better::Lower => target < ceiling,
+    };
+    beyond.then(|| SmartWarning {
+        at: at.to_owned(),
+        message: format!(
+            "`{}`'s target {} is beyond the optimal band of benchmark `{}.{}` (which ends at {})",
+            kpi.id,
+            plain(target, kpi.format),
+            band.set,
+            band.kpi,
+            plain(ceiling, kpi.format)
+        ),
+        help: Some("a target past the best accounts in the market is rarely achievable: aim inside the band".into()),
+    })
+}
+
+fn beyond_best(kpi: &Kpi, at: &str, target: f64, record: &Record) -> Option<SmartWarning> {
+    let (period, best) = record.best(kpi.better)?;
+    let (beyond, how) = match kpi.better {
+        Better::Higher => (best > 0.0 && target > 2.0 * best, "more than twice"),
+        Better::Lower => (target < best / 2.0, "less than half"),
+    };
+    beyond.then(|| SmartWarning {
+        at: at.to_owned(),
+        message: format!(
+            "`{}`'s target {} is {how} the best period on record ({} in {period})",
+            kpi.id,
+            plain(target, kpi.format),
+            plain(best, kpi.format)
+        ),
+        help: Some("set a target the record makes reachable, or ramp towards it over several periods".into()),
+    })
+}
+
+fn growth_beyond_record(kpi: &Kpi, at: &str, rate: f64, record: &Record) -> Option<SmartWarning> {
+    let ordered = |a: &(Period, f64), b: &(Period, f64)| a.1.total_cmp(&b.1);
+    let changes: Vec<_> = record.changes().collect();
+    if changes.len() < 2 {
+        return None;
+    }
+    let (period, best) = match kpi.better {
+        Better::Higher => changes.into_iter().max_by(ordered)?,
+        Better::Lower => changes.into_iter().min_by(ordered)?,
+    };
+    let beyond = match kpi.better {
+        Better::Higher => rate > best,
+        Better::Lower => rate < best,
+    };
+    beyond.then(|| SmartWarning {
+        at: at.to_owned(),
+        message: format!(
+            "`{}`'s target asks for a change of {} a {}, beyond anything on record (best: {} in {period})",
+            kpi.id,
+            plain(rate, ValueFormat::Percent),
+            period.grain.name(),
+            plain(best, ValueFormat::Percent)
+        ),
+        help: Some("a growth target beyond the record needs a reason: a new budget, a campaign, a window".into()),
+    })
+}
+
+/// Windows that name KPIs without a target have nothing to adjust.
+fn windows_without_targets(spec: &Spec) -> Vec<SmartWarning> {
+    spec.seasonality
+        .iter()
+        .enumerate()
+        .flat_map(|(i, window)| {
+            window
+                .targets
+                .keys()
+                .filter(|kpi| spec.kpis.get(*kpi).is_some_and(|k| k.target.is_none()))
+                .map(move |kpi| SmartWarning {
+                    at: format!("seasonality[{i}].targets.{kpi}"),
+                    message: format!("window `{}` adjusts `{kpi}`, which has no target", window.name),
+                    help: Some(format!("give `{kpi}` a target, or take it out of the window")),
+                })
+        })
+        .collect()
+}
+
+/// A number for a message on the command line.
+fn plain(value: f64, format: ValueFormat) -> String {
+    let text = match format {
+        ValueFormat::Percent => format!("{:.2}", value * 100.0),
+        _ => format!("{value:.2}"),
+    };
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    match format {
+        ValueFormat::Percent => format!("{text}%"),
+        _ => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Grain;
+
+    fn record(values: &[Option<f64>]) -> Record {
+        let first = Period::parse(Grain::Month, "2026-01").unwrap();
+        let periods = std::iter::successors(Some(first), |p| Some(p.next()));
+        Record {
+            values: periods.zip(values.iter().copied()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_best_period_depends_on_better() {
+        let r = record(&[Some(300.0), Some(0.0), Some(250.0), None, Some(400.0)]);
+        assert_eq!(
+            r.best(Better::Higher).map(|(p, v)| (p.label(), v)),
+            Some(("2026-05".into(), 400.0))
+        );
+        // A zero cost is no record to beat: it is a period without spend.
+        assert_eq!(
+            r.best(Better::Lower).map(|(p, v)| (p.label(), v)),
+            Some(("2026-03".into(), 250.0))
+        );
+    }
+
+    #[test]
+    fn changes_skip_gaps() {
+        let r = record(&[Some(100.0), Some(110.0), None, Some(90.0), Some(135.0)]);
+        let changes: Vec<_> = r.changes().map(|(p, c)| (p.label(), (c * 1000.0).round())).collect();
+        assert_eq!(changes, vec![("2026-02".into(), 100.0), ("2026-05".into(), 500.0)]);
+    }
+
+    #[test]
+    fn stale_when_the_last_periods_are_empty() {
+        assert!(record(&[Some(1.0), None, None])
+            .stale()
+            .unwrap()
+            .contains("2026-02 to 2026-03"));
+        assert_eq!(record(&[None, Some(1.0), None]).stale(), None);
+        assert_eq!(record(&[None]).stale(), None);
+    }
+
+    #[test]
+    fn plain_numbers_for_messages() {
+        assert_eq!(plain(0.125, ValueFormat::Percent), "12.5%");
+        assert_eq!(plain(15000.0, ValueFormat::Number), "15000");
+        assert_eq!(plain(412.345, ValueFormat::Currency), "412.35");
+    }
+}

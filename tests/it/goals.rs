@@ -1,0 +1,248 @@
+//! The goals engine through the real binary: benchmarks, seasonality windows, ramps, the
+//! funnel and partial periods on tests/fixtures/ok/goals, and the SMART warnings of
+//! `check` on tests/fixtures/ok/smart. Every expected number is worked out by hand.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::{build, kpipress, out_dir, read_json, stderr};
+
+const SPEC: &str = "tests/fixtures/ok/goals/spec.yaml";
+
+/// September: the last complete month, so the default period.
+fn september() -> &'static Value {
+    static CARD: OnceLock<Value> = OnceLock::new();
+    CARD.get_or_init(|| {
+        let out = build(SPEC, "goals-september", "json");
+        read_json(&out.join("reports/goals/2026-09.json"))
+    })
+}
+
+/// October: the data ends on the 10th, 10 of 31 days.
+fn october() -> &'static Value {
+    static CARD: OnceLock<Value> = OnceLock::new();
+    CARD.get_or_init(|| {
+        let out = out_dir("goals-october");
+        let output = kpipress(&[
+            "build",
+            SPEC,
+            "--period",
+            "2026-10",
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        read_json(&out.join("reports/goals/2026-10.json"))
+    })
+}
+
+fn kpi<'a>(card: &'a Value, id: &str) -> &'a Value {
+    card["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("no KPI {id}"))
+}
+
+fn close(value: &Value, expected: f64) {
+    let actual = value.as_f64().unwrap_or_else(|| panic!("{value} is not a number"));
+    assert!((actual - expected).abs() < 1e-6, "{actual} != {expected}");
+}
+
+#[test]
+fn overlapping_windows_multiply_on_the_funnel_s_leads() {
+    let leads = kpi(september(), "leads");
+    // The funnel: 800 000 / 80 000 = 10 sales; 10 / 12.5% = 80 leads. "Осенняя акция" is
+    // x1.5 over 10 of September's 30 days (x1.1667), "Сентябрь" x1.1 over all of it:
+    // 80 × 1.1667 × 1.1 = 102.67, rounded up to whole leads.
+    close(&leads["target"]["base"], 80.0);
+    close(&leads["target"]["seasonal_factor"], (1.0 + 0.5 * 10.0 / 30.0) * 1.1);
+    close(&leads["target"]["value"], 103.0);
+    assert_eq!(leads["target"]["kind"], "funnel");
+    let windows: Vec<_> = leads["target"]["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["name"].as_str().unwrap(), w["days"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(windows, [("Осенняя акция", 10), ("Сентябрь", 30)]);
+    // 90 leads: more than 5% short of 103.
+    close(&leads["value"], 90.0);
+    assert_eq!(leads["status"], "missed");
+}
+
+#[test]
+fn the_funnel_gives_the_affordable_cost_per_lead() {
+    let card = september();
+    let funnel = &card["funnel"];
+    close(&funnel["sales_needed"], 10.0);
+    close(&funnel["leads_needed"], 80.0);
+    close(&funnel["max_cost_per_lead"], 500.0);
+    close(&funnel["actual_leads"], 90.0);
+    close(&funnel["actual_cost_per_lead"], 400.0);
+    // 90 leads at 12.5% are 11.25 sales: 11 whole ones.
+    close(&funnel["expected_sales"], 11.0);
+    let cpl = kpi(card, "cost_per_lead");
+    // 40 000 / 80 = 500, and "*" x1.1 in September: 550. 36 000 / 90 = 400.
+    close(&cpl["target"]["value"], 550.0);
+    close(&cpl["value"], 400.0);
+    assert_eq!(cpl["status"], "achieved");
+}
+
+#[test]
+fn weekly_benchmarks_compound_to_the_month() {
+    let growth = kpi(september(), "follower_growth");
+    // 5% and 7% a week over September's 30 days: 1.05^(30/7) − 1 and 1.07^(30/7) − 1.
+    let market = &growth["benchmark"]["market"];
+    close(&market[0], 1.05f64.powf(30.0 / 7.0) - 1.0);
+    close(&market[1], 1.07f64.powf(30.0 / 7.0) - 1.0);
+    assert_eq!(growth["benchmark"]["converted_from"], "week");
+    // (1250 − 1000) / 1000 = 25%: inside the market band (23.3%–33.6%).
+    close(&growth["value"], 0.25);
+    assert_eq!(growth["benchmark"]["position"], "market");
+    // `benchmark: market` takes the band's lower edge, then "*" x1.1: 25.58%; 25% is
+    // within 5% of it.
+    close(&growth["target"]["value"], (1.05f64.powf(30.0 / 7.0) - 1.0) * 1.1);
+    assert_eq!(growth["target"]["kind"], "benchmark");
+    assert_eq!(growth["status"], "near");
+    let notes = card_benchmarks(september());
+    assert!(notes.iter().any(|n| n.contains("(1 + r)^(30/7)")), "{notes:?}");
+}
+
+fn card_benchmarks(card: &Value) -> Vec<String> {
+    card["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["conversion"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn lower_is_better_bands_and_plain_bands() {
+    let card = september();
+    // 400 per lead in a market band of 300–500 where cheaper is better.
+    let cpl = kpi(card, "cost_per_lead");
+    assert_eq!(cpl["benchmark"]["position"], "market");
+    assert_eq!(cpl["benchmark"]["set"], "local");
+    // 500 likes / 10 000 views = 5%: the market band of 4–6%.
+    let er = kpi(card, "engagement_rate");
+    close(&er["value"], 0.05);
+    assert_eq!(er["benchmark"]["position"], "market");
+    assert_eq!(er["benchmark"]["converted_from"], Value::Null);
+    close(&er["target"]["value"], 0.055);
+    assert_eq!(er["status"], "missed");
+}
+
+#[test]
+fn ramps_give_monthly_milestones() {
+    // From 800 in July to 1 800 in December: 200 a month, 1 200 in September (x1.1 in
+    // September: 1 320), 1 400 in October.
+    let september = kpi(september(), "followers");
+    close(&september["target"]["value"], 1320.0);
+    assert_eq!(september["status"], "missed");
+    let history: Vec<_> = september["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["period"].as_str().unwrap(), h["target"].as_f64()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("2026-07", Some(800.0)),
+            ("2026-08", Some(1000.0)),
+            ("2026-09", Some(1320.0))
+        ]
+    );
+    let october = kpi(october(), "followers");
+    close(&october["target"]["value"], 1400.0);
+    assert_eq!(october["status"], "achieved");
+}
+
+#[test]
+fn a_partial_period_is_graded_on_pace() {
+    let card = october();
+    close(&card["coverage"]["days"], 10.0);
+    close(&card["coverage"]["period_days"], 31.0);
+    // 40 leads in 10 days: 124 by the 31st, against 80 needed.
+    let leads = kpi(card, "leads");
+    close(&leads["value"], 40.0);
+    close(&leads["pace"]["projected"], 124.0);
+    assert_eq!(leads["status"], "on_track");
+    // 12 400 spent in 10 days: 38 440 by the 31st.
+    close(&kpi(card, "spend")["pace"]["projected"], 38_440.0);
+    // A ratio is not projected: 12 400 / 40 = 310, graded as it is.
+    let cpl = kpi(card, "cost_per_lead");
+    assert_eq!(cpl["pace"]["projected"], Value::Null);
+    close(&cpl["value"], 310.0);
+    assert_eq!(cpl["status"], "achieved");
+    assert!(
+        card["warnings"][0].as_str().unwrap().contains("2026-10-10"),
+        "{}",
+        card["warnings"]
+    );
+}
+
+#[test]
+fn smart_statements_say_what_by_when() {
+    let card = september();
+    assert_eq!(
+        kpi(card, "followers")["smart"],
+        "Довести показатель «followers» с 800 (июль 2026) до 1800 к 31.12.2026; этап на сентябрь 2026: 1320 \
+         (с учётом сезонности: Сентябрь — ×1,10)"
+    );
+    assert_eq!(
+        kpi(card, "leads")["smart"],
+        "Получить не меньше 103 по показателю «leads» к 30.09.2026, чтобы выполнить план выручки 800\u{a0}000\u{a0}₽ \
+         (с учётом сезонности: Осенняя акция, Сентябрь — ×1,28)"
+    );
+}
+
+#[test]
+fn the_windows_over_the_shown_history_are_listed() {
+    let windows: Vec<_> = september()["seasonality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["name"].as_str().unwrap().to_owned(),
+                w["from"].as_str().unwrap().to_owned(),
+                w["to"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("Осенняя акция", "2026-09-21", "2026-09-30"),
+        ("Сентябрь", "2026-09-01", "2026-09-30"),
+    ]
+    .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
+    assert_eq!(windows, expected);
+}
+
+#[test]
+fn check_questions_implausible_targets() {
+    let output = kpipress(&["check", "tests/fixtures/ok/smart/spec.yaml", "--period", "2026-10"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "warnings do not fail check:\n{}",
+        stderr(&output)
+    );
+    let text = stderr(&output);
+    for expected in [
+        "`followers`'s ramp has no end",
+        "`engagement_rate`'s target 12% is beyond the optimal band",
+        "`leads`'s target asks for a change of 100% a month, beyond anything on record",
+        "`reach` has a target but no data in the last 2 periods (2026-09 to 2026-10)",
+        "window `Promo` adjusts `spend`, which has no target",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    insta::assert_snapshot!(text);
+}
