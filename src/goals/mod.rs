@@ -64,7 +64,8 @@ pub struct KpiScore {
     pub id: String,
     pub value: Option<f64>,
     pub previous: Option<f64>,
-    /// Relative change against the previous period.
+    /// Relative change against the previous period; from the projection in a partial
+    /// period.
     pub change: Option<f64>,
     pub target: Option<TargetValue>,
     pub status: Status,
@@ -169,7 +170,8 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first:
         id: kpi.id.clone(),
         value,
         previous,
-        change: change(value, previous),
+        // A part of a period against a whole one says nothing: compare where the pace leads.
+        change: change(pace.and_then(|p| p.projected).or(value), previous),
         target,
         status,
         benchmark,

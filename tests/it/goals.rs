@@ -174,6 +174,8 @@ fn a_partial_period_is_graded_on_pace() {
     close(&leads["value"], 40.0);
     close(&leads["pace"]["projected"], 124.0);
     assert_eq!(leads["status"], "on_track");
+    // The change compares where the pace leads with September's 90 leads.
+    close(&leads["change"], 124.0 / 90.0 - 1.0);
     // 12 400 spent in 10 days: 38 440 by the 31st.
     close(&kpi(card, "spend")["pace"]["projected"], 38_440.0);
     // A ratio is not projected: 12 400 / 40 = 310, graded as it is.
