@@ -240,6 +240,7 @@ fn check_questions_implausible_targets() {
     for expected in [
         "`followers`'s ramp has no end",
         "`engagement_rate`'s target 12% is beyond the optimal band",
+        "(which ends at 11%)",
         "`leads`'s target asks for a change of 100% a month, beyond anything on record",
         "`reach` has a target but no data in the last 2 periods (2026-09 to 2026-10)",
         "window `Promo` adjusts `spend`, which has no target",
