@@ -1,11 +1,13 @@
 //! The sales funnel worked backwards: revenue goal → sales → leads → the highest cost per
 //! lead the budget affords, and the period's actual figures beside them.
 
+use serde::Serialize;
+
 use crate::metrics::MetricTable;
 use crate::spec::{Funnel, FunnelTarget, Period};
 
 /// The funnel's required and actual figures in one period.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FunnelScore {
     pub revenue_goal: f64,
     pub average_order_value: f64,

@@ -147,17 +147,8 @@ pub struct DisplayModel {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FunnelModel {
-    pub revenue_goal: f64,
-    pub average_order_value: f64,
-    pub lead_to_sale: f64,
-    pub budget: Option<f64>,
-    pub sales_needed: f64,
-    pub leads_needed: f64,
-    pub max_cost_per_lead: Option<f64>,
-    pub actual_leads: Option<f64>,
-    pub actual_spend: Option<f64>,
-    pub actual_cost_per_lead: Option<f64>,
-    pub expected_sales: Option<f64>,
+    #[serde(flatten)]
+    pub figures: FunnelScore,
     /// The same figures as the report prints them.
     pub display: FunnelDisplay,
 }
@@ -440,17 +431,7 @@ fn funnel(spec: &Spec, f: &FunnelScore) -> FunnelModel {
         )
     };
     FunnelModel {
-        revenue_goal: f.revenue_goal,
-        average_order_value: f.average_order_value,
-        lead_to_sale: f.lead_to_sale,
-        budget: f.budget,
-        sales_needed: f.sales_needed,
-        leads_needed: f.leads_needed,
-        max_cost_per_lead: f.max_cost_per_lead,
-        actual_leads: f.actual_leads,
-        actual_spend: f.actual_spend,
-        actual_cost_per_lead: f.actual_cost_per_lead,
-        expected_sales: f.expected_sales,
+        figures: f.clone(),
         display: FunnelDisplay {
             revenue_goal: money(Some(f.revenue_goal)),
             average_order_value: money(Some(f.average_order_value)),

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::{build, kpipress, out_dir, read_json, stderr};
+use super::{build, close, kpi, kpipress, out_dir, read_json, stderr};
 
 const SPEC: &str = "tests/fixtures/ok/goals/spec.yaml";
 
@@ -37,20 +37,6 @@ fn october() -> &'static Value {
         assert!(output.status.success(), "{}", stderr(&output));
         read_json(&out.join("reports/goals/2026-10.json"))
     })
-}
-
-fn kpi<'a>(card: &'a Value, id: &str) -> &'a Value {
-    card["kpis"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == id)
-        .unwrap_or_else(|| panic!("no KPI {id}"))
-}
-
-fn close(value: &Value, expected: f64) {
-    let actual = value.as_f64().unwrap_or_else(|| panic!("{value} is not a number"));
-    assert!((actual - expected).abs() < 1e-6, "{actual} != {expected}");
 }
 
 #[test]

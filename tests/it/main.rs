@@ -49,3 +49,19 @@ pub fn build(spec: &str, name: &str, formats: &str) -> PathBuf {
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
 }
+
+/// The KPI `id` of a JSON scorecard.
+pub fn kpi<'a>(card: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    card["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("no KPI {id}"))
+}
+
+/// `value` is a number within 1e-6 of `expected`.
+pub fn close(value: &serde_json::Value, expected: f64) {
+    let actual = value.as_f64().unwrap_or_else(|| panic!("{value} is not a number"));
+    assert!((actual - expected).abs() < 1e-6, "{actual} != {expected}");
+}

@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::{build, read_json};
+use super::{build, close, kpi, read_json};
 
 /// Built once and shared: the tests run in parallel, and rebuilding into one folder
 /// from several threads would race.
@@ -14,20 +14,6 @@ fn scorecard() -> &'static Value {
         let out = build("tests/fixtures/ok/numbers/spec.yaml", "numbers-json", "json");
         read_json(&out.join("reports/numbers/2026-10.json"))
     })
-}
-
-fn kpi<'a>(card: &'a Value, id: &str) -> &'a Value {
-    card["kpis"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == id)
-        .unwrap_or_else(|| panic!("no KPI {id}"))
-}
-
-fn close(value: &Value, expected: f64) {
-    let actual = value.as_f64().unwrap_or_else(|| panic!("{value} is not a number"));
-    assert!((actual - expected).abs() < 1e-9, "{actual} != {expected}");
 }
 
 #[test]
