@@ -21,7 +21,7 @@ use crate::report::ReportModel;
 use crate::spec::Spec;
 
 /// The sections the built-in template prints, in order.
-pub const DEFAULT_SECTIONS: [&str; 5] = ["cover", "summary", "scorecard", "funnel", "appendix"];
+pub const DEFAULT_SECTIONS: [&str; 6] = ["cover", "summary", "scorecard", "trends", "funnel", "appendix"];
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum RenderError {

@@ -23,6 +23,7 @@ const AUDIT: &[(&str, &str)] = &[
         "scorecard.typ.j2",
         include_str!("../../templates/audit/scorecard.typ.j2"),
     ),
+    ("trends.typ.j2", include_str!("../../templates/audit/trends.typ.j2")),
     ("funnel.typ.j2", include_str!("../../templates/audit/funnel.typ.j2")),
     ("appendix.typ.j2", include_str!("../../templates/audit/appendix.typ.j2")),
     ("lib.typ", include_str!("../../templates/audit/lib.typ")),

@@ -1,10 +1,13 @@
 //! The report model: everything a template needs, in one serialisable struct. It is what
 //! `--format json` writes and what typst reads as `report.json`. Output: [`ReportModel`].
 
+mod chart;
 pub mod format;
 mod statements;
+mod summary;
 pub mod words;
 
+use chrono::Datelike;
 use serde::Serialize;
 
 use crate::goals::benchmark::PeriodBand;
@@ -14,6 +17,7 @@ use crate::goals::{KpiScore, Scorecard, Status, TargetValue};
 use crate::metrics::MetricTable;
 use crate::source::{display, Sources};
 use crate::spec::{Client, Colors, Factor, Grain, Kpi, Language, Period, Spec, ValueFormat};
+pub use summary::Summary;
 use words::Words;
 
 #[derive(Debug, Clone, Serialize)]
@@ -53,16 +57,6 @@ pub struct BrandModel {
     pub agency: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Summary {
-    pub total: usize,
-    pub achieved: usize,
-    pub near: usize,
-    pub missed: usize,
-    pub no_data: usize,
-    pub no_target: usize,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct KpiModel {
     pub id: String,
@@ -84,6 +78,8 @@ pub struct KpiModel {
     /// Whether the change is good news given `better`; none where there is no change.
     pub change_is_good: Option<bool>,
     pub history: Vec<HistoryModel>,
+    /// The trend chart's scale; none when the history has no numbers.
+    pub chart: Option<chart::ChartModel>,
     /// The same figures as the report prints them.
     pub display: DisplayModel,
 }
@@ -94,6 +90,8 @@ pub struct TargetModel {
     /// The target before seasonality windows adjusted it.
     pub base: Option<f64>,
     pub kind: &'static str,
+    /// Whether reaching the target means being at or above it.
+    pub at_or_above: bool,
     pub seasonal_factor: f64,
     pub windows: Vec<AppliedWindowModel>,
 }
@@ -124,8 +122,12 @@ pub struct BenchmarkModel {
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryModel {
     pub period: String,
+    /// The period as a chart's axis names it: `окт`, `W43`, `Q4`.
+    pub label: String,
     pub value: Option<f64>,
     pub target: Option<f64>,
+    /// The seasonality windows that cover part of the period, by name.
+    pub windows: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -225,7 +227,7 @@ pub fn build(
     let kpis: Vec<KpiModel> = scorecard
         .kpis
         .iter()
-        .map(|score| kpi_model(spec, &spec.kpis[&score.id], score, period, &words))
+        .map(|score| kpi_model(spec, &spec.kpis[&score.id], score, scorecard, &words))
         .collect();
     ReportModel {
         client: spec.client.clone(),
@@ -248,7 +250,7 @@ pub fn build(
             footer: spec.brand.footer.clone(),
             agency: spec.brand.agency.clone(),
         },
-        summary: summary(&kpis),
+        summary: summary::summary(&kpis, &words),
         funnel: scorecard.funnel.as_ref().map(|f| funnel(spec, f)),
         seasonality: scorecard
             .windows
@@ -268,8 +270,9 @@ pub fn build(
     }
 }
 
-fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, period: Period, words: &Words) -> KpiModel {
+fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Scorecard, words: &Words) -> KpiModel {
     let language = spec.report.language;
+    let period = scorecard.period;
     let show = |v: Option<f64>| {
         v.map_or_else(
             || "—".to_owned(),
@@ -349,11 +352,55 @@ fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, period: Period, words: &W
             .iter()
             .map(|h| HistoryModel {
                 period: h.period.label(),
+                label: axis_label(h.period, words),
                 value: h.value,
                 target: h.target,
+                windows: scorecard
+                    .windows
+                    .iter()
+                    .filter(|w| w.from <= h.period.end() && w.to >= h.period.start)
+                    .filter(|w| adjusts(spec, &w.name, kpi))
+                    .map(|w| w.name.clone())
+                    .fold(Vec::new(), |mut names, name| {
+                        if !names.contains(&name) {
+                            names.push(name);
+                        }
+                        names
+                    }),
             })
             .collect(),
+        chart: chart::scale(
+            &score
+                .history
+                .iter()
+                .flat_map(|h| [h.value, h.target])
+                .flatten()
+                .collect::<Vec<_>>(),
+            kpi.format,
+            language,
+            &spec.report.currency,
+        ),
         display,
+    }
+}
+
+/// Whether the window called `name` adjusts `kpi`'s target.
+fn adjusts(spec: &Spec, name: &str, kpi: &Kpi) -> bool {
+    spec.seasonality
+        .iter()
+        .filter(|w| w.name == name)
+        .any(|w| w.targets.contains_key(&kpi.id) || (kpi.target.is_some() && w.targets.contains_key("*")))
+}
+
+/// `окт`, `W43`, `Q4`: short enough for twelve under one chart.
+fn axis_label(period: Period, words: &Words) -> String {
+    match period.grain {
+        Grain::Month => {
+            let name = &words.months[period.start.month0() as usize];
+            name.chars().take(3).collect()
+        }
+        Grain::Week => format!("W{}", period.start.iso_week().week()),
+        Grain::Quarter => format!("Q{}", period.start.month0() / 3 + 1),
     }
 }
 
@@ -362,6 +409,7 @@ fn target_model(target: &TargetValue) -> TargetModel {
         value: target.value,
         base: target.base,
         kind: target.kind,
+        at_or_above: target.at_or_above,
         seasonal_factor: target.seasonal_factor,
         windows: target
             .windows
@@ -401,23 +449,6 @@ fn band_text(band: &PeriodBand, format: ValueFormat, spec: &Spec, words: &Words)
         .filter_map(|(name, r)| r.map(|r| format!("{} {}", words.label(name), range(r))))
         .collect::<Vec<_>>()
         .join(" · ")
-}
-
-fn summary(kpis: &[KpiModel]) -> Summary {
-    let mut summary = Summary {
-        total: kpis.len(),
-        ..Summary::default()
-    };
-    for kpi in kpis {
-        *match kpi.status {
-            Status::Achieved | Status::OnTrack => &mut summary.achieved,
-            Status::Near => &mut summary.near,
-            Status::Missed | Status::Behind => &mut summary.missed,
-            Status::NoData => &mut summary.no_data,
-            Status::NoTarget => &mut summary.no_target,
-        } += 1;
-    }
-    summary
 }
 
 fn funnel(spec: &Spec, f: &FunnelScore) -> FunnelModel {

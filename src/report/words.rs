@@ -20,6 +20,8 @@ pub struct Words {
     pub pers: IndexMap<String, String>,
     /// SMART sentences per kind of target, with `{placeholders}`.
     pub statements: IndexMap<String, String>,
+    /// The summary's sentences, with `{placeholders}`.
+    pub findings: IndexMap<String, String>,
     /// Every other word, by key, for templates.
     #[serde(flatten)]
     pub labels: IndexMap<String, String>,
@@ -60,6 +62,7 @@ mod tests {
                 (&other.positions, &english.positions),
                 (&other.pers, &english.pers),
                 (&other.statements, &english.statements),
+                (&other.findings, &english.findings),
             ] {
                 assert!(ours.keys().eq(theirs.keys()), "{language:?}: {:?}", theirs.keys());
             }
