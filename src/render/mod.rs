@@ -20,8 +20,6 @@ use world::{ReportWorld, RESERVED};
 use crate::report::ReportModel;
 use crate::spec::Spec;
 
-/// The sections the built-in template prints, in order.
-pub const DEFAULT_SECTIONS: [&str; 6] = ["cover", "summary", "scorecard", "trends", "funnel", "appendix"];
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum RenderError {
@@ -68,12 +66,26 @@ pub enum RenderError {
     Logo { path: String, message: String },
 }
 
-/// The sections to print: those with something to show.
-fn sections(model: &ReportModel) -> Vec<&'static str> {
-    DEFAULT_SECTIONS
-        .into_iter()
-        .filter(|section| *section != "funnel" || model.funnel.is_some())
-        .collect()
+/// The sections to print: the spec's choice or all, those with something to show.
+fn sections<'a>(spec: &'a Spec, model: &ReportModel) -> Vec<&'a str> {
+    match &spec.report.sections {
+        Some(chosen) => chosen.iter().map(String::as_str).collect::<Vec<_>>(),
+        None => crate::spec::SECTIONS.to_vec(),
+    }
+    .into_iter()
+    .filter(|section| has_content(section, model))
+    .collect()
+}
+
+/// Whether `section` has anything to show: a section without its data is left out
+/// rather than printed empty.
+fn has_content(section: &str, model: &ReportModel) -> bool {
+    match section {
+        "funnel" => model.funnel.is_some(),
+        "recommendations" => !model.recommendations.is_empty(),
+        "trends" => model.kpis.iter().any(|k| k.chart.is_some()),
+        _ => true,
+    }
 }
 
 /// The typst source a report compiles from, and the PDF when asked for.
@@ -95,7 +107,7 @@ pub fn render(spec: &Spec, model: &mut ReportModel, fonts: &FontCache, pdf: bool
     let fonts = fonts.fonts(spec.brand.fonts.as_deref())?;
     check_brand_font(model, &fonts);
     let mut context = serde_json::to_value(&*model).expect("the report model serialises");
-    context["sections"] = serde_json::json!(sections(model));
+    context["sections"] = serde_json::json!(sections(spec, model));
     let typst = set.render(&context)?;
     if !pdf {
         return Ok(Rendered { typst, pdf: None });

@@ -25,6 +25,10 @@ const AUDIT: &[(&str, &str)] = &[
     ),
     ("trends.typ.j2", include_str!("../../templates/audit/trends.typ.j2")),
     ("funnel.typ.j2", include_str!("../../templates/audit/funnel.typ.j2")),
+    (
+        "recommendations.typ.j2",
+        include_str!("../../templates/audit/recommendations.typ.j2"),
+    ),
     ("appendix.typ.j2", include_str!("../../templates/audit/appendix.typ.j2")),
     ("lib.typ", include_str!("../../templates/audit/lib.typ")),
 ];

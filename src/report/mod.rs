@@ -1,6 +1,7 @@
 //! The report model: everything a template needs, in one serialisable struct. It is what
 //! `--format json` writes and what typst reads as `report.json`. Output: [`ReportModel`].
 
+mod advice;
 mod chart;
 pub mod format;
 mod statements;
@@ -42,6 +43,8 @@ pub struct ReportModel {
     pub benchmarks: Vec<BenchmarkNote>,
     /// Set when the data ends inside the reported period.
     pub coverage: Option<CoverageModel>,
+    /// What to do about each KPI that missed, is near or is behind, misses first.
+    pub recommendations: Vec<advice::AdviceModel>,
     pub data: DataModel,
     pub warnings: Vec<String>,
     pub words: Words,
@@ -263,6 +266,10 @@ pub fn build(
             .collect(),
         benchmarks: benchmark_notes(spec, scorecard, period, &words),
         coverage: coverage(scorecard, &words),
+        recommendations: advice::recommendations(
+            &kpis.iter().map(|k| (&spec.kpis[&k.id], k)).collect::<Vec<_>>(),
+            language,
+        ),
         data: data(sources, table, language),
         warnings: warnings(spec, table, scorecard),
         kpis,

@@ -167,9 +167,15 @@ impl SpecFile {
         let len = if line.starts_with(['"', '\'', '[', '{']) {
             line.len()
         } else {
-            line.find(": ")
+            // A key ends at its colon; an item of a flow list or map at its comma or bracket.
+            let ends = [line.find(": "), line.find(", "), line.find(']'), line.find('}')];
+            let end = ends
+                .into_iter()
+                .flatten()
+                .min()
                 .or_else(|| line.strip_suffix(':').map(str::len))
-                .unwrap_or(line.len())
+                .unwrap_or(line.len());
+            line[..end].trim_end().len()
         };
         Snippet {
             src: self.named_source(),

@@ -86,7 +86,20 @@ pub struct ReportSettings {
     pub template: TemplateRef,
     pub output: String,
     pub title: Option<String>,
+    /// The report's sections in order; `None` for the template's default.
+    pub sections: Option<Vec<String>>,
 }
+
+/// The sections a report may have, in their default order.
+pub const SECTIONS: [&str; 7] = [
+    "cover",
+    "summary",
+    "scorecard",
+    "trends",
+    "funnel",
+    "recommendations",
+    "appendix",
+];
 
 /// A built-in template by name, or a directory of the user's own.
 #[derive(Debug, Clone, PartialEq)]

@@ -47,6 +47,7 @@ pub struct RawReport {
     pub template: Option<String>,
     pub output: Option<String>,
     pub title: Option<String>,
+    pub sections: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -163,6 +163,9 @@ fn report(r: &Resolver, raw: RawReport) -> Result<ReportSettings, SpecError> {
     };
     let output = raw.output.unwrap_or_else(|| DEFAULT_OUTPUT.to_owned());
     check_output(r, &output)?;
+    if let Some(sections) = &raw.sections {
+        check_sections(r, sections)?;
+    }
     Ok(ReportSettings {
         language,
         currency,
@@ -172,7 +175,26 @@ fn report(r: &Resolver, raw: RawReport) -> Result<ReportSettings, SpecError> {
         template,
         output,
         title: raw.title,
+        sections: raw.sections,
     })
+}
+
+fn check_sections(r: &Resolver, sections: &[String]) -> Result<(), SpecError> {
+    for (i, section) in sections.iter().enumerate() {
+        let at = format!("report.sections[{i}]");
+        if !SECTIONS.contains(&section.as_str()) {
+            return Err(r.error(
+                &at,
+                Part::Value,
+                format!("`{section}` is not a report section"),
+                suggest::help(section, SECTIONS).or_else(|| Some(format!("sections are {}", SECTIONS.join(", ")))),
+            ));
+        }
+        if sections[..i].contains(section) {
+            return Err(r.error(&at, Part::Value, format!("section `{section}` is listed twice"), None));
+        }
+    }
+    Ok(())
 }
 
 pub fn period_help(grain: Grain) -> String {

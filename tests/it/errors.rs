@@ -68,3 +68,10 @@ fn unknown_benchmark_kpi_suggests_the_nearest() {
     assert!(text.contains("did you mean `engagement_rate`?"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn unknown_section_suggests_the_nearest() {
+    let text = check_error("unknown_section.yaml");
+    assert!(text.contains("did you mean `trends`?"), "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -29,7 +29,7 @@ fn squeezed(text: &str) -> String {
 fn report_shows_client_and_formatted_values() {
     let out = build("tests/fixtures/ok/numbers/spec.yaml", "numbers-pdf", "pdf");
     let pdf = out.join("reports/numbers/2026-10.pdf");
-    assert_eq!(pages_of(&pdf).len(), 4, "cover, summary, scorecard, appendix");
+    assert_eq!(pages_of(&pdf).len(), 6, "cover, summary, scorecard, trends, recommendations, appendix");
     let text = folded(&text_of(&pdf));
     for expected in [
         "Тест «Числа»",
@@ -112,4 +112,76 @@ fn same_inputs_same_bytes() {
     let second = build("tests/fixtures/ok/numbers/spec.yaml", "determinism-2", "pdf");
     let read = |dir: &std::path::Path| std::fs::read(dir.join("reports/numbers/2026-10.pdf")).unwrap();
     assert!(read(&first) == read(&second), "two builds differ");
+}
+
+#[test]
+fn sections_choose_and_order_the_pages() {
+    let out = build("tests/fixtures/ok/sections/spec.yaml", "sections", "pdf");
+    let pdf = out.join("reports/sections/2026-10.pdf");
+    let pages = pages_of(&pdf);
+    assert_eq!(pages.len(), 2, "scorecard, appendix");
+    assert!(folded(&pages[0]).contains("Показатели"), "{}", pages[0]);
+    assert!(folded(&pages[1]).contains("Приложение"), "{}", pages[1]);
+    let text = folded(&text_of(&pdf));
+    assert!(!text.contains("Итоги периода") && !text.contains("Динамика"), "{text}");
+}
+
+/// The demo in its three languages, each with its headings, numbers and statuses.
+#[test]
+fn the_demo_speaks_each_language() {
+    let out = build("specs/clients/*.yaml", "demo-languages", "pdf");
+    let cases: [(&str, &[&str]); 3] = [
+        (
+            "uyut",
+            &[
+                "Итоги периода",
+                "Выводы",
+                "Главные изменения",
+                "Показатели",
+                "Динамика",
+                "Воронка продаж",
+                "Рекомендации",
+                "Приложение",
+                "27 174",
+                "985 ₽",
+                "не достигнута",
+                "октябрь 2026",
+            ],
+        ),
+        (
+            "zerno",
+            &[
+                "Підсумки періоду",
+                "Висновки",
+                "Показники",
+                "Динаміка",
+                "Рекомендації",
+                "Додаток",
+                "187 ₴",
+                "досягнута",
+                "жовтень 2026",
+            ],
+        ),
+        (
+            "polka",
+            &[
+                "Summary",
+                "Findings",
+                "Scorecard",
+                "Trends",
+                "Recommendations",
+                "Appendix",
+                "20,058",
+                "717 ₽",
+                "achieved",
+                "October 2026",
+            ],
+        ),
+    ];
+    for (client, expected) in cases {
+        let text = folded(&text_of(&out.join(format!("reports/{client}/2026-10.pdf"))));
+        for word in expected {
+            assert!(text.contains(word), "{client}: no {word:?} in:\n{text}");
+        }
+    }
 }
