@@ -20,7 +20,6 @@ use world::{ReportWorld, RESERVED};
 use crate::report::ReportModel;
 use crate::spec::Spec;
 
-
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum RenderError {
     #[error("unknown template `{name}`")]

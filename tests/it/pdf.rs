@@ -29,7 +29,11 @@ fn squeezed(text: &str) -> String {
 fn report_shows_client_and_formatted_values() {
     let out = build("tests/fixtures/ok/numbers/spec.yaml", "numbers-pdf", "pdf");
     let pdf = out.join("reports/numbers/2026-10.pdf");
-    assert_eq!(pages_of(&pdf).len(), 6, "cover, summary, scorecard, trends, recommendations, appendix");
+    assert_eq!(
+        pages_of(&pdf).len(),
+        6,
+        "cover, summary, scorecard, trends, recommendations, appendix"
+    );
     let text = folded(&text_of(&pdf));
     for expected in [
         "Тест «Числа»",
