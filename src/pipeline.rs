@@ -89,12 +89,12 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
         .or_else(|| table.last_complete_period())
         .ok_or_else(|| Error::NoData { spec: display(path) })?;
     let scorecard = crate::goals::score(&spec, &table, period);
-    let smart = scorecard
+    let smart: Vec<SpecWarning> = scorecard
         .warnings
         .iter()
         .map(|w| spec.files.warning(&w.at, &w.message, w.help.clone()))
         .collect();
-    let mut model = report::build(&spec, &sources, &table, &scorecard, render::logo_path(&spec));
+    let mut model = report::build(&spec, &sources, &table, &scorecard, &smart, render::logo_path(&spec));
     let rendered = if options.formats.pdf || options.formats.typ {
         Some(render::render(&spec, &mut model, fonts, options.formats.pdf)?)
     } else {

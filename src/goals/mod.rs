@@ -101,6 +101,8 @@ pub struct HistoryPoint {
     pub period: Period,
     pub value: Option<f64>,
     pub target: Option<f64>,
+    /// The seasonality windows that adjusted the period's target, by name.
+    pub windows: Vec<String>,
 }
 
 /// One seasonality window's unbroken run of days.
@@ -160,10 +162,16 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first:
     });
     let history = first
         .through(period)
-        .map(|p| HistoryPoint {
-            period: p,
-            value: at(p),
-            target: target_at(p).and_then(|t| t.value),
+        .map(|p| {
+            let target = target_at(p);
+            HistoryPoint {
+                period: p,
+                value: at(p),
+                target: target.as_ref().and_then(|t| t.value),
+                windows: target
+                    .map(|t| t.windows.into_iter().map(|w| w.name).collect())
+                    .unwrap_or_default(),
+            }
         })
         .collect();
     KpiScore {

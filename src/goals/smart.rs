@@ -82,10 +82,9 @@ impl Record {
 
     /// The best period, given `better`.
     fn best(&self, better: Better) -> Option<(Period, f64)> {
-        let ordered = |a: &(Period, f64), b: &(Period, f64)| a.1.total_cmp(&b.1);
         match better {
-            Better::Higher => self.known().max_by(ordered),
-            Better::Lower => self.known().filter(|(_, v)| *v > 0.0).min_by(ordered),
+            Better::Higher => self.known().max_by(by_value),
+            Better::Lower => self.known().filter(|(_, v)| *v > 0.0).min_by(by_value),
         }
     }
 
@@ -109,6 +108,10 @@ impl Record {
             )
         })
     }
+}
+
+fn by_value(a: &(Period, f64), b: &(Period, f64)) -> std::cmp::Ordering {
+    a.1.total_cmp(&b.1)
 }
 
 fn beyond_optimal(kpi: &Kpi, at: &str, target: f64, score: &KpiScore) -> Option<SmartWarning> {
@@ -151,14 +154,13 @@ fn beyond_best(kpi: &Kpi, at: &str, target: f64, record: &Record) -> Option<Smar
 }
 
 fn growth_beyond_record(kpi: &Kpi, at: &str, rate: f64, record: &Record) -> Option<SmartWarning> {
-    let ordered = |a: &(Period, f64), b: &(Period, f64)| a.1.total_cmp(&b.1);
     let changes: Vec<_> = record.changes().collect();
     if changes.len() < 2 {
         return None;
     }
     let (period, best) = match kpi.better {
-        Better::Higher => changes.into_iter().max_by(ordered)?,
-        Better::Lower => changes.into_iter().min_by(ordered)?,
+        Better::Higher => changes.into_iter().max_by(by_value)?,
+        Better::Lower => changes.into_iter().min_by(by_value)?,
     };
     let beyond = match kpi.better {
         Better::Higher => rate > best,

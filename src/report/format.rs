@@ -20,6 +20,15 @@ pub fn value(value: f64, format: ValueFormat, language: Language, currency: &str
     }
 }
 
+/// A target or band edge in a sentence: as [`value`], but a percentage without a
+/// needless decimal (`7 %`, not `7,0 %`).
+pub fn level(value: f64, format: ValueFormat, language: Language, currency: &str) -> String {
+    match format {
+        ValueFormat::Percent => rate(value, language),
+        _ => self::value(value, format, language, currency),
+    }
+}
+
 /// A signed relative change: `+16,7 %`.
 pub fn change(change: f64, language: Language) -> String {
     let text = percent(change.abs(), 1, language);

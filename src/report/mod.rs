@@ -17,7 +17,7 @@ use crate::goals::pace::Pace;
 use crate::goals::{KpiScore, Scorecard, Status, TargetValue};
 use crate::metrics::MetricTable;
 use crate::source::{display, Sources};
-use crate::spec::{Client, Colors, Factor, Grain, Kpi, Language, Period, Spec, ValueFormat};
+use crate::spec::{Client, Colors, Factor, Grain, Kpi, Language, Period, Spec, SpecWarning, ValueFormat};
 pub use summary::Summary;
 use words::Words;
 
@@ -222,6 +222,7 @@ pub fn build(
     sources: &Sources,
     table: &MetricTable,
     scorecard: &Scorecard,
+    smart: &[SpecWarning],
     logo: Option<String>,
 ) -> ReportModel {
     let language = spec.report.language;
@@ -271,7 +272,7 @@ pub fn build(
             language,
         ),
         data: data(sources, table, language),
-        warnings: warnings(spec, table, scorecard),
+        warnings: warnings(table, scorecard, smart),
         kpis,
         words,
     }
@@ -362,18 +363,7 @@ fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Scorecard, wo
                 label: axis_label(h.period, words),
                 value: h.value,
                 target: h.target,
-                windows: scorecard
-                    .windows
-                    .iter()
-                    .filter(|w| w.from <= h.period.end() && w.to >= h.period.start)
-                    .filter(|w| adjusts(spec, &w.name, kpi))
-                    .map(|w| w.name.clone())
-                    .fold(Vec::new(), |mut names, name| {
-                        if !names.contains(&name) {
-                            names.push(name);
-                        }
-                        names
-                    }),
+                windows: h.windows.clone(),
             })
             .collect(),
         chart: chart::scale(
@@ -389,14 +379,6 @@ fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Scorecard, wo
         ),
         display,
     }
-}
-
-/// Whether the window called `name` adjusts `kpi`'s target.
-fn adjusts(spec: &Spec, name: &str, kpi: &Kpi) -> bool {
-    spec.seasonality
-        .iter()
-        .filter(|w| w.name == name)
-        .any(|w| w.targets.contains_key(&kpi.id) || (kpi.target.is_some() && w.targets.contains_key("*")))
 }
 
 /// `окт`, `W43`, `Q4`: short enough for twelve under one chart.
@@ -440,10 +422,7 @@ fn target_model(target: &TargetValue) -> TargetModel {
 /// `4–6 % / 7–10 %`: the market band, then the optimal one; `10 000+` for a threshold.
 fn band_text(band: &PeriodBand, format: ValueFormat, spec: &Spec, words: &Words) -> String {
     let language = spec.report.language;
-    let edge = |v: f64| match format {
-        ValueFormat::Percent => format::rate(v, language),
-        _ => format::value(v, format, language, &spec.report.currency),
-    };
+    let edge = |v: f64| format::level(v, format, language, &spec.report.currency);
     let range = |[low, high]: [f64; 2]| {
         if high.is_finite() {
             format!("{}–{}", edge(low), edge(high))
@@ -561,7 +540,7 @@ fn data(sources: &Sources, table: &MetricTable, language: Language) -> DataModel
 
 /// Warnings for whoever runs the build (in English, with spec locations): a period the
 /// data does not cover to its end, and the SMART checks.
-fn warnings(spec: &Spec, table: &MetricTable, scorecard: &Scorecard) -> Vec<String> {
+fn warnings(table: &MetricTable, scorecard: &Scorecard, smart: &[SpecWarning]) -> Vec<String> {
     let mut warnings = Vec::new();
     if let Some(end) = table.data_end.filter(|end| *end < scorecard.period.end()) {
         warnings.push(format!(
@@ -569,11 +548,6 @@ fn warnings(spec: &Spec, table: &MetricTable, scorecard: &Scorecard) -> Vec<Stri
             scorecard.period
         ));
     }
-    warnings.extend(
-        scorecard
-            .warnings
-            .iter()
-            .map(|w| spec.files.warning(&w.at, &w.message, w.help.clone()).one_line()),
-    );
+    warnings.extend(smart.iter().map(SpecWarning::one_line));
     warnings
 }

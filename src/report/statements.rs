@@ -11,10 +11,7 @@ pub fn statement(spec: &Spec, kpi: &Kpi, score: &KpiScore, period: Period, words
     let language = spec.report.language;
     let currency = spec.report.currency.as_str();
     let target = score.target.as_ref()?;
-    let show = |v: f64| match kpi.format {
-        ValueFormat::Percent => format::rate(v, language),
-        _ => format::value(v, kpi.format, language, currency),
-    };
+    let show = |v: f64| format::level(v, kpi.format, language, currency);
     let money = |v: f64| format::value(v, ValueFormat::Currency, language, currency);
     let value = show(target.value?);
     let date = format::date(period.end(), language);
