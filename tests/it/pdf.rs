@@ -31,8 +31,8 @@ fn report_shows_client_and_formatted_values() {
     let pdf = out.join("reports/numbers/2026-10.pdf");
     assert_eq!(
         pages_of(&pdf).len(),
-        6,
-        "cover, summary, scorecard, trends, recommendations, appendix"
+        5,
+        "cover, summary, scorecard, trends and recommendations, appendix"
     );
     let text = folded(&text_of(&pdf));
     for expected in [
