@@ -94,7 +94,16 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
         .iter()
         .map(|w| spec.files.warning(&w.at, &w.message, w.help.clone()))
         .collect();
-    let mut model = report::build(&spec, &sources, &table, &scorecard, &smart, render::logo_path(&spec));
+    let content = metrics::content::rank(&spec, &sources, period)?;
+    let mut model = report::build(
+        &spec,
+        &sources,
+        &table,
+        &scorecard,
+        content.as_ref(),
+        &smart,
+        render::logo_path(&spec),
+    );
     let rendered = if options.formats.pdf || options.formats.typ {
         Some(render::render(&spec, &mut model, fonts, options.formats.pdf)?)
     } else {

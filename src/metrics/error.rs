@@ -47,6 +47,16 @@ pub enum MetricsError {
         span: Option<SourceSpan>,
     },
 
+    #[error("`content.rank_by`: {message}")]
+    #[diagnostic(code(metrics::content))]
+    Content {
+        message: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("in this expression")]
+        span: Option<SourceSpan>,
+    },
+
     #[error("internal error while computing KPIs ({0})")]
     #[diagnostic(code(metrics::internal))]
     Internal(String),
@@ -84,6 +94,15 @@ impl MetricsError {
         let cycle = cycle.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" -> ");
         Self::Cycle {
             cycle,
+            src: snippet.src,
+            span: snippet.span,
+        }
+    }
+
+    pub fn content(spec: &Spec, error: &PolarsError) -> Self {
+        let snippet = spec.files.locate("content.rank_by", Part::Value);
+        Self::Content {
+            message: polars_message(error),
             src: snippet.src,
             span: snippet.span,
         }

@@ -3,6 +3,7 @@
 //! KPIs of the same period, evaluated in dependency order. Output: [`MetricTable`].
 
 mod additive;
+pub mod content;
 mod error;
 mod graph;
 

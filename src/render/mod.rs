@@ -81,6 +81,7 @@ fn sections<'a>(spec: &'a Spec, model: &ReportModel) -> Vec<&'a str> {
 fn has_content(section: &str, model: &ReportModel) -> bool {
     match section {
         "funnel" => model.funnel.is_some(),
+        "content" => model.content.as_ref().is_some_and(|c| c.scored > 0),
         "recommendations" => !model.recommendations.is_empty(),
         "trends" => model.kpis.iter().any(|k| k.chart.is_some()),
         _ => true,

@@ -25,6 +25,7 @@ const AUDIT: &[(&str, &str)] = &[
     ),
     ("trends.typ.j2", include_str!("../../templates/audit/trends.typ.j2")),
     ("funnel.typ.j2", include_str!("../../templates/audit/funnel.typ.j2")),
+    ("content.typ.j2", include_str!("../../templates/audit/content.typ.j2")),
     (
         "recommendations.typ.j2",
         include_str!("../../templates/audit/recommendations.typ.j2"),

@@ -3,6 +3,7 @@
 
 mod advice;
 mod chart;
+mod content;
 pub mod format;
 mod statements;
 mod summary;
@@ -15,6 +16,7 @@ use crate::goals::benchmark::PeriodBand;
 use crate::goals::funnel::FunnelScore;
 use crate::goals::pace::Pace;
 use crate::goals::{KpiScore, Scorecard, Status, TargetValue};
+use crate::metrics::content::ContentRanking;
 use crate::metrics::MetricTable;
 use crate::source::{display, Sources};
 use crate::spec::{Client, Colors, Factor, Grain, Kpi, Language, Period, Spec, SpecWarning, ValueFormat};
@@ -37,6 +39,9 @@ pub struct ReportModel {
     pub summary: Summary,
     pub kpis: Vec<KpiModel>,
     pub funnel: Option<FunnelModel>,
+    /// The period's best and weakest posts and the response per group, when the spec
+    /// has `content`.
+    pub content: Option<content::ContentModel>,
     /// The seasonality windows over the periods the history shows.
     pub seasonality: Vec<WindowModel>,
     /// The benchmark bands the KPIs use, as they apply to this period.
@@ -222,6 +227,7 @@ pub fn build(
     sources: &Sources,
     table: &MetricTable,
     scorecard: &Scorecard,
+    content: Option<&ContentRanking>,
     smart: &[SpecWarning],
     logo: Option<String>,
 ) -> ReportModel {
@@ -256,6 +262,7 @@ pub fn build(
         },
         summary: summary::summary(&kpis, &words),
         funnel: scorecard.funnel.as_ref().map(|f| funnel(spec, f)),
+        content: content.map(|c| content::content(c, language, &spec.report.currency, &words)),
         seasonality: scorecard
             .windows
             .iter()

@@ -22,6 +22,10 @@ pub struct Words {
     pub statements: IndexMap<String, String>,
     /// The summary's sentences, with `{placeholders}`.
     pub findings: IndexMap<String, String>,
+    /// What the content breakdown calls a group: draws a response, average, ignored.
+    pub verdicts: IndexMap<String, String>,
+    /// The canonical names of export columns, as the report heads them.
+    pub columns: IndexMap<String, String>,
     /// Every other word, by key, for templates.
     #[serde(flatten)]
     pub labels: IndexMap<String, String>,
@@ -63,6 +67,8 @@ mod tests {
                 (&other.pers, &english.pers),
                 (&other.statements, &english.statements),
                 (&other.findings, &english.findings),
+                (&other.verdicts, &english.verdicts),
+                (&other.columns, &english.columns),
             ] {
                 assert!(ours.keys().eq(theirs.keys()), "{language:?}: {:?}", theirs.keys());
             }

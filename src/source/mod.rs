@@ -43,7 +43,9 @@ pub fn load(spec: &Spec) -> Result<Sources, SourceError> {
     let mut sources = IndexMap::new();
     for (name, source) in &spec.sources {
         let numeric = numeric_columns(spec, name)?;
-        sources.insert(name.clone(), load_source(spec, source, &numeric)?);
+        let loaded = load_source(spec, source, &numeric)?;
+        check_content_columns(spec, name, &loaded)?;
+        sources.insert(name.clone(), loaded);
     }
     Ok(Sources { sources })
 }
@@ -57,7 +59,32 @@ fn numeric_columns(spec: &Spec, name: &str) -> Result<Vec<(String, String)>, Sou
             columns.push((column, at.clone()));
         }
     }
+    if let Some(content) = spec.content.as_ref().filter(|c| c.source == name) {
+        let at = "content.rank_by";
+        for column in referenced_columns(&content.rank_by).map_err(|e| SourceError::expression(spec, at, e))? {
+            columns.push((column, at.to_owned()));
+        }
+    }
     Ok(columns)
+}
+
+/// The columns `content` names for a post's id, title and group exist in its source.
+fn check_content_columns(spec: &Spec, name: &str, loaded: &LoadedSource) -> Result<(), SourceError> {
+    let Some(content) = spec.content.as_ref().filter(|c| c.source == name) else {
+        return Ok(());
+    };
+    let schema = loaded.frame.clone().collect_schema().map_err(|e| SourceError::Read {
+        file: name.to_owned(),
+        message: e.to_string(),
+    })?;
+    let existing: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let named = [("id", &content.id), ("title", &content.title), ("group_by", &content.group_by)];
+    for (key, column) in named {
+        if let Some(column) = column.as_deref().filter(|c| !existing.iter().any(|e| e == c)) {
+            return Err(SourceError::missing_column(spec, &format!("content.{key}"), column, name, &existing));
+        }
+    }
+    Ok(())
 }
 
 /// The column names an SQL expression reads.

@@ -91,12 +91,13 @@ pub struct ReportSettings {
 }
 
 /// The sections a report may have, in their default order.
-pub const SECTIONS: [&str; 7] = [
+pub const SECTIONS: [&str; 8] = [
     "cover",
     "summary",
     "scorecard",
     "trends",
     "funnel",
+    "content",
     "recommendations",
     "appendix",
 ];
@@ -332,9 +333,12 @@ pub struct Funnel {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Content {
     pub source: String,
+    /// The column that identifies a post; a post's several rows count as its latest.
     pub id: Option<String>,
     pub title: Option<String>,
+    /// An SQL expression over one post's columns.
     pub rank_by: String,
+    pub format: ValueFormat,
     pub top: usize,
     pub group_by: Option<String>,
 }

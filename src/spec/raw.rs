@@ -201,6 +201,7 @@ pub struct RawContent {
     pub id: Option<String>,
     pub title: Option<String>,
     pub rank_by: String,
+    pub format: Option<String>,
     pub top: Option<usize>,
     pub group_by: Option<String>,
 }

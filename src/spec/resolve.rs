@@ -822,12 +822,34 @@ fn content(r: &Resolver, raw: RawContent, sources: &IndexMap<String, SourceSpec>
             suggest::help(&raw.source, sources.keys().map(String::as_str)),
         ));
     }
+    if raw.top == Some(0) {
+        return Err(r.error(
+            "content.top",
+            Part::Value,
+            "`content.top` must be at least 1".into(),
+            Some("it is how many of the best and of the weakest posts the report lists".into()),
+        ));
+    }
+    let format = match raw.format {
+        Some(f) => r.closed("content.format", &f, &ValueFormat::NAMES, ValueFormat::parse)?,
+        None => default_rank_format(&raw.rank_by),
+    };
     Ok(Content {
         source: raw.source,
         id: raw.id,
         title: raw.title,
+        format,
         rank_by: raw.rank_by,
         top: raw.top.unwrap_or(5),
         group_by: raw.group_by,
     })
+}
+
+/// A score that divides one count by another is a rate, shown as a percentage.
+fn default_rank_format(rank_by: &str) -> ValueFormat {
+    if rank_by.contains('/') {
+        ValueFormat::Percent
+    } else {
+        ValueFormat::Number
+    }
 }

@@ -2,6 +2,7 @@
 //! extra one costs a slow link with polars and typst.
 
 mod cli;
+mod content;
 mod errors;
 mod goals;
 mod numbers;

@@ -189,3 +189,25 @@ fn the_demo_speaks_each_language() {
         }
     }
 }
+
+/// A 150-character client name and a 300-character caption: the pages stay as many as
+/// with a short name, and the caption is cut with an ellipsis.
+#[test]
+fn long_names_and_captions_keep_the_layout() {
+    let out = build("tests/fixtures/ok/content/*.yaml", "content-layout", "pdf");
+    let long = pages_of(&out.join("reports/content/2026-10.pdf"));
+    let short = pages_of(&out.join("reports/content-short/2026-10.pdf"));
+    assert_eq!(long.len(), short.len());
+    let text = folded(&long.join("\n"));
+    assert!(text.contains("Content") && text.contains("Weakest posts"), "{text}");
+    assert!(text.contains("argued about handles, Kitchen…"), "{text}");
+    assert!(!text.contains("Kitchen makeover in a tiny flat: we measured, drew, argued about handles, Kitchen makeover in"));
+}
+
+/// Without `content` in the spec, the report has no content section.
+#[test]
+fn the_content_section_needs_content() {
+    let out = build("tests/fixtures/ok/content/*.yaml", "content-absent", "pdf");
+    let text = folded(&text_of(&out.join("reports/content-none/2026-10.pdf")));
+    assert!(text.contains("Scorecard") && !text.contains("Weakest posts"), "{text}");
+}
