@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::metrics::MetricTable;
-use crate::spec::{Better, FunnelTarget, Kpi, Period, Ramp, Spec, Target, TargetKind};
+use crate::spec::{Better, FunnelTarget, Kpi, Period, Ramp, Spec, Target, TargetKind, ValueFormat};
 use benchmark::{PeriodBand, Position};
 use funnel::FunnelScore;
 use pace::Pace;
@@ -138,11 +138,12 @@ fn first_shown(spec: &Spec, period: Period) -> Period {
 
 fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first: Period) -> KpiScore {
     let at = |p: Period| table.index_of(p).and_then(|i| table.value(&kpi.id, i));
+    let whole = counts_whole(kpi, table);
     let target_at = |p: Period| {
         let band = benchmark::band_for(spec, kpi, p);
         kpi.target
             .as_ref()
-            .map(|t| target_for(spec, kpi, t, p, at(p.previous()), band.as_ref()))
+            .map(|t| target_for(spec, kpi, t, p, at(p.previous()), band.as_ref(), whole))
     };
     let value = at(period);
     let previous = at(period.previous());
@@ -203,6 +204,7 @@ fn target_for(
     period: Period,
     previous: Option<f64>,
     band: Option<&PeriodBand>,
+    whole: bool,
 ) -> TargetValue {
     let higher = kpi.better == Better::Higher;
     let (base, kind, at_or_above) = match &target.kind {
@@ -229,10 +231,12 @@ fn target_for(
         }
         None => (None, Vec::new()),
     };
-    // Leads come whole: a seasonal share of the funnel's leads rounds up, as the funnel does.
-    let value = match target.kind {
-        TargetKind::Funnel(FunnelTarget::Leads) => adjusted.map(f64::ceil),
-        _ => adjusted,
+    // Leads, followers and views come whole: "43.1 leads" is 44 to reach, as the funnel
+    // rounds its leads up; a ceiling on a count rounds down.
+    let whole = whole || matches!(target.kind, TargetKind::Funnel(FunnelTarget::Leads));
+    let value = match whole {
+        true => adjusted.map(|v| whole_target(v, at_or_above)),
+        false => adjusted,
     };
     TargetValue {
         value,
@@ -245,6 +249,23 @@ fn target_for(
         windows,
         at_or_above,
     }
+}
+
+/// A target on a count: a floor rounds up, a ceiling down. `v` is first taken to a
+/// millionth, so 1.1 × 40 = 44.000000000000007 rounds up to 44, not 45.
+fn whole_target(v: f64, at_or_above: bool) -> f64 {
+    let v = (v * 1e6).round() / 1e6;
+    if at_or_above {
+        v.ceil()
+    } else {
+        v.floor()
+    }
+}
+
+/// Whether a KPI counts whole things: a plain number whose every value on record is whole.
+fn counts_whole(kpi: &Kpi, table: &MetricTable) -> bool {
+    let values = table.values.get(&kpi.id).into_iter().flatten().flatten();
+    kpi.format == ValueFormat::Number && values.clone().next().is_some() && values.into_iter().all(|v| v.fract() == 0.0)
 }
 
 /// The milestone on the straight line from `start` (at `from`) to `goal` (at `to`):
@@ -320,6 +341,13 @@ mod tests {
             windows: Vec::new(),
             at_or_above,
         }
+    }
+
+    #[test]
+    fn targets_on_counts_are_whole() {
+        assert_eq!(whole_target(43.1, true), 44.0);
+        assert_eq!(whole_target(40.0 * 1.1, true), 44.0);
+        assert_eq!(whole_target(43.9, false), 43.0);
     }
 
     #[test]

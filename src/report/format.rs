@@ -29,6 +29,23 @@ pub fn level(value: f64, format: ValueFormat, language: Language, currency: &str
     }
 }
 
+/// `4–6 %` rather than `4 %–6 %`: a unit both ends share is written once, after the
+/// range.
+pub fn range(low: &str, high: &str) -> String {
+    let unit_len = low
+        .chars()
+        .rev()
+        .zip(high.chars().rev())
+        .take_while(|(a, b)| a == b && !a.is_ascii_digit())
+        .map(|(a, _)| a.len_utf8())
+        .sum::<usize>();
+    let unit = &low[low.len() - unit_len..];
+    if unit.trim().is_empty() {
+        return format!("{low}–{high}");
+    }
+    format!("{}–{high}", &low[..low.len() - unit_len])
+}
+
 /// A signed relative change: `+16,7 %`.
 pub fn change(change: f64, language: Language) -> String {
     let text = percent(change.abs(), 1, language);
@@ -156,6 +173,11 @@ pub fn date(date: chrono::NaiveDate, language: Language) -> String {
     }
 }
 
+/// `15.10.2026 — 31.10.2026`.
+pub fn dates(from: chrono::NaiveDate, to: chrono::NaiveDate, language: Language) -> String {
+    format!("{} — {}", date(from, language), date(to, language))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +198,15 @@ mod tests {
         assert_eq!(percent(0.045, 1, Language::En), "4.5%");
         assert_eq!(change(-0.045, Language::En), "\u{2212}4.5%");
         assert_eq!(change(0.1667, Language::Uk), "+16,7\u{a0}%");
+    }
+
+    #[test]
+    fn ranges_write_a_shared_unit_once() {
+        assert_eq!(range("4\u{a0}%", "6\u{a0}%"), "4–6\u{a0}%");
+        assert_eq!(range("4%", "6%"), "4–6%");
+        assert_eq!(range("300\u{a0}₽", "500\u{a0}₽"), "300–500\u{a0}₽");
+        assert_eq!(range("$300", "$500"), "$300–$500");
+        assert_eq!(range("10", "15"), "10–15");
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct ReportModel {
     pub period_name: String,
     pub period_start: String,
     pub period_end: String,
+    /// The period's first and last day as the report's language writes dates.
+    pub period_dates: String,
     pub grain: Grain,
     pub language: Language,
     pub currency: String,
@@ -183,6 +185,8 @@ pub struct WindowModel {
     pub name: String,
     pub from: String,
     pub to: String,
+    /// The dates as the report's language writes them.
+    pub dates: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -219,6 +223,8 @@ pub struct FileModel {
     pub rows: usize,
     pub first: Option<String>,
     pub last: Option<String>,
+    /// The dates as the report's language writes them.
+    pub dates: String,
 }
 
 /// Everything the template needs for `spec`'s report on `scorecard.period`.
@@ -245,6 +251,7 @@ pub fn build(
         period_name: format::period_name(period, &words),
         period_start: period.start.to_string(),
         period_end: period.end().to_string(),
+        period_dates: format::dates(period.start, period.end(), language),
         grain: period.grain,
         language,
         currency: spec.report.currency.clone(),
@@ -270,6 +277,7 @@ pub fn build(
                 name: w.name.clone(),
                 from: w.from.to_string(),
                 to: w.to.to_string(),
+                dates: format::dates(w.from, w.to, language),
             })
             .collect(),
         benchmarks: benchmark_notes(spec, scorecard, period, &words),
@@ -432,7 +440,7 @@ fn band_text(band: &PeriodBand, format: ValueFormat, spec: &Spec, words: &Words)
     let edge = |v: f64| format::level(v, format, language, &spec.report.currency);
     let range = |[low, high]: [f64; 2]| {
         if high.is_finite() {
-            format!("{}–{}", edge(low), edge(high))
+            format::range(&edge(low), &edge(high))
         } else {
             format!("{}+", edge(low))
         }
@@ -535,6 +543,10 @@ fn data(sources: &Sources, table: &MetricTable, language: Language) -> DataModel
                 rows: f.rows,
                 first: f.first.map(|d| d.to_string()),
                 last: f.last.map(|d| d.to_string()),
+                dates: match (f.first, f.last) {
+                    (Some(first), Some(last)) => format::dates(first, last, language),
+                    _ => "—".to_owned(),
+                },
             })
         })
         .collect();
