@@ -178,6 +178,9 @@ pub struct FunnelDisplay {
     pub actual_spend: String,
     pub actual_cost_per_lead: String,
     pub expected_sales: String,
+    pub expected_revenue: String,
+    /// What the figures assume and where the actual ones come from.
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -268,7 +271,7 @@ pub fn build(
             agency: spec.brand.agency.clone(),
         },
         summary: summary::summary(&kpis, &words),
-        funnel: scorecard.funnel.as_ref().map(|f| funnel(spec, f)),
+        funnel: scorecard.funnel.as_ref().map(|f| funnel(spec, f, &words)),
         content: content.map(|c| content::content(c, language, &spec.report.currency, &words)),
         seasonality: scorecard
             .windows
@@ -452,7 +455,7 @@ fn band_text(band: &PeriodBand, format: ValueFormat, spec: &Spec, words: &Words)
         .join(" · ")
 }
 
-fn funnel(spec: &Spec, f: &FunnelScore) -> FunnelModel {
+fn funnel(spec: &Spec, f: &FunnelScore, words: &Words) -> FunnelModel {
     let language = spec.report.language;
     let currency = spec.report.currency.as_str();
     let count = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format::number(v, 0, language));
@@ -476,6 +479,11 @@ fn funnel(spec: &Spec, f: &FunnelScore) -> FunnelModel {
             actual_spend: money(f.actual_spend),
             actual_cost_per_lead: money(f.actual_cost_per_lead),
             expected_sales: count(f.expected_sales),
+            expected_revenue: money(f.expected_sales.map(|s| s * f.average_order_value)),
+            note: words
+                .label("funnel_note")
+                .replace("{aov}", &money(Some(f.average_order_value)))
+                .replace("{rate}", &format::rate(f.lead_to_sale, language)),
         },
     }
 }
