@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod init;
 mod print;
 
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Validate specs, data and templates, and compute every KPI; writes nothing.
     Check(check::CheckArgs),
+    /// Create a new agency repository that builds out of the box.
+    Init(init::InitArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -30,6 +33,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Init(args) => init::run(args),
     };
     ExitCode::from(code)
 }

@@ -116,7 +116,8 @@ fn one_row_per_post(frame: LazyFrame, content: &Content, period: Period, metrics
         Some(id) => {
             let latest = kept.iter().filter(|c| **c != id && **c != DATE).map(|c| col(*c).last());
             let first_day = col(DATE).first();
-            rows.group_by_stable([col(id)]).agg(std::iter::once(first_day).chain(latest).collect::<Vec<_>>())
+            rows.group_by_stable([col(id)])
+                .agg(std::iter::once(first_day).chain(latest).collect::<Vec<_>>())
         }
         None => rows.select(kept.iter().map(|c| col(*c)).collect::<Vec<_>>()),
     }

@@ -14,7 +14,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 pub use fonts::{FontCache, DEFAULT_FAMILY};
-pub use templates::{typst_string, TemplateSet};
+pub use templates::{builtin_files, typst_string, TemplateSet};
 use world::{ReportWorld, RESERVED};
 
 use crate::report::ReportModel;
@@ -42,6 +42,8 @@ pub enum RenderError {
         src: NamedSource<String>,
         #[label("here")]
         span: Option<SourceSpan>,
+        #[help]
+        help: Option<String>,
     },
 
     #[error("typst: {message}")]
@@ -192,10 +194,10 @@ fn typst_error(world: &ReportWorld, set: &TemplateSet, errors: &[SourceDiagnosti
     let text = id.and_then(|id| world.text(id)).unwrap_or_default();
     let name = match id.map(|id| id.vpath().get_with_slash().to_owned()) {
         Some(path) if path == format!("{RESERVED}/main.typ") => {
-            format!("{}/{} (as generated typst)", set.origin, templates::ENTRY)
+            format!("{} (as generated typst)", set.path_of(templates::ENTRY))
         }
         Some(path) => match path.strip_prefix(&format!("{RESERVED}/")) {
-            Some(name) => format!("{}/{name}", set.origin),
+            Some(name) => set.path_of(name),
             None => path,
         },
         None => set.origin.clone(),

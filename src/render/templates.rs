@@ -3,7 +3,7 @@
 //! built-in `audit` set file by file. Every value a template writes into typst becomes
 //! a typst string literal, so no data can turn into typst code.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
@@ -43,6 +43,8 @@ pub struct TemplateSet {
     /// Where the files came from, for messages: `builtin:audit` or a folder.
     pub origin: String,
     pub files: BTreeMap<String, String>,
+    /// The files the folder put over the built-in set; the rest are built in.
+    pub overridden: BTreeSet<String>,
 }
 
 impl TemplateSet {
@@ -83,19 +85,49 @@ impl TemplateSet {
         template.render(context).map_err(|e| self.error(e))
     }
 
+    /// Where the file `name` came from, as messages name it: `templates/audit/lib.typ`,
+    /// or `builtin:audit/lib.typ` for a file the folder did not override.
+    pub fn path_of(&self, name: &str) -> String {
+        if self.overridden.contains(name) {
+            format!("{}/{name}", self.origin)
+        } else {
+            format!("builtin:audit/{name}")
+        }
+    }
+
     fn error(&self, error: minijinja::Error) -> RenderError {
+        let error = innermost(&error);
         let name = error.name().unwrap_or(ENTRY).to_owned();
         let text = self.files.get(&name).cloned().unwrap_or_default();
         let span = error.line().and_then(|line| line_span(&text, line));
         let message = error
             .detail()
             .map_or_else(|| error.kind().to_string(), |d| format!("{} ({d})", error.kind()));
+        let help = (error.kind() == minijinja::ErrorKind::UndefinedError).then(|| {
+            "templates see `sections` and the report model's keys (`client`, `period`, `kpis`, `words`, …, as `--format json` writes them); typst reads the same model as `data`".to_owned()
+        });
         RenderError::Template {
             message,
-            src: miette::NamedSource::new(format!("{}/{name}", self.origin), text),
+            src: miette::NamedSource::new(self.path_of(&name), text),
             span,
+            help,
         }
     }
+}
+
+/// The error inside includes: "could not render include" names the partial that failed,
+/// the error it wraps names the line.
+fn innermost(error: &minijinja::Error) -> &minijinja::Error {
+    let mut error = error;
+    while let Some(inner) = std::error::Error::source(error).and_then(|s| s.downcast_ref::<minijinja::Error>()) {
+        error = inner;
+    }
+    error
+}
+
+/// The files of the built-in template set `name`, for `kpipress init --template` to copy.
+pub fn builtin_files(name: &str) -> Option<&'static [(&'static str, &'static str)]> {
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, files)| *files)
 }
 
 fn builtin(name: &str) -> Result<TemplateSet, RenderError> {
@@ -109,6 +141,7 @@ fn builtin(name: &str) -> Result<TemplateSet, RenderError> {
     Ok(TemplateSet {
         origin: format!("builtin:{name}"),
         files: files.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect(),
+        overridden: BTreeSet::new(),
     })
 }
 
@@ -130,7 +163,8 @@ fn overlay(dir: &Path) -> Result<TemplateSet, RenderError> {
                 dir: crate::source::display(&path),
                 message: e.to_string(),
             })?;
-            set.files.insert(name, text);
+            set.files.insert(name.clone(), text);
+            set.overridden.insert(name);
         }
     }
     Ok(set)

@@ -131,13 +131,23 @@ fn post_model(post: &Post, score: &impl Fn(f64) -> String, language: Language) -
             metrics: post
                 .metrics
                 .iter()
-                .map(|v| v.map_or_else(|| "—".to_owned(), |v| format::value(v, ValueFormat::Number, language, "")))
+                .map(|v| {
+                    v.map_or_else(
+                        || "—".to_owned(),
+                        |v| format::value(v, ValueFormat::Number, language, ""),
+                    )
+                })
                 .collect(),
         },
     }
 }
 
-fn groups(ranking: &ContentRanking, score: &impl Fn(f64) -> String, language: Language, words: &Words) -> Vec<GroupModel> {
+fn groups(
+    ranking: &ContentRanking,
+    score: &impl Fn(f64) -> String,
+    language: Language,
+    words: &Words,
+) -> Vec<GroupModel> {
     if ranking.groups.len() < 2 {
         return Vec::new();
     }
@@ -220,13 +230,22 @@ mod tests {
 
     #[test]
     fn formulas_read_in_the_report_language() {
-        let label = |c: &str| if c == "likes" { "Лайки".to_owned() } else { c.to_owned() };
+        let label = |c: &str| {
+            if c == "likes" {
+                "Лайки".to_owned()
+            } else {
+                c.to_owned()
+            }
+        };
         assert_eq!(readable("(likes + x_2) / 100", &label), "(Лайки + x_2) / 100");
     }
 
     #[test]
     fn short_titles_stay_and_lines_join() {
-        assert_eq!(cut("До и после:\n кухня  в хрущёвке", 90), "До и после: кухня в хрущёвке");
+        assert_eq!(
+            cut("До и после:\n кухня  в хрущёвке", 90),
+            "До и после: кухня в хрущёвке"
+        );
     }
 
     #[test]

@@ -78,10 +78,20 @@ fn check_content_columns(spec: &Spec, name: &str, loaded: &LoadedSource) -> Resu
         message: e.to_string(),
     })?;
     let existing: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let named = [("id", &content.id), ("title", &content.title), ("group_by", &content.group_by)];
+    let named = [
+        ("id", &content.id),
+        ("title", &content.title),
+        ("group_by", &content.group_by),
+    ];
     for (key, column) in named {
         if let Some(column) = column.as_deref().filter(|c| !existing.iter().any(|e| e == c)) {
-            return Err(SourceError::missing_column(spec, &format!("content.{key}"), column, name, &existing));
+            return Err(SourceError::missing_column(
+                spec,
+                &format!("content.{key}"),
+                column,
+                name,
+                &existing,
+            ));
         }
     }
     Ok(())

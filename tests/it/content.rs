@@ -16,16 +16,28 @@ fn content() -> &'static Value {
 }
 
 fn field<'a>(items: &'a Value, key: &str) -> Vec<&'a str> {
-    items.as_array().unwrap().iter().map(|p| p[key].as_str().unwrap()).collect()
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[key].as_str().unwrap())
+        .collect()
 }
 
 #[test]
 fn posts_of_the_period_once_each() {
     let content = content();
-    assert_eq!(content["posts"], 8, "p1..p8; p2's two rows are one post, p0 is September's");
+    assert_eq!(
+        content["posts"], 8,
+        "p1..p8; p2's two rows are one post, p0 is September's"
+    );
     assert_eq!(content["scored"], 7, "p6 has no views");
     close(&content["average"], 0.43 / 7.0);
-    assert!(content["unscored"].as_str().unwrap().ends_with(": 1."), "{}", content["unscored"]);
+    assert!(
+        content["unscored"].as_str().unwrap().ends_with(": 1."),
+        "{}",
+        content["unscored"]
+    );
 }
 
 #[test]
@@ -36,9 +48,15 @@ fn best_and_weakest_posts() {
     let best = &content["top"][0];
     close(&best["score"], 0.12);
     assert_eq!(best["date"], "2026-10-02", "a post is dated by its first row");
-    assert_eq!(best["display"]["metrics"], serde_json::json!(["380", "50", "50", "4,000"]));
+    assert_eq!(
+        best["display"]["metrics"],
+        serde_json::json!(["380", "50", "50", "4,000"])
+    );
     assert_eq!(best["display"]["score"], "12.0%");
-    assert_eq!(field(&content["metrics"], "label"), ["Likes", "Comments", "Shares", "Views"]);
+    assert_eq!(
+        field(&content["metrics"], "label"),
+        ["Likes", "Comments", "Shares", "Views"]
+    );
 }
 
 #[test]

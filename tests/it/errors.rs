@@ -75,3 +75,23 @@ fn unknown_section_suggests_the_nearest() {
     assert!(text.contains("did you mean `trends`?"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn template_errors_name_the_partial_and_line() {
+    let text = check_error("template_jinja/spec.yaml");
+    assert!(
+        text.contains("tests/fixtures/err/template_jinja/template/summary.typ.j2:2:1"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn typst_errors_name_the_template_file_and_line() {
+    let text = check_error("template_typst/spec.yaml");
+    assert!(
+        text.contains("tests/fixtures/err/template_typst/template/extra.typ:3:3"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}

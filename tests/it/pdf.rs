@@ -201,7 +201,9 @@ fn long_names_and_captions_keep_the_layout() {
     let text = folded(&long.join("\n"));
     assert!(text.contains("Content") && text.contains("Weakest posts"), "{text}");
     assert!(text.contains("argued about handles, Kitchen…"), "{text}");
-    assert!(!text.contains("Kitchen makeover in a tiny flat: we measured, drew, argued about handles, Kitchen makeover in"));
+    assert!(
+        !text.contains("Kitchen makeover in a tiny flat: we measured, drew, argued about handles, Kitchen makeover in")
+    );
 }
 
 /// Without `content` in the spec, the report has no content section.

@@ -1,0 +1,139 @@
+//! `kpipress init DIR`: a new agency repository that builds out of the box: the agency
+//! file, one example client with half a year of exports, a logo, a CI workflow, and on
+//! request a copy of the built-in template to change.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use miette::Diagnostic;
+
+use super::{print, FAILED, OK};
+use crate::render::builtin_files;
+use crate::source::display;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the repository in; it may exist, but none of the files.
+    dir: PathBuf,
+    /// Also copy the built-in `audit` template into `templates/audit` and build with it,
+    /// to change its partials.
+    #[arg(long)]
+    template: bool,
+}
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum InitError {
+    #[error("`{dir}` already has {}", files.join(", "))]
+    #[diagnostic(code(init::exists), help("choose an empty folder; init never overwrites a file"))]
+    Exists { dir: String, files: Vec<String> },
+    #[error("cannot write `{path}` ({source})")]
+    #[diagnostic(code(init::write))]
+    Write { path: String, source: std::io::Error },
+}
+
+const AGENCY: &str = include_str!("scaffold/agency.yaml");
+const CLIENT: &str = "clients/example-coffee.yaml";
+
+/// The files of a new repository, by path.
+fn scaffold(with_template: bool) -> Vec<(String, Vec<u8>)> {
+    let agency = if with_template {
+        AGENCY.replace("template: audit ", "template: templates/audit")
+    } else {
+        AGENCY.to_owned()
+    };
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("README.md".into(), include_bytes!("scaffold/README.md").to_vec()),
+        ("agency.yaml".into(), agency.into_bytes()),
+        (CLIENT.into(), include_bytes!("scaffold/example.yaml").to_vec()),
+        (
+            "data/example-coffee/posts.csv".into(),
+            include_bytes!("scaffold/data/posts.csv").to_vec(),
+        ),
+        (
+            "data/example-coffee/ads.csv".into(),
+            include_bytes!("scaffold/data/ads.csv").to_vec(),
+        ),
+        ("brand/logo.svg".into(), include_bytes!("scaffold/logo.svg").to_vec()),
+        (
+            ".github/workflows/reports.yml".into(),
+            include_bytes!("scaffold/workflow.yml").to_vec(),
+        ),
+    ];
+    if with_template {
+        let template = builtin_files("audit").expect("the audit template is built in");
+        files.extend(
+            template
+                .iter()
+                .map(|(name, text)| (format!("templates/audit/{name}"), text.as_bytes().to_vec())),
+        );
+    }
+    files
+}
+
+pub fn run(args: InitArgs) -> u8 {
+    match init(&args.dir, args.template) {
+        Ok(written) => {
+            eprintln!("created {} files in {}", written, display(&args.dir));
+            eprintln!(
+                "next: cd {} && kpipress build '{}' --out .",
+                display(&args.dir),
+                CLIENT.replace("example-coffee", "*")
+            );
+            OK
+        }
+        Err(error) => {
+            print::error(&error);
+            FAILED
+        }
+    }
+}
+
+/// Writes the scaffold into `dir`; refuses before writing anything if a file is there.
+fn init(dir: &Path, with_template: bool) -> Result<usize, InitError> {
+    let files = scaffold(with_template);
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(path, _)| dir.join(path).exists())
+        .map(|(path, _)| path.clone())
+        .collect();
+    if !existing.is_empty() {
+        return Err(InitError::Exists {
+            dir: display(dir),
+            files: existing,
+        });
+    }
+    for (path, bytes) in &files {
+        let path = dir.join(path);
+        let error = |source| InitError::Write {
+            path: display(&path),
+            source,
+        };
+        std::fs::create_dir_all(path.parent().expect("scaffold files sit in a folder")).map_err(error)?;
+        std::fs::write(&path, bytes).map_err(error)?;
+    }
+    Ok(files.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_copy_is_what_the_agency_builds_with() {
+        let files = scaffold(true);
+        let agency = String::from_utf8(files[1].1.clone()).unwrap();
+        assert!(agency.contains("template: templates/audit"), "{agency}");
+        assert!(files.iter().any(|(p, _)| p == "templates/audit/lib.typ"));
+        assert!(!scaffold(false).iter().any(|(p, _)| p.starts_with("templates/")));
+    }
+
+    #[test]
+    fn init_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("agency.yaml"), "mine").unwrap();
+        let error = init(dir.path(), false).unwrap_err();
+        assert!(matches!(&error, InitError::Exists { files, .. } if files == &["agency.yaml"]));
+        assert_eq!(std::fs::read_to_string(dir.path().join("agency.yaml")).unwrap(), "mine");
+        assert!(!dir.path().join("README.md").exists());
+    }
+}
