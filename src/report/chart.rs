@@ -31,7 +31,12 @@ pub fn scale(numbers: &[f64], format: ValueFormat, language: Language, currency:
     let min = if min >= 0.0 && min <= max - min { 0.0 } else { min };
     let span = if max > min { max - min } else { max.abs().max(1.0) };
     let step = nice_step(span / 4.0);
-    let lo = (min / step).floor() * step;
+    let mut lo = (min / step).floor() * step;
+    // A line lying on the axis (a target at the lowest value) cannot be seen: give it a
+    // step of room, unless that would cross zero.
+    if lo > 0.0 && min - lo < step * 1e-9 {
+        lo = (lo - step).max(0.0);
+    }
     let mut hi = (max / step).ceil() * step;
     if hi <= lo {
         hi = lo + step;
@@ -106,6 +111,8 @@ mod tests {
         let narrow = scale(&[0.061, 0.071], ValueFormat::Percent, Language::En, "USD").unwrap();
         assert_eq!(narrow.ticks[0].label, "6.00%");
         assert_eq!(narrow.ticks[1].label, "6.25%");
+        let on_edge = scale(&[0.01, 0.012, 0.011], ValueFormat::Percent, Language::En, "USD").unwrap();
+        assert_eq!(on_edge.ticks[0].label, "0.95%", "1.0% would sit on the axis");
         assert!(scale(&[f64::INFINITY], ValueFormat::Number, Language::En, "USD").is_none());
     }
 }

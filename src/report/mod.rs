@@ -87,6 +87,9 @@ pub struct KpiModel {
     pub smart: Option<String>,
     /// Whether the change is good news given `better`; none where there is no change.
     pub change_is_good: Option<bool>,
+    /// How much of the target the value (or its projection) reaches: 1 is exactly on
+    /// target, above 1 beyond it, whichever way is better.
+    pub attainment: Option<f64>,
     pub history: Vec<HistoryModel>,
     /// The trend chart's scale; none when the history has no numbers.
     pub chart: Option<chart::ChartModel>,
@@ -373,6 +376,7 @@ fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Scorecard, wo
         pace: score.pace,
         smart: statements::statement(spec, kpi, score, period, words),
         change_is_good,
+        attainment: attainment(score),
         history: score
             .history
             .iter()
@@ -486,6 +490,14 @@ fn funnel(spec: &Spec, f: &FunnelScore, words: &Words) -> FunnelModel {
                 .replace("{rate}", &format::rate(f.lead_to_sale, language)),
         },
     }
+}
+
+fn attainment(score: &KpiScore) -> Option<f64> {
+    let target = score.target.as_ref()?;
+    let goal = target.value?;
+    let value = score.pace.and_then(|p| p.projected).or(score.value)?;
+    let ratio = if target.at_or_above { value / goal } else { goal / value };
+    ratio.is_finite().then_some(ratio.max(0.0))
 }
 
 /// Each benchmark band the KPIs use, once, with its conversion in words.
