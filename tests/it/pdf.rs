@@ -214,10 +214,14 @@ fn long_names_and_captions_keep_the_layout() {
     );
 }
 
-/// Without `content` in the spec, the report has no content section.
+/// Without `content` in the spec, the report has no content section; with every target
+/// achieved, no recommendations; without a funnel, no funnel.
 #[test]
-fn the_content_section_needs_content() {
+fn sections_without_data_are_left_out() {
     let out = build("tests/fixtures/ok/content/*.yaml", "content-absent", "pdf");
     let text = folded(&text_of(&out.join("reports/content-none/2026-10.pdf")));
-    assert!(text.contains("Scorecard") && !text.contains("Weakest posts"), "{text}");
+    assert!(text.contains("Scorecard") && text.contains("achieved"), "{text}");
+    for absent in ["Weakest posts", "Recommendations", "Sales funnel"] {
+        assert!(!text.contains(absent), "{absent:?} in:\n{text}");
+    }
 }
