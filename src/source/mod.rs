@@ -1,6 +1,7 @@
 //! Sources: the analytics exports a spec names, read with polars into frames with
 //! canonical column names and a `date` column of type Date. Output: [`Sources`].
 
+mod cell;
 mod error;
 mod read;
 

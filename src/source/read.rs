@@ -7,6 +7,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use super::cell::{self, Cell};
 use super::error::{columns_help, SourceError};
 use super::{display, DATE};
 use crate::spec::{FileFormat, Part, SourceSpec, Spec};
@@ -246,8 +247,9 @@ fn parse_dates(source: &SourceSpec, file: &str, rows: RowNumbers, frame: &mut Da
 }
 
 /// A column a KPI sums must hold numbers. polars types clean columns itself; a column
-/// it left as text either holds no numbers at all (ids, captions: left alone) or has
-/// cells that are broken, which are named here.
+/// it left as text either holds no numbers at all (ids, captions: left alone), or numbers
+/// as people write them (`12 345`, `4,5%`, `₽1 200`, `n/a`), read here, or cells that are
+/// broken, which are named here.
 fn check_numeric(
     file: &str,
     rows: RowNumbers,
@@ -259,22 +261,17 @@ fn check_numeric(
         return Ok(());
     };
     let Ok(texts) = values.str() else { return Ok(()) };
-    let parse = |text: &str| {
-        let text = text.trim();
-        let text = if decimal_comma {
-            text.replace(',', ".")
-        } else {
-            text.to_owned()
-        };
-        text.parse::<f64>().ok()
-    };
     let mut numbers = Vec::with_capacity(texts.len());
     let mut first_bad = None;
     for (index, text) in texts.iter().enumerate() {
-        let number = text.filter(|t| !t.trim().is_empty()).and_then(parse);
-        if number.is_none() && first_bad.is_none() && text.is_some_and(|t| !t.trim().is_empty()) {
-            first_bad = Some((index, text.unwrap_or_default().to_owned()));
-        }
+        let number = match text.map_or(Cell::Missing, |t| cell::parse(t, decimal_comma)) {
+            Cell::Number(n) => Some(n),
+            Cell::Missing => None,
+            Cell::Bad => {
+                first_bad.get_or_insert_with(|| (index, text.unwrap_or_default().to_owned()));
+                None
+            }
+        };
         numbers.push(number);
     }
     if numbers.iter().all(Option::is_none) {

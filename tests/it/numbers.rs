@@ -93,3 +93,14 @@ fn scorecard_has_the_contract_keys() {
         assert!(card.get(key).is_some(), "missing key {key}");
     }
 }
+
+/// Thousands grouped by no-break spaces, decimal commas, a currency sign, percent strings
+/// and marks for "no value", all read as the numbers they are.
+#[test]
+fn numbers_as_exports_write_them() {
+    let out = build("tests/fixtures/ok/hygiene/spec.yaml", "hygiene", "json");
+    let card = read_json(&out.join("reports/hygiene/2026-10.json"));
+    close(&kpi(&card, "views")["value"], 13_345.0);
+    close(&kpi(&card, "spend")["value"], 1_500.5);
+    close(&kpi(&card, "ctr")["value"], 0.05);
+}
