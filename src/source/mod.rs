@@ -44,9 +44,10 @@ pub fn load(spec: &Spec) -> Result<Sources, SourceError> {
     let mut sources = IndexMap::new();
     for (name, source) in &spec.sources {
         let numeric = numeric_columns(spec, name)?;
-        let loaded = load_source(spec, source, &numeric)?;
-        check_content_columns(spec, name, &loaded)?;
-        sources.insert(name.clone(), loaded);
+        sources.insert(
+            name.clone(),
+            load_source(spec, source, &numeric, &content_columns(spec, name))?,
+        );
     }
     Ok(Sources { sources })
 }
@@ -69,33 +70,20 @@ fn numeric_columns(spec: &Spec, name: &str) -> Result<Vec<(String, String)>, Sou
     Ok(columns)
 }
 
-/// The columns `content` names for a post's id, title and group exist in its source.
-fn check_content_columns(spec: &Spec, name: &str, loaded: &LoadedSource) -> Result<(), SourceError> {
+/// The columns `content` names for a post's id, title and group, if it reads source
+/// `name`, with the spec path that names each.
+fn content_columns(spec: &Spec, name: &str) -> Vec<(String, String)> {
     let Some(content) = spec.content.as_ref().filter(|c| c.source == name) else {
-        return Ok(());
+        return Vec::new();
     };
-    let schema = loaded.frame.clone().collect_schema().map_err(|e| SourceError::Read {
-        file: name.to_owned(),
-        message: e.to_string(),
-    })?;
-    let existing: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let named = [
+    [
         ("id", &content.id),
         ("title", &content.title),
         ("group_by", &content.group_by),
-    ];
-    for (key, column) in named {
-        if let Some(column) = column.as_deref().filter(|c| !existing.iter().any(|e| e == c)) {
-            return Err(SourceError::missing_column(
-                spec,
-                &format!("content.{key}"),
-                column,
-                name,
-                &existing,
-            ));
-        }
-    }
-    Ok(())
+    ]
+    .into_iter()
+    .filter_map(|(key, column)| Some((column.clone()?, format!("content.{key}"))))
+    .collect()
 }
 
 /// The column names an SQL expression reads.
@@ -104,7 +92,14 @@ pub fn referenced_columns(sql: &str) -> PolarsResult<Vec<String>> {
     Ok(expr.meta().root_names().into_iter().map(|n| n.to_string()).collect())
 }
 
-fn load_source(spec: &Spec, source: &SourceSpec, numeric: &[(String, String)]) -> Result<LoadedSource, SourceError> {
+/// Reads every file of `source`; the `numeric` columns must exist and hold numbers, the
+/// `named` ones must exist.
+fn load_source(
+    spec: &Spec,
+    source: &SourceSpec,
+    numeric: &[(String, String)],
+    named: &[(String, String)],
+) -> Result<LoadedSource, SourceError> {
     let paths = matching_files(spec, source)?;
     let mut frames = Vec::with_capacity(paths.len());
     let mut files = Vec::with_capacity(paths.len());
@@ -130,7 +125,7 @@ fn load_source(spec: &Spec, source: &SourceSpec, numeric: &[(String, String)]) -
         message: e.to_string(),
     })?;
     let existing: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    for (column, at) in numeric {
+    for (column, at) in numeric.iter().chain(named) {
         if !existing.contains(column) {
             return Err(SourceError::missing_column(spec, at, column, &source.name, &existing));
         }

@@ -95,3 +95,11 @@ fn typst_errors_name_the_template_file_and_line() {
     );
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn a_missing_content_column_points_at_content() {
+    let text = check_error("content_column.yaml");
+    assert!(text.contains("tests/fixtures/err/content_column.yaml:12:10"), "{text}");
+    assert!(text.contains("did you mean `caption`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
