@@ -4,6 +4,8 @@
 mod build;
 mod check;
 mod init;
+mod inspect;
+mod presets;
 mod print;
 
 use std::process::ExitCode;
@@ -26,6 +28,11 @@ enum Command {
     Check(check::CheckArgs),
     /// Create a new agency repository that builds out of the box.
     Init(init::InitArgs),
+    /// Describe an export: encoding, separator, header, column types, dates, the preset
+    /// that fits, and a `sources:` entry that reads it.
+    Inspect(inspect::InspectArgs),
+    /// List the built-in presets, or show one preset's columns.
+    Presets(presets::PresetsArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -34,6 +41,8 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Init(args) => init::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Presets(args) => presets::run(args),
     };
     ExitCode::from(code)
 }

@@ -227,6 +227,8 @@ pub struct FileModel {
     pub source: String,
     pub path: String,
     pub rows: usize,
+    /// Rows a newer file of the same source replaced.
+    pub replaced: usize,
     pub first: Option<String>,
     pub last: Option<String>,
     /// The dates as the report's language writes them.
@@ -293,7 +295,7 @@ pub fn build(
             language,
         ),
         data: data(sources, table, language),
-        warnings: warnings(table, scorecard, smart),
+        warnings: warnings(sources, table, scorecard, smart),
         kpis,
         words,
     }
@@ -561,6 +563,7 @@ fn data(sources: &Sources, table: &MetricTable, language: Language) -> DataModel
                 source: name.clone(),
                 path: display(&f.path),
                 rows: f.rows,
+                replaced: f.replaced,
                 first: f.first.map(|d| d.to_string()),
                 last: f.last.map(|d| d.to_string()),
                 dates: match (f.first, f.last) {
@@ -577,10 +580,10 @@ fn data(sources: &Sources, table: &MetricTable, language: Language) -> DataModel
     }
 }
 
-/// Warnings for whoever runs the build (in English, with spec locations): a period the
-/// data does not cover to its end, and the SMART checks.
-fn warnings(table: &MetricTable, scorecard: &Scorecard, smart: &[SpecWarning]) -> Vec<String> {
-    let mut warnings = Vec::new();
+/// Warnings for whoever runs the build (in English, with spec locations): the sources'
+/// files, a period the data does not cover to its end, and the SMART checks.
+fn warnings(sources: &Sources, table: &MetricTable, scorecard: &Scorecard, smart: &[SpecWarning]) -> Vec<String> {
+    let mut warnings = sources.warnings.clone();
     if let Some(end) = table.data_end.filter(|end| *end < scorecard.period.end()) {
         warnings.push(format!(
             "the data ends on {end}, inside the reported period {}",

@@ -3,6 +3,8 @@
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
+use super::plan::Plan;
+use super::preset::{self as presets, Preset};
 use crate::spec::{suggest, Part, Spec};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -62,6 +64,37 @@ pub enum SourceError {
         help: String,
     },
 
+    #[error("unknown preset `{name}`")]
+    #[diagnostic(code(source::preset))]
+    UnknownPreset {
+        name: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("not a built-in preset")]
+        span: Option<SourceSpan>,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{file}` is not a `{preset}` export: it has no column {missing}")]
+    #[diagnostic(code(source::wrong_export))]
+    WrongExport {
+        file: String,
+        preset: String,
+        missing: String,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{file}` has no header row with the date column {date}")]
+    #[diagnostic(code(source::no_header))]
+    NoHeader {
+        file: String,
+        date: String,
+        #[help]
+        help: String,
+    },
+
     #[error("bad SQL expression ({message})")]
     #[diagnostic(code(source::sql))]
     Expression {
@@ -102,6 +135,58 @@ impl SourceError {
             help: columns_help(column, existing),
         }
     }
+}
+
+impl SourceError {
+    pub fn unknown_preset(spec: &Spec, source: &str, name: &str) -> Self {
+        let snippet = spec.files.locate(&format!("sources.{source}.preset"), Part::Value);
+        let names = presets::all().keys().map(String::as_str);
+        let help = match suggest::nearest(name, names) {
+            Some(near) => format!("did you mean `{near}`? `kpipress presets` lists them all"),
+            None => "`kpipress presets` lists the built-in presets".to_owned(),
+        };
+        Self::UnknownPreset {
+            name: name.to_owned(),
+            src: snippet.src,
+            span: snippet.span,
+            help,
+        }
+    }
+
+    pub fn wrong_export(preset: &Preset, file: &str, found: &[String]) -> Self {
+        let best = presets::best_fit(found)
+            .filter(|best| best.name != preset.name)
+            .map(|best| format!("; it looks like `{}` ({})", best.name, best.title))
+            .unwrap_or_default();
+        Self::WrongExport {
+            file: file.to_owned(),
+            preset: preset.name.clone(),
+            missing: preset.missing(found).join(", nor "),
+            help: format!(
+                "`{}` reads {}. The file's columns are {}{best}",
+                preset.name,
+                preset.title,
+                quoted(found)
+            ),
+        }
+    }
+
+    pub fn no_header(plan: &Plan, file: &str, likely_header: &[String]) -> Self {
+        let found = if likely_header.is_empty() {
+            "the file is empty".to_owned()
+        } else {
+            format!("its header seems to be {}", quoted(likely_header))
+        };
+        Self::NoHeader {
+            file: file.to_owned(),
+            date: plan.date_header_described(),
+            help: format!("name the date column with `date: <header>`; {found}"),
+        }
+    }
+}
+
+fn quoted(cells: &[String]) -> String {
+    cells.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// polars' message without its "ErrString(…)" wrapping and trailing whitespace.

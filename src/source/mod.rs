@@ -3,6 +3,12 @@
 
 mod cell;
 mod error;
+mod excel;
+mod grid;
+mod inspect;
+mod merge;
+mod plan;
+pub mod preset;
 mod read;
 
 use std::path::{Path, PathBuf};
@@ -12,12 +18,16 @@ use indexmap::IndexMap;
 use polars::prelude::*;
 
 pub use error::{polars_message, SourceError};
+pub use inspect::{inspect, Inspection};
 
 use crate::spec::{Part, SourceSpec, Spec};
+use plan::Plan;
 
 /// Every source of one spec, by name.
 pub struct Sources {
     pub sources: IndexMap<String, LoadedSource>,
+    /// For whoever runs the build: days no file covers, rows a newer file replaced.
+    pub warnings: Vec<String>,
 }
 
 /// One source: its rows from every matching file, concatenated.
@@ -33,6 +43,8 @@ pub struct FileCoverage {
     pub rows: usize,
     pub first: Option<NaiveDate>,
     pub last: Option<NaiveDate>,
+    /// Rows left out because a newer file of the source has the same key.
+    pub replaced: usize,
 }
 
 /// The canonical name of the date column in every loaded frame.
@@ -42,14 +54,40 @@ pub const DATE: &str = "date";
 /// numbers.
 pub fn load(spec: &Spec) -> Result<Sources, SourceError> {
     let mut sources = IndexMap::new();
+    let mut warnings = Vec::new();
     for (name, source) in &spec.sources {
         let numeric = numeric_columns(spec, name)?;
-        sources.insert(
-            name.clone(),
-            load_source(spec, source, &numeric, &content_columns(spec, name))?,
-        );
+        let plan = Plan {
+            source,
+            preset: source
+                .preset
+                .as_deref()
+                .map(|p| preset::get(p).ok_or_else(|| SourceError::unknown_preset(spec, name, p)))
+                .transpose()?,
+        };
+        let loaded = load_source(spec, &plan, &numeric, &content_columns(spec, name))?;
+        warnings.extend(coverage_warnings(name, &loaded.files));
+        sources.insert(name.clone(), loaded);
     }
-    Ok(Sources { sources })
+    Ok(Sources { sources, warnings })
+}
+
+/// Warnings about the files of source `name`: rows a newer file replaced, and days
+/// between its files that none covers.
+fn coverage_warnings(name: &str, files: &[FileCoverage]) -> Vec<String> {
+    let newest = files.last().map(|f| display(&f.path)).unwrap_or_default();
+    let replaced = files.iter().filter(|f| f.replaced > 0).map(|f| {
+        format!(
+            "source `{name}`: {} of {} rows of `{}` are also in a newer file and were taken from it (newest: `{newest}`)",
+            f.replaced,
+            f.rows,
+            display(&f.path)
+        )
+    });
+    let gaps = merge::gaps(files)
+        .into_iter()
+        .map(|(from, to)| format!("source `{name}`: no file covers {from} to {to}"));
+    replaced.chain(gaps).collect()
 }
 
 /// The columns the KPIs of source `name` read, with the KPI path that reads each.
@@ -96,27 +134,22 @@ pub fn referenced_columns(sql: &str) -> PolarsResult<Vec<String>> {
 /// `named` ones must exist.
 fn load_source(
     spec: &Spec,
-    source: &SourceSpec,
+    plan: &Plan,
     numeric: &[(String, String)],
     named: &[(String, String)],
 ) -> Result<LoadedSource, SourceError> {
+    let source = plan.source;
     let paths = matching_files(spec, source)?;
-    let mut frames = Vec::with_capacity(paths.len());
+    let numeric_names: Vec<&str> = numeric.iter().map(|(c, _)| c.as_str()).collect();
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let numeric_names: Vec<&str> = numeric.iter().map(|(c, _)| c.as_str()).collect();
-        let frame = read::read_file(spec, source, &path, &numeric_names)?;
-        files.push(coverage(&path, &frame));
-        frames.push(frame.lazy());
+        let frame = read::read_file(spec, plan, &path, &numeric_names)?;
+        files.push(merge::FileFrame {
+            coverage: coverage(&path, &frame),
+            frame,
+        });
     }
-    let mut frame = concat_lf_diagonal(
-        frames,
-        UnionArgs {
-            to_supertypes: true,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| SourceError::Read {
+    let (mut frame, files) = merge::merge(files, &plan.key()).map_err(|e| SourceError::Read {
         file: source.pattern.clone(),
         message: e.to_string(),
     })?;
@@ -176,6 +209,7 @@ fn coverage(path: &Path, frame: &DataFrame) -> FileCoverage {
         rows: frame.height(),
         first,
         last,
+        replaced: 0,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Reading one export file: decoding, polars' readers, header mapping, dates and
 //! numbers checked cell by cell where polars could not type them.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -9,12 +10,14 @@ use polars::prelude::*;
 
 use super::cell::{self, Cell};
 use super::error::{columns_help, SourceError};
-use super::{display, DATE};
+use super::plan::Plan;
+use super::{display, excel, grid, DATE};
 use crate::spec::{FileFormat, Part, SourceSpec, Spec};
 
 /// Reads `path` into a frame with canonical names, `date` as Date, and every column in
 /// `numeric` holding numbers.
-pub fn read_file(spec: &Spec, source: &SourceSpec, path: &Path, numeric: &[&str]) -> Result<DataFrame, SourceError> {
+pub fn read_file(spec: &Spec, plan: &Plan, path: &Path, numeric: &[&str]) -> Result<DataFrame, SourceError> {
+    let source = plan.source;
     let file = display(path);
     let format = source
         .format
@@ -24,56 +27,181 @@ pub fn read_file(spec: &Spec, source: &SourceSpec, path: &Path, numeric: &[&str]
         file: file.clone(),
         message,
     };
-    let mut frame = match format {
-        FileFormat::Csv | FileFormat::Tsv => read_csv(source, path, format, numeric).map_err(read_error)?,
-        FileFormat::Parquet => File::open(path)
-            .map_err(|e| read_error(e.to_string()))
-            .and_then(|f| ParquetReader::new(f).finish().map_err(|e| read_error(e.to_string())))?,
+    let (mut frame, rows, language) = match format {
+        FileFormat::Csv | FileFormat::Tsv if plan.preset.is_none() => {
+            let frame = read_csv(source, path, format, numeric).map_err(read_error)?;
+            let first = source.csv.skip_rows.unwrap_or(0) + 2;
+            (frame, Rows::counted("line", first), String::new())
+        }
+        FileFormat::Csv | FileFormat::Tsv => {
+            let bytes = std::fs::read(path).map_err(|e| read_error(e.to_string()))?;
+            let (text, _) = grid::decode(&bytes, source.csv.encoding, &plan.encodings()).map_err(read_error)?;
+            let default = if format == FileFormat::Tsv { b'\t' } else { b',' };
+            let grids = plan.separators(default).into_iter().map(|s| grid::split(&text, s));
+            read_grid(plan, &file, grids, "line")?
+        }
+        FileFormat::Excel => {
+            let grid = excel::read(path, source.sheet.as_ref()).map_err(read_error)?;
+            read_grid(plan, &file, std::iter::once(grid), "row")?
+        }
+        FileFormat::Parquet => {
+            let frame = File::open(path)
+                .map_err(|e| read_error(e.to_string()))
+                .and_then(|f| ParquetReader::new(f).finish().map_err(|e| read_error(e.to_string())))?;
+            (frame, Rows::counted("record", 1), String::new())
+        }
         FileFormat::Json | FileFormat::Ndjson => {
             let json_format = if format == FileFormat::Json {
                 JsonFormat::Json
             } else {
                 JsonFormat::JsonLines
             };
-            File::open(path).map_err(|e| read_error(e.to_string())).and_then(|f| {
+            let frame = File::open(path).map_err(|e| read_error(e.to_string())).and_then(|f| {
                 JsonReader::new(f)
                     .with_json_format(json_format)
                     .finish()
                     .map_err(|e| read_error(e.to_string()))
-            })?
+            })?;
+            (frame, Rows::counted("record", 1), String::new())
         }
     };
-    let rows = RowNumbers::for_format(format, source.csv.skip_rows);
-    rename_columns(spec, source, &file, &mut frame)?;
-    parse_dates(source, &file, rows, &mut frame)?;
+    let headers = rename_columns(spec, plan, &file, &mut frame)?;
+    let header_of = |column: &str| headers.get(column).cloned().unwrap_or_else(|| column.to_owned());
+    let formats = date_formats(plan, &language, format == FileFormat::Excel);
+    parse_dates(&header_of(DATE), &file, &rows, &formats, &mut frame)?;
+    let cells = Cells {
+        file: &file,
+        rows: &rows,
+        decimal_comma: plan.decimal_comma(&language),
+    };
     for column in numeric {
-        check_numeric(&file, rows, source.csv.decimal_comma, &mut frame, column)?;
+        check_numeric(&cells, &header_of(column), &mut frame, column)?;
+    }
+    if frame.column(grid::LINE).is_ok() {
+        frame = frame.drop(grid::LINE).map_err(|e| read_error(e.to_string()))?;
     }
     Ok(frame)
 }
 
-/// How a frame's row index maps to what a person sees in the file.
+/// Where a frame's cells come from, for messages about them.
 #[derive(Clone, Copy)]
-struct RowNumbers {
-    unit: &'static str,
-    first: usize,
+struct Cells<'a> {
+    file: &'a str,
+    rows: &'a Rows,
+    decimal_comma: bool,
 }
 
-impl RowNumbers {
-    fn for_format(format: FileFormat, skip_rows: usize) -> Self {
-        match format {
-            // Line 1 (after skipped lines) is the header.
-            FileFormat::Csv | FileFormat::Tsv => Self {
-                unit: "line",
-                first: skip_rows + 2,
-            },
-            _ => Self {
-                unit: "record",
-                first: 1,
-            },
+/// How a frame's row index maps to what a person sees in the file.
+struct Rows {
+    unit: &'static str,
+    first: usize,
+    /// Each row's own line, where rows were left out above or between them.
+    lines: Option<Vec<usize>>,
+}
+
+impl Rows {
+    fn counted(unit: &'static str, first: usize) -> Self {
+        Self {
+            unit,
+            first,
+            lines: None,
         }
     }
+
+    fn at(&self, index: usize) -> usize {
+        self.lines
+            .as_ref()
+            .and_then(|lines| lines.get(index).copied())
+            .unwrap_or(self.first + index)
+    }
 }
+
+/// The table of the first grid (one per separator tried) with the date header in it,
+/// checked against the preset.
+fn read_grid(
+    plan: &Plan,
+    file: &str,
+    grids: impl Iterator<Item = grid::Grid>,
+    unit: &'static str,
+) -> Result<(DataFrame, Rows, String), SourceError> {
+    let is_date_header = |cell: &str| plan.date_header_language(cell);
+    let is_totals = |cell: &str| plan.is_totals(cell);
+    let layout = grid::Layout {
+        is_date_header: &is_date_header,
+        header_rows: plan.header_rows(),
+        is_totals: &is_totals,
+    };
+    let mut likely_header: Vec<String> = Vec::new();
+    let mut table = None;
+    for grid in grids {
+        let widest = grid.widest_leading_row();
+        if widest.len() > likely_header.len() {
+            likely_header = widest;
+        }
+        if let Some(found) = grid.table(&layout) {
+            table = Some(found);
+            break;
+        }
+    }
+    let Some(table) = table else {
+        // A spec naming its own date column is told about that column, not the preset's.
+        return Err(match plan.preset.filter(|_| plan.source.date.is_none()) {
+            Some(preset) => SourceError::wrong_export(preset, file, &likely_header),
+            None => SourceError::no_header(plan, file, &likely_header),
+        });
+    };
+    if let Some(preset) = plan.preset.filter(|p| p.fit(&table.headers).is_none()) {
+        return Err(SourceError::wrong_export(preset, file, &table.headers));
+    }
+    // A spec that names the date column itself leaves the language to the other headers.
+    let language = match plan.preset.filter(|_| plan.source.date.is_some()) {
+        Some(preset) => preset
+            .language_of_headers(&table.headers)
+            .unwrap_or(table.language.clone()),
+        None => table.language.clone(),
+    };
+    let lines = table.lines.clone();
+    let frame = table.into_frame().map_err(|e| SourceError::Read {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    let rows = Rows {
+        unit,
+        first: 1,
+        lines: Some(lines),
+    };
+    Ok((frame, rows, language))
+}
+
+fn date_formats(plan: &Plan, language: &str, excel: bool) -> Vec<String> {
+    let given = plan.date_formats(language);
+    if excel {
+        workbook_date_formats(given)
+    } else {
+        given
+    }
+}
+
+/// The date formats to try in a workbook: its real dates come as ISO text, and a number
+/// in its date column is a serial day; then the formats `given` for dates typed as text.
+pub(super) fn workbook_date_formats(given: Vec<String>) -> Vec<String> {
+    let mut formats: Vec<String> = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", EXCEL_SERIAL]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    for format in given {
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
+    }
+    formats
+}
+
+/// The date format name for Excel's serial day numbers (days since 1899-12-30).
+pub(super) const EXCEL_SERIAL: &str = "excel";
+
+/// Days from Excel's day 0 (1899-12-30) to 1970-01-01.
+const EXCEL_EPOCH_OFFSET: i32 = 25_569;
 
 fn read_csv(source: &SourceSpec, path: &Path, format: FileFormat, numeric: &[&str]) -> Result<DataFrame, String> {
     let separator = source
@@ -83,15 +211,16 @@ fn read_csv(source: &SourceSpec, path: &Path, format: FileFormat, numeric: &[&st
     let options = |infer: Option<usize>| {
         CsvReadOptions::default()
             .with_has_header(true)
-            .with_skip_rows(source.csv.skip_rows)
+            .with_skip_rows(source.csv.skip_rows.unwrap_or(0))
             .with_infer_schema_length(infer)
             .with_parse_options(
                 CsvParseOptions::default()
                     .with_separator(separator)
-                    .with_decimal_comma(source.csv.decimal_comma),
+                    .with_decimal_comma(source.csv.decimal_comma.unwrap_or(false)),
             )
     };
-    let bytes = needs_decoding(path, source.csv.encoding).map_err(|e| e.to_string())?;
+    let encoding = source.csv.encoding.unwrap_or(encoding_rs::UTF_8);
+    let bytes = needs_decoding(path, encoding).map_err(|e| e.to_string())?;
     let read = |infer: Option<usize>| match &bytes {
         Some(bytes) => options(infer)
             .into_reader_with_file_handle(Cursor::new(bytes.as_slice()))
@@ -123,7 +252,18 @@ fn needs_decoding(path: &Path, encoding: &'static encoding_rs::Encoding) -> std:
     Ok(Some(text.into_owned().into_bytes()))
 }
 
-fn rename_columns(spec: &Spec, source: &SourceSpec, file: &str, frame: &mut DataFrame) -> Result<(), SourceError> {
+/// Renames the file's headers to canonical names; returns each renamed column's header
+/// in the file, for messages about its cells.
+fn rename_columns(
+    spec: &Spec,
+    plan: &Plan,
+    file: &str,
+    frame: &mut DataFrame,
+) -> Result<HashMap<String, String>, SourceError> {
+    let read_error = |e: PolarsError| SourceError::Read {
+        file: file.to_owned(),
+        message: e.to_string(),
+    };
     let trimmed: Vec<(String, String)> = frame
         .get_column_names()
         .iter()
@@ -137,73 +277,91 @@ fn rename_columns(spec: &Spec, source: &SourceSpec, file: &str, frame: &mut Data
         .filter(|(name, trim)| name != trim)
         .collect();
     for (name, trim) in trimmed {
-        frame.rename(&name, trim.into()).map_err(|e| SourceError::Read {
-            file: file.to_owned(),
-            message: e.to_string(),
-        })?;
+        frame.rename(&name, trim.into()).map_err(read_error)?;
     }
-    let mut mapping: Vec<(String, String, String)> = source
-        .columns
-        .iter()
-        .map(|(canonical, header)| {
-            (
-                format!("sources.{}.columns.{canonical}", source.name),
-                header.clone(),
-                canonical.clone(),
-            )
-        })
-        .collect();
-    mapping.push((
-        format!("sources.{}.date", source.name),
-        source.date.column.clone(),
-        DATE.to_owned(),
-    ));
-    for (at, header, canonical) in mapping {
+    let mut headers = HashMap::new();
+    for mapping in plan.mappings() {
         let existing: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
-        if existing.contains(&canonical) && (header == canonical || !existing.contains(&header)) {
+        let header = mapping.find(&existing).cloned();
+        if existing.contains(&mapping.canonical) && header.as_ref().is_none_or(|h| *h == mapping.canonical) {
             continue;
         }
-        if !existing.contains(&header) {
-            let snippet = spec.files.locate(&at, Part::Value);
-            let help = columns_help(&header, &existing);
-            return Err(SourceError::MissingHeader {
-                file: file.to_owned(),
-                header,
-                at,
-                src: snippet.src,
-                span: snippet.span,
-                help,
-            });
+        match (header, &mapping.at) {
+            (Some(header), _) => {
+                frame
+                    .rename(&header, mapping.canonical.as_str().into())
+                    .map_err(read_error)?;
+                headers.insert(mapping.canonical, header);
+            }
+            (None, Some(at)) => {
+                let header = mapping.headers[0].clone();
+                let snippet = spec.files.locate(at, Part::Value);
+                return Err(SourceError::MissingHeader {
+                    file: file.to_owned(),
+                    help: columns_help(&header, &existing),
+                    header,
+                    at: at.clone(),
+                    src: snippet.src,
+                    span: snippet.span,
+                });
+            }
+            (None, None) => {}
         }
-        frame.rename(&header, canonical.into()).map_err(|e| SourceError::Read {
-            file: file.to_owned(),
-            message: e.to_string(),
-        })?;
     }
-    Ok(())
+    Ok(headers)
 }
 
-fn parse_dates(source: &SourceSpec, file: &str, rows: RowNumbers, frame: &mut DataFrame) -> Result<(), SourceError> {
-    let dtype = frame.column(DATE).map(|c| c.dtype().clone()).unwrap_or(DataType::Null);
+/// Parses the `date` column with the first of `formats` that reads its first date (or
+/// polars' own recognition when there are none); any cell that format cannot read is an
+/// error naming it.
+fn parse_dates(
+    header: &str,
+    file: &str,
+    rows: &Rows,
+    formats: &[String],
+    frame: &mut DataFrame,
+) -> Result<(), SourceError> {
     let read_error = |e: PolarsError| SourceError::Read {
         file: file.to_owned(),
         message: e.to_string(),
     };
-    let parsed = match dtype {
-        DataType::Date => return Ok(()),
-        DataType::Datetime(..) => col(DATE).cast(DataType::Date),
-        DataType::String => col(DATE).str().to_date(StrptimeOptions {
-            format: source.date.format.as_deref().map(Into::into),
-            strict: false,
-            exact: true,
-            cache: true,
-        }),
-        _ => col(DATE).cast(DataType::String).str().to_date(StrptimeOptions {
-            format: source.date.format.as_deref().map(Into::into),
-            strict: false,
-            exact: true,
-            cache: true,
-        }),
+    let dtype = frame.column(DATE).map(|c| c.dtype().clone()).unwrap_or(DataType::Null);
+    let as_text = frame
+        .column(DATE)
+        .and_then(|c| c.cast(&DataType::String))
+        .map_err(read_error)?;
+    let first = as_text
+        .str()
+        .map_err(read_error)?
+        .iter()
+        .flatten()
+        .next()
+        .map(str::to_owned);
+    let format = match (&dtype, first) {
+        (DataType::Date, _) => return Ok(()),
+        (_, Some(first)) if !formats.is_empty() => Some(
+            formats
+                .iter()
+                .find(|f| parses_as(&first, f))
+                .ok_or_else(|| {
+                    let index = as_text.str().map(|t| t.iter().position(|c| c.is_some())).ok().flatten();
+                    SourceError::BadCell {
+                        file: file.to_owned(),
+                        unit: rows.unit,
+                        row: rows.at(index.unwrap_or(0)),
+                        column: header.to_owned(),
+                        text: first.clone(),
+                        expected: expected_date(formats),
+                    }
+                })?
+                .clone(),
+        ),
+        _ => None,
+    };
+    let parsed = match (&dtype, format.as_deref()) {
+        (DataType::Datetime(..), _) => col(DATE).cast(DataType::Date),
+        (_, Some(EXCEL_SERIAL)) => excel_serial(col(DATE)),
+        (_, format) => parse_text_date(col(DATE).cast(DataType::String), format),
     };
     let with_dates = frame
         .clone()
@@ -211,17 +369,9 @@ fn parse_dates(source: &SourceSpec, file: &str, rows: RowNumbers, frame: &mut Da
         .with_column(parsed.alias("__parsed"))
         .collect()
         .map_err(read_error)?;
-    let expected = match &source.date.format {
-        Some(format) => format!("a date in the format `{format}`"),
-        None => "a date (give `date: { column, format }` for this layout)".to_owned(),
-    };
-    let original = with_dates
-        .column(DATE)
-        .and_then(|c| c.cast(&DataType::String))
-        .map_err(read_error)?;
     let parsed = with_dates.column("__parsed").map_err(read_error)?;
-    if parsed.null_count() > original.null_count() {
-        let original = original.str().map_err(read_error)?;
+    if parsed.null_count() > as_text.null_count() {
+        let original = as_text.str().map_err(read_error)?;
         let parsed = parsed.date().map_err(read_error)?.physical();
         if let Some((index, text)) = original
             .iter()
@@ -229,11 +379,15 @@ fn parse_dates(source: &SourceSpec, file: &str, rows: RowNumbers, frame: &mut Da
             .enumerate()
             .find_map(|(i, (o, p))| o.filter(|_| p.is_none()).map(|o| (i, o)))
         {
+            let expected = match &format {
+                Some(format) => expected_date(std::slice::from_ref(format)),
+                None => "a date (give `date: { column, format }` for this layout)".to_owned(),
+            };
             return Err(SourceError::BadCell {
                 file: file.to_owned(),
                 unit: rows.unit,
-                row: rows.first + index,
-                column: source.date.column.clone(),
+                row: rows.at(index),
+                column: header.to_owned(),
                 text: text.to_owned(),
                 expected,
             });
@@ -246,17 +400,64 @@ fn parse_dates(source: &SourceSpec, file: &str, rows: RowNumbers, frame: &mut Da
     Ok(())
 }
 
+fn expected_date(formats: &[String]) -> String {
+    let list: Vec<String> = formats
+        .iter()
+        .map(|f| match f.as_str() {
+            EXCEL_SERIAL => "an Excel serial day".to_owned(),
+            f => format!("`{f}`"),
+        })
+        .collect();
+    format!("a date in the format {}", list.join(" or "))
+}
+
+/// Whether `text` is a date in `format`, by chrono, to choose a format before polars
+/// parses the whole column with it.
+pub(super) fn parses_as(text: &str, format: &str) -> bool {
+    match format {
+        EXCEL_SERIAL => text.parse::<f64>().is_ok_and(|n| (1.0..2_958_466.0).contains(&n)),
+        _ => {
+            chrono::NaiveDate::parse_from_str(text, format).is_ok()
+                || chrono::NaiveDateTime::parse_from_str(text, format).is_ok()
+        }
+    }
+}
+
+fn parse_text_date(text: Expr, format: Option<&str>) -> Expr {
+    let options = StrptimeOptions {
+        format: format.map(Into::into),
+        strict: false,
+        exact: true,
+        cache: true,
+    };
+    let has_time = format.is_some_and(|f| ["%H", "%M", "%S", "%T", "%R", "%I"].iter().any(|t| f.contains(t)));
+    if has_time {
+        text.str()
+            .to_datetime(Some(TimeUnit::Milliseconds), None, options, lit("raise"))
+            .cast(DataType::Date)
+    } else {
+        text.str().to_date(options)
+    }
+}
+
+/// Excel's serial day numbers (a fraction is the time of day) as dates.
+fn excel_serial(cell: Expr) -> Expr {
+    let days = cell.cast(DataType::Float64);
+    when(days.clone().gt_eq(lit(1.0)).and(days.clone().lt(lit(2_958_466.0))))
+        .then((days.floor().cast(DataType::Int32) - lit(EXCEL_EPOCH_OFFSET)).cast(DataType::Date))
+        .otherwise(lit(NULL).cast(DataType::Date))
+}
+
 /// A column a KPI sums must hold numbers. polars types clean columns itself; a column
 /// it left as text either holds no numbers at all (ids, captions: left alone), or numbers
 /// as people write them (`12 345`, `4,5%`, `₽1 200`, `n/a`), read here, or cells that are
 /// broken, which are named here.
-fn check_numeric(
-    file: &str,
-    rows: RowNumbers,
-    decimal_comma: bool,
-    frame: &mut DataFrame,
-    column: &str,
-) -> Result<(), SourceError> {
+fn check_numeric(cells: &Cells, header: &str, frame: &mut DataFrame, column: &str) -> Result<(), SourceError> {
+    let Cells {
+        file,
+        rows,
+        decimal_comma,
+    } = *cells;
     let Ok(values) = frame.column(column) else {
         return Ok(());
     };
@@ -281,8 +482,8 @@ fn check_numeric(
         return Err(SourceError::BadCell {
             file: file.to_owned(),
             unit: rows.unit,
-            row: rows.first + index,
-            column: column.to_owned(),
+            row: rows.at(index),
+            column: header.to_owned(),
             text,
             expected: "a number".to_owned(),
         });

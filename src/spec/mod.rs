@@ -132,11 +132,25 @@ pub struct SourceSpec {
     /// An absolute glob: relative paths were resolved against the file that wrote them.
     pub pattern: String,
     pub format: Option<FileFormat>,
-    pub date: DateColumn,
-    /// Canonical name -> header in the export.
+    /// A built-in export layout; the source stage looks it up.
+    pub preset: Option<String>,
+    /// The date column as the spec gives it; without one, the preset's or `date`.
+    pub date: Option<DateColumn>,
+    /// Canonical name -> header in the export; wins over the preset's mapping.
     pub columns: IndexMap<String, String>,
     pub csv: CsvOptions,
+    /// The workbook sheet an Excel source reads; the first when not given.
+    pub sheet: Option<Sheet>,
+    /// Canonical columns identifying a row across overlapping files.
+    pub key: Option<Vec<String>>,
     pub filter: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sheet {
+    Name(String),
+    /// Counted from 0.
+    Index(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,10 +160,12 @@ pub enum FileFormat {
     Parquet,
     Json,
     Ndjson,
+    /// XLSX, XLSM, XLS or ODS, read with calamine.
+    Excel,
 }
 
 impl FileFormat {
-    pub const NAMES: [&'static str; 5] = ["csv", "tsv", "parquet", "json", "ndjson"];
+    pub const NAMES: [&'static str; 6] = ["csv", "tsv", "parquet", "json", "ndjson", "excel"];
 
     pub fn parse(text: &str) -> Option<Self> {
         match text.to_ascii_lowercase().as_str() {
@@ -158,6 +174,7 @@ impl FileFormat {
             "parquet" | "pq" => Some(Self::Parquet),
             "json" => Some(Self::Json),
             "ndjson" | "jsonl" => Some(Self::Ndjson),
+            "excel" | "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some(Self::Excel),
             _ => None,
         }
     }
@@ -170,11 +187,13 @@ pub struct DateColumn {
 }
 
 #[derive(Debug, Clone)]
+/// What the spec says about reading text exports; `None` leaves it to the preset or the
+/// default.
 pub struct CsvOptions {
     pub separator: Option<u8>,
-    pub decimal_comma: bool,
-    pub encoding: &'static encoding_rs::Encoding,
-    pub skip_rows: usize,
+    pub decimal_comma: Option<bool>,
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    pub skip_rows: Option<usize>,
 }
 
 #[derive(Debug, Clone)]

@@ -79,7 +79,16 @@ pub struct RawSource {
     #[serde(default)]
     pub columns: IndexMap<String, String>,
     pub csv: Option<RawCsv>,
+    pub sheet: Option<RawSheet>,
+    pub key: Option<Vec<String>>,
     pub filter: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawSheet {
+    Index(usize),
+    Name(String),
 }
 
 #[derive(Debug, Deserialize)]

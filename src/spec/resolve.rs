@@ -310,14 +310,6 @@ fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
 
 fn source(r: &Resolver, name: String, raw: RawSource) -> Result<SourceSpec, SpecError> {
     let at = format!("sources.{name}");
-    if let Some(preset) = &raw.preset {
-        return Err(r.error(
-            &format!("{at}.preset"),
-            Part::Value,
-            format!("unknown preset `{preset}`"),
-            Some("no presets are built in yet: map the export's headers with `columns` instead".into()),
-        ));
-    }
     let pattern = raw.path.ok_or_else(|| {
         r.error(
             &at,
@@ -338,25 +330,27 @@ fn source(r: &Resolver, name: String, raw: RawSource) -> Result<SourceSpec, Spec
         .format
         .map(|f| r.closed(&format!("{at}.format"), &f, &FileFormat::NAMES, FileFormat::parse))
         .transpose()?;
-    let date = match raw.date {
-        None => DateColumn {
-            column: "date".into(),
-            format: None,
-        },
-        Some(RawDate::Column(column)) => DateColumn { column, format: None },
-        Some(RawDate::Detailed(d)) => DateColumn {
+    let date = raw.date.map(|date| match date {
+        RawDate::Column(column) => DateColumn { column, format: None },
+        RawDate::Detailed(d) => DateColumn {
             column: d.column,
             format: d.format,
         },
-    };
+    });
     let csv = csv_options(r, &at, raw.csv.unwrap_or_default())?;
     Ok(SourceSpec {
         name,
         pattern,
         format,
+        preset: raw.preset,
         date,
         columns: raw.columns,
         csv,
+        sheet: raw.sheet.map(|sheet| match sheet {
+            RawSheet::Index(index) => Sheet::Index(index),
+            RawSheet::Name(name) => Sheet::Name(name),
+        }),
+        key: raw.key,
         filter: raw.filter,
     })
 }
@@ -375,22 +369,24 @@ fn csv_options(r: &Resolver, at: &str, raw: RawCsv) -> Result<CsvOptions, SpecEr
             )),
         })
         .transpose()?;
-    let encoding = match raw.encoding {
-        Some(label) => encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-            r.error(
-                &format!("{at}.csv.encoding"),
-                Part::Value,
-                format!("unknown encoding `{label}`"),
-                Some("use `utf-8`, `utf-16`, `windows-1251` or another WHATWG encoding label".into()),
-            )
-        })?,
-        None => encoding_rs::UTF_8,
-    };
+    let encoding = raw
+        .encoding
+        .map(|label| {
+            encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                r.error(
+                    &format!("{at}.csv.encoding"),
+                    Part::Value,
+                    format!("unknown encoding `{label}`"),
+                    Some("use `utf-8`, `utf-16`, `windows-1251` or another WHATWG encoding label".into()),
+                )
+            })
+        })
+        .transpose()?;
     Ok(CsvOptions {
         separator,
-        decimal_comma: raw.decimal_comma.unwrap_or(false),
+        decimal_comma: raw.decimal_comma,
         encoding,
-        skip_rows: raw.skip_rows.unwrap_or(0),
+        skip_rows: raw.skip_rows,
     })
 }
 

@@ -103,3 +103,31 @@ fn a_missing_content_column_points_at_content() {
     assert!(text.contains("did you mean `caption`?"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn an_unknown_preset_suggests_the_nearest() {
+    let text = check_error("unknown_preset.yaml");
+    assert!(text.contains("tests/fixtures/err/unknown_preset.yaml:6:13"), "{text}");
+    assert!(text.contains("did you mean `tiktok-studio-overview`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_file_the_preset_does_not_fit_lists_missing_and_found_columns() {
+    let text = check_error("wrong_preset/spec.yaml");
+    assert!(text.contains("is not a `meta-ads-manager` export"), "{text}");
+    assert!(text.contains("`Day` or `День`"), "{text}");
+    assert!(text.contains("`Video Views`"), "{text}");
+    assert!(text.contains("it looks like `tiktok-studio-overview`"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_broken_cell_in_a_preset_export_names_its_line_below_the_preamble() {
+    let text = check_error("preset_cell/spec.yaml");
+    assert!(
+        text.contains("report.csv: line 4, column `Расход (руб.)`: `1 00,00`"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}

@@ -7,6 +7,7 @@ mod errors;
 mod goals;
 mod numbers;
 mod pdf;
+mod presets;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

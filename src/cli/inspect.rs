@@ -1,0 +1,172 @@
+//! `kpipress inspect FILE`: what an export is and how a spec reads it.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::Args;
+use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
+
+use super::{print, FAILED, OK};
+use crate::source::{self, display, Inspection};
+use crate::spec::Sheet;
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// A CSV, TSV or Excel export.
+    file: PathBuf,
+    /// The workbook sheet, by name or by number from 0; the first when not given.
+    #[arg(long)]
+    sheet: Option<String>,
+}
+
+pub fn run(args: InspectArgs) -> u8 {
+    let sheet = args.sheet.map(|s| match s.parse::<usize>() {
+        Ok(index) => Sheet::Index(index),
+        Err(_) => Sheet::Name(s),
+    });
+    match source::inspect(&args.file, sheet.as_ref()) {
+        Ok(inspection) => {
+            print!("{}", report(&display(&args.file), &inspection));
+            OK
+        }
+        Err(e) => {
+            print::error(&e);
+            FAILED
+        }
+    }
+}
+
+fn report(file: &str, found: &Inspection) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, name: &str, value: &str| writeln!(out, "{name:<11}{value}").unwrap();
+    line(&mut out, "file", file);
+    if let Some(encoding) = &found.encoding {
+        line(&mut out, "encoding", encoding);
+    }
+    if let Some(separator) = found.separator {
+        line(&mut out, "separator", &separator_name(separator));
+    }
+    line(&mut out, "header", &format!("line {}", found.header_line));
+    let dates = match found.date.as_ref().and_then(|d| d.range) {
+        Some((first, last)) => format!(" from {first} to {last}"),
+        None => String::new(),
+    };
+    line(&mut out, "rows", &format!("{}{dates}", found.rows));
+    if let Some(date) = &found.date {
+        let formats = match date.formats.as_slice() {
+            [one] => format!("`{one}`"),
+            many => format!("ambiguous: {} all read it; say which in the spec", quote_all(many)),
+        };
+        line(&mut out, "dates", &format!("`{}`, {formats}", date.column));
+    }
+    line(
+        &mut out,
+        "numbers",
+        if found.decimal_comma {
+            "decimal comma"
+        } else {
+            "decimal point"
+        },
+    );
+    match &found.preset {
+        Some(fit) => line(
+            &mut out,
+            "preset",
+            &format!(
+                "{} ({}), {} of {} columns, {} headers",
+                fit.preset.name, fit.preset.title, fit.matched, fit.of, fit.language
+            ),
+        ),
+        None => line(&mut out, "preset", "none fits; map the columns with `columns`"),
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_BORDERS_ONLY)
+        .set_header(["column", "type", "reads as"]);
+    for column in &found.columns {
+        table.add_row([
+            column.header.as_str(),
+            column.kind,
+            column.canonical.as_deref().unwrap_or(""),
+        ]);
+    }
+    writeln!(out, "\n{table}\n\nsources:\n{}", snippet(file, found)).unwrap();
+    out
+}
+
+fn quote_all(formats: &[String]) -> String {
+    formats.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn separator_name(separator: u8) -> String {
+    match separator {
+        b'\t' => "tab".to_owned(),
+        other => format!("`{}`", other as char),
+    }
+}
+
+/// A `sources:` entry that reads the file: the preset, or the date, columns and format
+/// spelled out.
+fn snippet(file: &str, found: &Inspection) -> String {
+    let mut out = format!("  data:\n    path: \"{file}\"\n");
+    if let Some(fit) = &found.preset {
+        writeln!(out, "    preset: {}", fit.preset.name).unwrap();
+        return out;
+    }
+    if let Some(date) = &found.date {
+        let format = date.formats.first().map(String::as_str).unwrap_or("%Y-%m-%d");
+        let note = if date.formats.len() > 1 {
+            "  # check: the dates read both ways"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "    date: {{ column: \"{}\", format: \"{format}\" }}{note}",
+            date.column
+        )
+        .unwrap();
+    }
+    let mut csv = Vec::new();
+    match found.separator {
+        Some(b',') | None => {}
+        Some(b'\t') => csv.push("separator: tab".to_owned()),
+        Some(other) => csv.push(format!("separator: \"{}\"", other as char)),
+    }
+    if found.decimal_comma {
+        csv.push("decimal_comma: true".to_owned());
+    }
+    if found.encoding.as_deref().is_some_and(|e| e.starts_with("windows-1251")) {
+        csv.push("encoding: windows-1251".to_owned());
+    }
+    if found.header_line > 1 && found.separator.is_some() {
+        csv.push(format!("skip_rows: {}", found.header_line - 1));
+    }
+    if !csv.is_empty() {
+        writeln!(out, "    csv: {{ {} }}", csv.join(", ")).unwrap();
+    }
+    out.push_str("    columns:  # canonical name: header\n");
+    for column in found.columns.iter().filter(|c| c.kind == "number") {
+        let name = column
+            .canonical
+            .clone()
+            .unwrap_or_else(|| canonical_guess(&column.header));
+        writeln!(out, "      {name}: \"{}\"", column.header).unwrap();
+    }
+    out
+}
+
+/// A column name a KPI expression can use without quoting.
+fn canonical_guess(header: &str) -> String {
+    let name: String = header
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
+    let name = name.trim_matches('_').to_owned();
+    if name.is_empty() {
+        "column".to_owned()
+    } else {
+        name
+    }
+}

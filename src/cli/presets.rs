@@ -1,0 +1,87 @@
+//! `kpipress presets`: the built-in export layouts, or one preset's columns.
+
+use clap::Args;
+use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
+
+use super::{FAILED, OK};
+use crate::source::preset;
+use crate::spec::suggest;
+
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// One preset to show in full: its headers per language, formats and key.
+    name: Option<String>,
+}
+
+pub fn run(args: PresetsArgs) -> u8 {
+    match args.name {
+        None => {
+            println!("{}", list());
+            OK
+        }
+        Some(name) => match preset::get(&name) {
+            Some(preset) => {
+                println!("{}", details(preset));
+                OK
+            }
+            None => {
+                let near = suggest::nearest(&name, preset::all().keys().map(String::as_str));
+                let hint = near.map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+                eprintln!("error: no preset `{name}`{hint} `kpipress presets` lists them");
+                FAILED
+            }
+        },
+    }
+}
+
+fn list() -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_BORDERS_ONLY)
+        .set_header(["preset", "platform", "export"]);
+    for preset in preset::all().values() {
+        table.add_row([preset.name.as_str(), &preset.platform, &preset.title]);
+    }
+    format!("{table}\n\nUse one in a spec as `sources.<name>.preset`; `kpipress presets <name>` shows its columns.")
+}
+
+fn details(preset: &preset::Preset) -> String {
+    let mut table = Table::new();
+    table.load_preset(UTF8_BORDERS_ONLY).set_header(["column", "headers"]);
+    table.add_row(["date".to_owned(), preset.date.describe()]);
+    for (canonical, headers) in &preset.columns {
+        let required = if preset.required.contains(canonical) {
+            " (required)"
+        } else {
+            ""
+        };
+        table.add_row([format!("{canonical}{required}"), headers.describe()]);
+    }
+    let formats: Vec<String> = preset
+        .date_formats
+        .iter()
+        .map(|(language, formats)| {
+            let comma = if preset.decimal_comma(language) {
+                ", decimal comma"
+            } else {
+                ""
+            };
+            format!("{language}: {}{comma}", formats.join(" or "))
+        })
+        .collect();
+    let mut notes = vec![
+        format!("dates      {}", formats.join("; ")),
+        format!("key        {}", preset.key.join(" + ")),
+        format!("encodings  {}", preset.encodings.join(", then ")),
+    ];
+    if !preset.totals.is_empty() {
+        notes.push(format!("totals     rows starting with {}", preset.totals.join(", ")));
+    }
+    if preset.header_rows > 1 {
+        notes.push(format!(
+            "header     {} rows, joined as \"Group / Column\"",
+            preset.header_rows
+        ));
+    }
+    format!("{} — {}\n\n{table}\n\n{}", preset.name, preset.title, notes.join("\n"))
+}

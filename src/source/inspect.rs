@@ -1,0 +1,314 @@
+//! `kpipress inspect`: what an export is, found the way the reader would read it: its
+//! encoding, separator, header row, column types, dates, and the preset it fits best.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::cell::{self, Cell};
+use super::grid::{self, Grid, Layout, Table};
+use super::preset::{self, Preset};
+use super::read::{parses_as, workbook_date_formats, EXCEL_SERIAL};
+use super::{excel, SourceError};
+use crate::spec::{FileFormat, Sheet};
+
+/// Formats tried on a date column when no preset decides. Day-first and month-first
+/// with slashes are both listed so that a file they both read is reported as ambiguous.
+const DATE_FORMATS: [&str; 11] = [
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%d.%m.%Y",
+    "%d.%m.%Y %H:%M",
+    "%m/%d/%Y",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d/%m/%Y %H:%M",
+    "%Y%m%d",
+    "%b %d, %Y",
+    EXCEL_SERIAL,
+];
+
+pub struct Inspection {
+    pub format: FileFormat,
+    /// The text encoding and how it was told; `None` for a workbook.
+    pub encoding: Option<String>,
+    pub separator: Option<u8>,
+    pub header_line: usize,
+    pub preset: Option<PresetFit>,
+    pub columns: Vec<ColumnInfo>,
+    pub rows: usize,
+    pub date: Option<DateInfo>,
+    pub decimal_comma: bool,
+}
+
+pub struct PresetFit {
+    pub preset: &'static Preset,
+    pub matched: usize,
+    pub of: usize,
+    pub language: String,
+}
+
+pub struct ColumnInfo {
+    pub header: String,
+    pub kind: &'static str,
+    /// The canonical name the preset gives it, or without a preset the one any preset
+    /// gives the same header.
+    pub canonical: Option<String>,
+}
+
+pub struct DateInfo {
+    pub column: String,
+    /// The formats that read every date; more than one means the file cannot tell.
+    pub formats: Vec<String>,
+    pub range: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Reads `path` as far as needed to describe it.
+pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceError> {
+    let file = super::display(path);
+    let read_error = |message: String| SourceError::Read {
+        file: file.clone(),
+        message,
+    };
+    let format = path
+        .extension()
+        .and_then(|e| FileFormat::parse(&e.to_string_lossy()))
+        .unwrap_or(FileFormat::Csv);
+    let (grids, encoding) = match format {
+        FileFormat::Excel => (vec![(None, excel::read(path, sheet).map_err(read_error)?)], None),
+        FileFormat::Csv | FileFormat::Tsv => {
+            let bytes = std::fs::read(path).map_err(|e| read_error(e.to_string()))?;
+            let (text, encoding) = detect_encoding(&bytes);
+            let grids = [b',', b';', b'\t']
+                .into_iter()
+                .map(|s| (Some(s), grid::split(&text, s)))
+                .collect();
+            (grids, Some(encoding))
+        }
+        _ => {
+            return Err(read_error(
+                "`inspect` reads text exports and workbooks; Parquet and JSON carry their own types".to_owned(),
+            ))
+        }
+    };
+    let (separator, table, fit) = best_reading(grids, format == FileFormat::Excel)
+        .ok_or_else(|| read_error("the file has no rows".to_owned()))?;
+    Ok(describe(format, encoding, separator, table, fit))
+}
+
+fn detect_encoding(bytes: &[u8]) -> (String, String) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return (text.into_owned(), format!("{} (byte-order mark)", encoding.name()));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_owned(), "UTF-8".to_owned()),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
+            (
+                text.into_owned(),
+                "windows-1251 (not valid UTF-8; the usual encoding of Russian exports saved by Excel)".to_owned(),
+            )
+        }
+    }
+}
+
+/// The reading that fits a preset best, or else the separator that gives the most
+/// columns consistently.
+fn best_reading(grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<(Option<u8>, Table, Option<PresetFit>)> {
+    let mut best: Option<(f64, Option<u8>, Table, PresetFit)> = None;
+    for (separator, grid) in &grids {
+        for preset in preset::all().values() {
+            let is_date_header = |c: &str| preset.date.language_of(c).map(str::to_owned);
+            let is_totals = |c: &str| preset.is_totals(c);
+            let layout = Layout {
+                is_date_header: &is_date_header,
+                header_rows: preset.header_rows,
+                is_totals: &is_totals,
+            };
+            let Some(table) = grid.clone().table(&layout) else {
+                continue;
+            };
+            let Some(score) = preset.likeness(&table.headers) else {
+                continue;
+            };
+            if !reads_its_dates(&table, preset, workbook) {
+                continue;
+            }
+            if best.as_ref().is_none_or(|b| score > b.0) {
+                let fit = PresetFit {
+                    preset,
+                    matched: preset
+                        .columns
+                        .values()
+                        .filter(|h| h.find(&table.headers).is_some())
+                        .count()
+                        + 1,
+                    of: preset.columns.len() + 1,
+                    language: table.language.clone(),
+                };
+                best = Some((score, *separator, table, fit));
+            }
+        }
+    }
+    if let Some((_, separator, table, fit)) = best {
+        return Some((separator, table, Some(fit)));
+    }
+    let (separator, grid) = grids.into_iter().max_by_key(|(_, grid)| modal_width(grid))?;
+    let width = modal_width(&grid);
+    let table = grid.plain_table(width)?;
+    Some((separator, table, None))
+}
+
+/// Whether the preset's date formats read the first date of `table`: a header row
+/// alone is weak evidence (many exports have `Date` and `Views`), the date's written
+/// form tells exports apart.
+fn reads_its_dates(table: &Table, preset: &Preset, workbook: bool) -> bool {
+    let Some(index) = table.headers.iter().position(|h| preset.date.language_of(h).is_some()) else {
+        return false;
+    };
+    let Some(first) = table.columns[index].iter().flatten().next() else {
+        return true;
+    };
+    let formats = preset.date_formats(&table.language).to_vec();
+    let formats = if workbook {
+        workbook_date_formats(formats)
+    } else {
+        formats
+    };
+    formats.iter().any(|format| parses_as(first, format))
+}
+
+/// The number of cells most rows have.
+fn modal_width(grid: &Grid) -> usize {
+    let mut counts = std::collections::HashMap::new();
+    for (_, cells) in &grid.rows {
+        *counts.entry(cells.len()).or_insert(0usize) += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(width, count)| (*count, *width))
+        .map_or(0, |(width, _)| width)
+}
+
+fn describe(
+    format: FileFormat,
+    encoding: Option<String>,
+    separator: Option<u8>,
+    table: Table,
+    fit: Option<PresetFit>,
+) -> Inspection {
+    let language = fit.as_ref().map_or("", |f| f.language.as_str());
+    let decimal_comma = match &fit {
+        Some(fit) => fit.preset.decimal_comma(language),
+        None => table
+            .columns
+            .iter()
+            .flatten()
+            .flatten()
+            .any(|c| writes_decimal_comma(c)),
+    };
+    let canonical = |header: &str| -> Option<String> {
+        let Some(fit) = &fit else {
+            return preset::canonical_name(header).map(str::to_owned);
+        };
+        if fit.preset.date.language_of(header).is_some() {
+            return Some(super::DATE.to_owned());
+        }
+        let found = [header.to_owned()];
+        fit.preset
+            .columns
+            .iter()
+            .find(|(_, headers)| headers.find(&found).is_some())
+            .map(|(name, _)| name.clone())
+    };
+    let date = date_column(&table, fit.as_ref(), language);
+    let columns = table
+        .headers
+        .iter()
+        .zip(&table.columns)
+        .map(|(header, cells)| ColumnInfo {
+            header: header.clone(),
+            kind: if date.as_ref().is_some_and(|d| d.column == *header) {
+                "date"
+            } else {
+                kind(cells, decimal_comma)
+            },
+            canonical: canonical(header),
+        })
+        .collect();
+    Inspection {
+        format,
+        encoding,
+        separator,
+        header_line: table.header_line,
+        preset: fit,
+        rows: table.lines.len(),
+        columns,
+        date,
+        decimal_comma,
+    }
+}
+
+/// A cell such as `2,25` that only a decimal comma reads.
+fn writes_decimal_comma(text: &str) -> bool {
+    matches!(cell::parse(text, false), Cell::Bad) && matches!(cell::parse(text, true), Cell::Number(_))
+}
+
+fn kind(cells: &[Option<String>], decimal_comma: bool) -> &'static str {
+    let present: Vec<&String> = cells.iter().flatten().collect();
+    if present.is_empty() {
+        return "empty";
+    }
+    if present
+        .iter()
+        .all(|c| matches!(cell::parse(c, decimal_comma), Cell::Number(_) | Cell::Missing))
+    {
+        "number"
+    } else {
+        "text"
+    }
+}
+
+/// The date column and the formats that read it: the preset's column and formats, or
+/// the first column every cell of which one of [`DATE_FORMATS`] reads.
+fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str) -> Option<DateInfo> {
+    let candidates: Vec<(usize, Vec<String>)> = match fit {
+        Some(fit) => {
+            let index = table
+                .headers
+                .iter()
+                .position(|h| fit.preset.date.language_of(h).is_some())?;
+            vec![(index, fit.preset.date_formats(language).to_vec())]
+        }
+        None => (0..table.headers.len())
+            .map(|i| (i, DATE_FORMATS.iter().map(|f| (*f).to_owned()).collect()))
+            .collect(),
+    };
+    candidates.into_iter().find_map(|(index, formats)| {
+        let cells: Vec<&String> = table.columns[index].iter().flatten().collect();
+        let reading: Vec<String> = formats
+            .into_iter()
+            .filter(|f| !cells.is_empty() && cells.iter().all(|c| parses_as(c, f)))
+            .collect();
+        let first = reading.first()?;
+        let dates: Vec<NaiveDate> = cells.iter().filter_map(|c| parse_date(c, first)).collect();
+        Some(DateInfo {
+            column: table.headers[index].clone(),
+            range: Some((*dates.iter().min()?, *dates.iter().max()?)),
+            formats: reading,
+        })
+    })
+}
+
+fn parse_date(text: &str, format: &str) -> Option<NaiveDate> {
+    match format {
+        EXCEL_SERIAL => {
+            let days = text.parse::<f64>().ok()? as i64;
+            NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::Duration::days(days))
+        }
+        _ => NaiveDate::parse_from_str(text, format)
+            .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, format).map(|d| d.date()))
+            .ok(),
+    }
+}

@@ -1,0 +1,153 @@
+//! How one source is read: what the spec says, filled in from its preset where the spec
+//! is silent. The spec always wins.
+
+use encoding_rs::Encoding;
+
+use super::preset::{header_matches, Preset};
+use super::DATE;
+use crate::spec::SourceSpec;
+
+/// A source's spec together with its preset, if it names one.
+pub struct Plan<'a> {
+    pub source: &'a SourceSpec,
+    pub preset: Option<&'static Preset>,
+}
+
+/// One canonical column and the headers it may have in a file.
+pub struct Mapping {
+    pub canonical: String,
+    pub headers: Vec<String>,
+    /// The spec path that wrote the mapping; a preset's mappings have none and may be
+    /// absent from a file.
+    pub at: Option<String>,
+}
+
+impl Plan<'_> {
+    /// The language of `cell` if it is the date column's header.
+    pub fn date_header_language(&self, cell: &str) -> Option<String> {
+        match (&self.source.date, self.preset) {
+            (Some(date), _) => (cell == date.column).then(String::new),
+            (None, Some(preset)) => preset.date.language_of(cell).map(str::to_owned),
+            (None, None) => (cell == DATE).then(String::new),
+        }
+    }
+
+    pub fn is_totals(&self, cell: &str) -> bool {
+        self.preset.is_some_and(|p| p.is_totals(cell))
+    }
+
+    pub fn header_rows(&self) -> usize {
+        self.preset.map_or(1, |p| p.header_rows)
+    }
+
+    /// The separators to try, the spec's or the preset's first.
+    pub fn separators(&self, default: u8) -> Vec<u8> {
+        let fixed = self
+            .source
+            .csv
+            .separator
+            .or_else(|| self.preset.and_then(|p| p.separator).map(|c| c as u8));
+        match fixed {
+            Some(separator) => vec![separator],
+            None => {
+                let mut all = vec![default];
+                all.extend([b',', b';', b'\t'].into_iter().filter(|s| *s != default));
+                all
+            }
+        }
+    }
+
+    pub fn encodings(&self) -> Vec<&'static Encoding> {
+        match self.preset {
+            Some(preset) => preset
+                .encodings
+                .iter()
+                .filter_map(|label| Encoding::for_label(label.as_bytes()))
+                .collect(),
+            None => vec![encoding_rs::UTF_8],
+        }
+    }
+
+    pub fn decimal_comma(&self, language: &str) -> bool {
+        self.source
+            .csv
+            .decimal_comma
+            .unwrap_or_else(|| self.preset.is_some_and(|p| p.decimal_comma(language)))
+    }
+
+    /// The date formats to try, in order; empty lets polars recognise ISO dates itself.
+    pub fn date_formats(&self, language: &str) -> Vec<String> {
+        match (self.source.date.as_ref().and_then(|d| d.format.clone()), self.preset) {
+            (Some(format), _) => vec![format],
+            (None, Some(preset)) => preset.date_formats(language).to_vec(),
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// The date column's header as the spec or the preset gives it, for messages.
+    pub fn date_header_described(&self) -> String {
+        match (&self.source.date, self.preset) {
+            (Some(date), _) => format!("`{}`", date.column),
+            (None, Some(preset)) => preset.date.describe(),
+            (None, None) => format!("`{DATE}`"),
+        }
+    }
+
+    /// Every column to rename: the spec's mappings, then the preset's for the columns the
+    /// spec does not map, then the date.
+    pub fn mappings(&self) -> Vec<Mapping> {
+        let name = &self.source.name;
+        let mut mappings: Vec<Mapping> = self
+            .source
+            .columns
+            .iter()
+            .map(|(canonical, header)| Mapping {
+                canonical: canonical.clone(),
+                headers: vec![header.clone()],
+                at: Some(format!("sources.{name}.columns.{canonical}")),
+            })
+            .collect();
+        if let Some(preset) = self.preset {
+            for (canonical, headers) in &preset.columns {
+                if !self.source.columns.contains_key(canonical) {
+                    mappings.push(Mapping {
+                        canonical: canonical.clone(),
+                        headers: headers.patterns().map(|(_, h)| h.to_owned()).collect(),
+                        at: None,
+                    });
+                }
+            }
+        }
+        let at = Some(format!("sources.{name}.date"));
+        let (headers, at) = match (&self.source.date, self.preset) {
+            (Some(date), _) => (vec![date.column.clone()], at),
+            (None, Some(preset)) => (preset.date.patterns().map(|(_, h)| h.to_owned()).collect(), None),
+            (None, None) => (vec![DATE.to_owned()], at),
+        };
+        mappings.push(Mapping {
+            canonical: DATE.to_owned(),
+            headers,
+            at,
+        });
+        mappings
+    }
+
+    /// The columns that identify a row across overlapping files.
+    pub fn key(&self) -> Vec<String> {
+        match (&self.source.key, self.preset) {
+            (Some(key), _) => key.clone(),
+            (None, Some(preset)) => preset.key.clone(),
+            (None, None) => vec![DATE.to_owned(), "post_id".to_owned()],
+        }
+    }
+}
+
+impl Mapping {
+    /// The first header in `found` this mapping accepts.
+    pub fn find<'a>(&self, found: &'a [String]) -> Option<&'a String> {
+        self.headers.iter().find_map(|pattern| match self.at {
+            Some(_) => found.iter().find(|h| *h == pattern),
+            None => found.iter().find(|h| header_matches(pattern, h)),
+        })
+    }
+}

@@ -1,0 +1,256 @@
+//! Presets: known export layouts, kept as data in `presets.yaml` and embedded in the
+//! binary. A preset maps an export's headers, in each language it comes in, to canonical
+//! columns, and says how that language writes dates and numbers.
+
+use std::sync::OnceLock;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+const PRESETS: &str = include_str!("presets.yaml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preset {
+    #[serde(skip)]
+    pub name: String,
+    pub title: String,
+    pub platform: String,
+    pub separator: Option<char>,
+    #[serde(default = "utf8_only")]
+    pub encodings: Vec<String>,
+    #[serde(default = "one_row")]
+    pub header_rows: usize,
+    #[serde(default)]
+    pub totals: Vec<String>,
+    pub key: Vec<String>,
+    pub date: Headers,
+    pub date_formats: IndexMap<String, Vec<String>>,
+    #[serde(default)]
+    pub decimal_comma: IndexMap<String, bool>,
+    pub required: Vec<String>,
+    pub columns: IndexMap<String, Headers>,
+}
+
+fn utf8_only() -> Vec<String> {
+    vec!["utf-8".to_owned()]
+}
+
+fn one_row() -> usize {
+    1
+}
+
+/// The headers one column has, per language.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct Headers(IndexMap<String, OneOrMany>);
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Headers {
+    /// Every (language, header pattern) pair, in the order the preset lists them.
+    pub fn patterns(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().flat_map(|(language, headers)| {
+            let list: Vec<&str> = match headers {
+                OneOrMany::One(h) => vec![h.as_str()],
+                OneOrMany::Many(hs) => hs.iter().map(String::as_str).collect(),
+            };
+            list.into_iter().map(move |h| (language.as_str(), h))
+        })
+    }
+
+    /// The language of the first pattern `header` matches.
+    pub fn language_of(&self, header: &str) -> Option<&str> {
+        self.patterns().find(|(_, p)| header_matches(p, header)).map(|(l, _)| l)
+    }
+
+    /// The first of `found` that a pattern matches.
+    pub fn find<'a>(&self, found: &'a [String]) -> Option<&'a String> {
+        self.patterns()
+            .find_map(|(_, pattern)| found.iter().find(|h| header_matches(pattern, h)))
+    }
+
+    /// The patterns as a person reads them: "`Date` or `Дата`".
+    pub fn describe(&self) -> String {
+        self.patterns()
+            .map(|(_, p)| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+}
+
+impl Preset {
+    pub fn date_formats(&self, language: &str) -> &[String] {
+        self.date_formats.get(language).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn decimal_comma(&self, language: &str) -> bool {
+        self.decimal_comma.get(language).copied().unwrap_or(false)
+    }
+
+    /// Whether `first_cell` marks a totals row.
+    pub fn is_totals(&self, first_cell: &str) -> bool {
+        self.totals.iter().any(|t| header_matches(t, first_cell))
+    }
+
+    /// How well a header row fits: the share of the preset's headers it has, or `None`
+    /// when it lacks the date or a required column.
+    pub fn fit(&self, found: &[String]) -> Option<f64> {
+        self.date.find(found)?;
+        let present = |canonical: &String| self.columns.get(canonical).is_some_and(|h| h.find(found).is_some());
+        if !self.required.iter().all(present) {
+            return None;
+        }
+        let matched = self.columns.keys().filter(|c| present(c)).count() + 1;
+        Some(matched as f64 / (self.columns.len() + 1) as f64)
+    }
+
+    /// How much a header row looks like this export, for guessing an unnamed file: the
+    /// fit, when the preset also explains most of the row's columns, so a file with
+    /// `Date` and `Views` among many others is not taken for any export that has them.
+    pub fn likeness(&self, found: &[String]) -> Option<f64> {
+        let fit = self.fit(found)?;
+        let explained = found
+            .iter()
+            .filter(|header| {
+                let one = [(*header).clone()];
+                self.date.find(&one).is_some() || self.columns.values().any(|h| h.find(&one).is_some())
+            })
+            .count();
+        (explained * 2 > found.len()).then_some(fit)
+    }
+
+    /// The language most of a header row's columns are written in.
+    pub fn language_of_headers(&self, found: &[String]) -> Option<String> {
+        let mut counts: IndexMap<&str, usize> = IndexMap::new();
+        for headers in self.columns.values() {
+            for (language, pattern) in headers.patterns() {
+                if found.iter().any(|h| header_matches(pattern, h)) {
+                    *counts.entry(language).or_default() += 1;
+                }
+            }
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(_, count)| *count)
+            .map(|(language, _)| language.to_owned())
+    }
+
+    /// The date and required headers a header row lacks, described.
+    pub fn missing(&self, found: &[String]) -> Vec<String> {
+        let date = (self.date.find(found).is_none()).then(|| self.date.describe());
+        let required = self
+            .required
+            .iter()
+            .filter_map(|c| self.columns.get(c).filter(|h| h.find(found).is_none()))
+            .map(Headers::describe);
+        date.into_iter().chain(required).collect()
+    }
+}
+
+/// Every built-in preset, by name, in the order `presets.yaml` lists them.
+pub fn all() -> &'static IndexMap<String, Preset> {
+    static PARSED: OnceLock<IndexMap<String, Preset>> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        let mut presets: IndexMap<String, Preset> =
+            serde_yaml::from_str(PRESETS).expect("the built-in presets.yaml is valid");
+        for (name, preset) in &mut presets {
+            preset.name.clone_from(name);
+        }
+        presets
+    })
+}
+
+pub fn get(name: &str) -> Option<&'static Preset> {
+    all().get(name)
+}
+
+/// The preset a header row fits best, if it fits any.
+pub fn best_fit(found: &[String]) -> Option<&'static Preset> {
+    all()
+        .values()
+        .filter_map(|preset| preset.likeness(found).map(|fit| (preset, fit)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(preset, _)| preset)
+}
+
+/// The canonical name some preset gives `header`, to suggest for a file no preset fits.
+pub fn canonical_name(header: &str) -> Option<&'static str> {
+    let found = [header.to_owned()];
+    all().values().find_map(|preset| {
+        preset
+            .columns
+            .iter()
+            .find(|(_, headers)| headers.find(&found).is_some())
+            .map(|(name, _)| name.as_str())
+    })
+}
+
+/// Whether an export's `header` is what `pattern` describes: the same text ignoring
+/// case and runs of spaces, where `*` in the pattern stands for any text (a currency
+/// code, a goal's name).
+pub fn header_matches(pattern: &str, header: &str) -> bool {
+    let pattern = normalise(pattern);
+    let header = normalise(header);
+    match pattern.split_once('*') {
+        None => pattern == header,
+        Some((head, tail)) => {
+            header.len() >= head.len() + tail.len() && header.starts_with(head) && header.ends_with(tail)
+        }
+    }
+}
+
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_parses_and_keys_name_its_columns() {
+        for (name, preset) in all() {
+            assert!(!preset.date_formats.is_empty(), "{name}");
+            for column in preset.key.iter().chain(&preset.required) {
+                assert!(
+                    column == "date" || preset.columns.contains_key(column),
+                    "{name}: `{column}` is not a column"
+                );
+            }
+            for (language, _) in preset.date.patterns() {
+                assert!(!preset.date_formats(language).is_empty(), "{name}: {language}");
+            }
+        }
+    }
+
+    #[test]
+    fn wildcards_stand_for_currency_codes() {
+        assert!(header_matches("Amount spent (*)", "Amount spent (USD)"));
+        assert!(header_matches("Amount spent (*)", "amount  spent (RUB)"));
+        assert!(!header_matches("Amount spent (*)", "Amount spent"));
+        assert!(header_matches("Расход, *", "Расход, руб."));
+        assert!(!header_matches("Clicks", "Link clicks"));
+    }
+
+    #[test]
+    fn the_fit_needs_the_date_and_the_required_columns() {
+        let preset = get("meta-ads-manager").unwrap();
+        let headers = |hs: &[&str]| hs.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+        let full = headers(&["Day", "Campaign name", "Amount spent (EUR)", "Leads"]);
+        assert!(preset.fit(&full).unwrap() > 0.3);
+        assert_eq!(preset.fit(&headers(&["Day", "Leads"])), None);
+        assert_eq!(
+            preset.missing(&headers(&["Date", "Leads"])),
+            [
+                "`Day` or `День`",
+                "`Amount spent (*)` or `Amount spent` or `Потраченная сумма (*)` or `Потраченная сумма`"
+            ]
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! Every built-in preset on a fixture that reproduces its export (header, preamble,
+//! encoding, number and date formats), read through the real binary; the numbers are
+//! worked out by hand in each fixture's spec.yaml.
+
+use super::{build, close, kpi, kpipress, read_json, stderr};
+
+/// Preset, then each KPI with its hand-worked value for October 2026.
+const CASES: &[(&str, &[(&str, f64)])] = &[
+    (
+        "tiktok-studio-overview",
+        &[("views", 4000.0), ("profile_views", 100.0), ("engagement_rate", 0.0825)],
+    ),
+    (
+        "tiktok-studio-content",
+        &[("views", 10000.0), ("videos", 3.0), ("engagement_rate", 0.068)],
+    ),
+    (
+        "tiktok-studio-followers",
+        &[("followers", 1045.0), ("new_followers", 45.0)],
+    ),
+    (
+        "meta-business-suite",
+        &[("reach", 6000.0), ("posts", 3.0), ("engagement_rate", 410.0 / 6000.0)],
+    ),
+    (
+        "meta-ads-manager",
+        &[("spend", 4000.0), ("leads", 8.0), ("cost_per_lead", 500.0)],
+    ),
+    (
+        "vk-community",
+        &[("reach", 5000.0), ("engagement_rate", 0.052), ("net_followers", 40.0)],
+    ),
+    (
+        "telegram-channel",
+        &[
+            ("followers", 2030.0),
+            ("net_followers", 40.0),
+            ("views", 10000.0),
+            ("share_rate", 0.01),
+        ],
+    ),
+    (
+        "youtube-studio-table",
+        &[("views", 9000.0), ("minutes_per_view", 1.47), ("new_followers", 35.0)],
+    ),
+    ("youtube-studio-chart", &[("views", 270.0)]),
+    ("youtube-studio-totals", &[("views", 1500.0)]),
+    (
+        "ga4",
+        &[
+            ("sessions", 480.0),
+            ("engagement_rate", 280.0 / 480.0),
+            ("conversions", 10.0),
+            ("revenue", 4000.5),
+        ],
+    ),
+    ("yandex-metrica", &[("sessions", 1000.0), ("bounce_rate", 0.475 / 3.0)]),
+    (
+        "yandex-direct",
+        &[
+            ("spend", 4000.0),
+            ("ctr", 0.01),
+            ("leads", 8.0),
+            ("cost_per_lead", 500.0),
+        ],
+    ),
+];
+
+#[test]
+fn every_preset_has_a_fixture() {
+    let listed = kpipress(&["presets"]);
+    let listing = String::from_utf8_lossy(&listed.stdout);
+    for line in listing
+        .lines()
+        .filter(|l| l.contains(" TikTok") || l.contains(" YouTube"))
+    {
+        let name = line.split_whitespace().nth(1).unwrap_or_default();
+        assert!(CASES.iter().any(|(preset, _)| *preset == name), "{name} has no fixture");
+    }
+    let count = listing
+        .lines()
+        .filter(|l| CASES.iter().any(|(p, _)| l.contains(&format!(" {p} "))))
+        .count();
+    assert_eq!(count, CASES.len(), "{listing}");
+}
+
+#[test]
+fn each_preset_fixture_gives_the_hand_worked_numbers() {
+    for (preset, expected) in CASES {
+        let out = build(&format!("tests/fixtures/presets/{preset}/spec.yaml"), preset, "json");
+        let card = read_json(&out.join(format!("reports/{preset}/2026-10.json")));
+        for (id, value) in *expected {
+            let entry = kpi(&card, id);
+            assert!(entry["value"].is_number(), "{preset}: {id} has no value: {entry}");
+            close(&entry["value"], *value);
+        }
+    }
+}
+
+#[test]
+fn inspect_names_each_fixture_preset() {
+    for (preset, _) in CASES {
+        let dir = super::root().join(format!("tests/fixtures/presets/{preset}"));
+        let file = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e != "yaml"))
+            .min()
+            .unwrap();
+        let output = kpipress(&["inspect", file.to_str().unwrap()]);
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{preset}: {}", stderr(&output));
+        let found = text.lines().find(|l| l.starts_with("preset")).unwrap_or_default();
+        assert!(
+            found.starts_with(&format!("preset     {preset} (")),
+            "{preset}: {found}\n{text}"
+        );
+        assert!(text.contains(&format!("    preset: {preset}\n")), "{text}");
+    }
+}
+
+#[test]
+fn overlapping_exports_keep_the_newest_file_and_say_so() {
+    let out = build("tests/fixtures/presets/meta-ads-manager/spec.yaml", "overlap", "json");
+    let card = read_json(&out.join("reports/meta-ads-manager/2026-10.json"));
+    let warnings = card["warnings"].to_string();
+    assert!(
+        warnings.contains("1 of 2 rows of `tests/fixtures/presets/meta-ads-manager/ads-2026-10-01-2026-10-10.csv`"),
+        "{warnings}"
+    );
+    let files = card["data"]["files"].as_array().unwrap();
+    let replaced: Vec<u64> = files.iter().map(|f| f["replaced"].as_u64().unwrap()).collect();
+    assert_eq!(replaced, [1, 0]);
+}
+
+#[test]
+fn inspect_without_a_preset_writes_a_spec_entry() {
+    let output = kpipress(&["inspect", "tests/fixtures/ok/hygiene/export.csv"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(text.contains("separator  `;`"), "{text}");
+    assert!(text.contains("numbers    decimal comma"), "{text}");
+    assert!(
+        text.contains("date: { column: \"Дата\", format: \"%d.%m.%Y\" }"),
+        "{text}"
+    );
+    assert!(
+        text.contains("csv: { separator: \";\", decimal_comma: true }"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_workbook_sheet_by_name_with_serial_dates() {
+    let out = build("tests/fixtures/ok/excel/spec.yaml", "excel", "json");
+    let card = read_json(&out.join("reports/excel/2026-10.json"));
+    close(&kpi(&card, "views")["value"], 5000.0);
+    close(&kpi(&card, "likes")["value"], 200.0);
+}
