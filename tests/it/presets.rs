@@ -2,7 +2,7 @@
 //! encoding, number and date formats), read through the real binary; the numbers are
 //! worked out by hand in each fixture's spec.yaml.
 
-use super::{build, close, kpi, kpipress, read_json, stderr};
+use super::{build, close, kpi, kpipress, out_dir, read_json, root, stderr};
 
 /// Preset, then each KPI with its hand-worked value for October 2026.
 const CASES: &[(&str, &[(&str, f64)])] = &[
@@ -70,18 +70,33 @@ const CASES: &[(&str, &[(&str, f64)])] = &[
 fn every_preset_has_a_fixture() {
     let listed = kpipress(&["presets"]);
     let listing = String::from_utf8_lossy(&listed.stdout);
-    for line in listing
+    let names: Vec<&str> = listing
         .lines()
-        .filter(|l| l.contains(" TikTok") || l.contains(" YouTube"))
-    {
-        let name = line.split_whitespace().nth(1).unwrap_or_default();
+        .filter_map(|line| line.trim_start_matches('│').split_whitespace().next())
+        .filter(|word| word.contains('-') || *word == "ga4")
+        .collect();
+    assert_eq!(names.len(), CASES.len(), "{listing}");
+    for name in names {
         assert!(CASES.iter().any(|(preset, _)| *preset == name), "{name} has no fixture");
     }
-    let count = listing
-        .lines()
-        .filter(|l| CASES.iter().any(|(p, _)| l.contains(&format!(" {p} "))))
-        .count();
-    assert_eq!(count, CASES.len(), "{listing}");
+}
+
+/// Excel's "Unicode text" export: UTF-16 with a byte-order mark, cells split by tabs.
+#[test]
+fn a_utf16_tab_separated_export_reads_like_its_csv() {
+    let dir = out_dir("utf16-source");
+    let fixture = root().join("tests/fixtures/presets/tiktok-studio-followers");
+    let csv = std::fs::read_to_string(fixture.join("FollowerHistory.csv")).unwrap();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(csv.replace(',', "\t").encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(dir.join("FollowerHistory.csv"), utf16).unwrap();
+    std::fs::copy(fixture.join("spec.yaml"), dir.join("spec.yaml")).unwrap();
+    let out = build(dir.join("spec.yaml").to_str().unwrap(), "utf16-report", "json");
+    let card = read_json(&out.join("reports/tiktok-studio-followers/2026-10.json"));
+    close(&kpi(&card, "followers")["value"], 1045.0);
+    close(&kpi(&card, "new_followers")["value"], 45.0);
 }
 
 #[test]
@@ -156,4 +171,35 @@ fn a_workbook_sheet_by_name_with_serial_dates() {
     let card = read_json(&out.join("reports/excel/2026-10.json"));
     close(&kpi(&card, "views")["value"], 5000.0);
     close(&kpi(&card, "likes")["value"], 200.0);
+}
+
+#[test]
+fn days_no_monthly_file_covers_are_a_warning() {
+    let dir = out_dir("gap-source");
+    let header = "Date,Followers,Difference in followers from previous day\n";
+    std::fs::write(
+        dir.join("followers-2026-09.csv"),
+        format!("{header}2026-09-01,900,0\n2026-09-10,960,60\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("followers-2026-10.csv"),
+        format!("{header}2026-10-01,1000,40\n2026-10-31,1045,45\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: Gap, slug: gap }\nreport: { language: en, period: 2026-10 }\n\
+         sources:\n  data: { path: \"followers-*.csv\", preset: tiktok-studio-followers }\n\
+         kpis:\n  followers: { source: data, value: \"LAST(followers)\" }\n",
+    )
+    .unwrap();
+    let out = build(dir.join("spec.yaml").to_str().unwrap(), "gap-report", "json");
+    let card = read_json(&out.join("reports/gap/2026-10.json"));
+    let warnings = card["warnings"].to_string();
+    assert!(
+        warnings.contains("no file covers 2026-09-11 to 2026-09-30"),
+        "{warnings}"
+    );
+    close(&kpi(&card, "followers")["value"], 1045.0);
 }
