@@ -102,6 +102,9 @@ pub fn logo_path(spec: &Spec) -> Option<String> {
     Some(format!("{RESERVED}/logo.{extension}"))
 }
 
+/// How many reports a memoised typst result survives unused.
+const EVICT_AFTER_REPORTS: usize = 4;
+
 /// Renders `model`. A brand font that is not there is replaced by the embedded default,
 /// with a warning added to the model.
 pub fn render(spec: &Spec, model: &mut ReportModel, fonts: &FontCache, pdf: bool) -> Result<Rendered, RenderError> {
@@ -143,7 +146,12 @@ pub fn render(spec: &Spec, model: &mut ReportModel, fonts: &FontCache, pdf: bool
         timestamp: document_date(period_end).map(Timestamp::new_utc),
         ..PdfOptions::default()
     };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &set, &errors))?;
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &set, &errors));
+    // typst memoises layouts and evaluations process-wide; without eviction a build of
+    // many clients keeps every client's cache. What the next report shares (the
+    // template's library, fonts) was used just now and stays.
+    comemo::evict(EVICT_AFTER_REPORTS);
+    let bytes = bytes?;
     Ok(Rendered {
         typst,
         pdf: Some(bytes),
