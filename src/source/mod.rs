@@ -141,9 +141,10 @@ fn load_source(
     let source = plan.source;
     let paths = matching_files(spec, source)?;
     let numeric_names: Vec<&str> = numeric.iter().map(|(c, _)| c.as_str()).collect();
+    let read = read_columns(spec, plan, numeric, named)?;
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let frame = read::read_file(spec, plan, &path, &numeric_names)?;
+        let frame = read::read_file(spec, plan, &path, &numeric_names, &read)?;
         files.push(merge::FileFrame {
             coverage: coverage(&path, &frame),
             frame,
@@ -174,6 +175,27 @@ fn load_source(
         frame = frame.filter(predicate);
     }
     Ok(LoadedSource { frame, files })
+}
+
+/// Every column the spec reads from a source: the date, the columns it maps, KPI and
+/// content columns, the filter's, and the key's where the file has them.
+fn read_columns(
+    spec: &Spec,
+    plan: &Plan,
+    numeric: &[(String, String)],
+    named: &[(String, String)],
+) -> Result<read::Columns, SourceError> {
+    let mut required = vec![DATE.to_owned()];
+    required.extend(plan.source.columns.keys().cloned());
+    required.extend(numeric.iter().chain(named).map(|(column, _)| column.clone()));
+    if let Some(filter) = &plan.source.filter {
+        let at = format!("sources.{}.filter", plan.source.name);
+        required.extend(referenced_columns(filter).map_err(|e| SourceError::expression(spec, &at, e))?);
+    }
+    Ok(read::Columns {
+        required,
+        optional: plan.key(),
+    })
 }
 
 fn matching_files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, SourceError> {
@@ -320,6 +342,31 @@ mod tests {
             error.ends_with("posts.csv: line 3, column `Day`: `2026-10-02` is not a date in the format `%d.%m.%Y`"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn an_iso_file_with_one_other_date_names_it() {
+        let spec = b"client: { name: T }\nsources:\n  posts: { path: posts.csv }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
+        let csv = b"date,views\n2026-10-01,1\n2026-10-02,2\n03.10.2026,3\n";
+        let (_dir, sources) = load_fixture(&[("spec.yaml", spec), ("posts.csv", csv)]);
+        let error = sources.err().unwrap().to_string();
+        assert!(
+            error.ends_with("posts.csv: line 4, column `date`: `03.10.2026` is not a date in the format `%Y-%m-%d`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn columns_the_spec_does_not_read_are_left_unread() {
+        let spec = b"client: { name: T }\nsources:\n  posts: { path: posts.csv }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
+        let csv = b"date,views,note\n2026-10-01,1,\"a, b\"\n2026-10-02,2,x\n";
+        let (_dir, sources) = load_fixture(&[("spec.yaml", spec), ("posts.csv", csv)]);
+        let sources = sources.unwrap();
+        let schema = sources.sources["posts"].frame.clone().collect_schema().unwrap();
+        let mut names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
+        names.sort();
+        assert_eq!(names, ["date", "views"]);
+        assert_eq!(column_sum(&sources, "views"), 3.0);
     }
 
     #[test]

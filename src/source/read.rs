@@ -16,7 +16,20 @@ use crate::spec::{FileFormat, Part, SourceSpec, Spec};
 
 /// Reads `path` into a frame with canonical names, `date` as Date, and every column in
 /// `numeric` holding numbers.
-pub fn read_file(spec: &Spec, plan: &Plan, path: &Path, numeric: &[&str]) -> Result<DataFrame, SourceError> {
+/// The canonical columns a source's frame must have, and those it keeps when the file
+/// has them; a plain CSV reads only these, which halves the work on wide exports.
+pub struct Columns {
+    pub required: Vec<String>,
+    pub optional: Vec<String>,
+}
+
+pub fn read_file(
+    spec: &Spec,
+    plan: &Plan,
+    path: &Path,
+    numeric: &[&str],
+    columns: &Columns,
+) -> Result<DataFrame, SourceError> {
     let source = plan.source;
     let file = display(path);
     let format = source
@@ -29,7 +42,7 @@ pub fn read_file(spec: &Spec, plan: &Plan, path: &Path, numeric: &[&str]) -> Res
     };
     let (mut frame, rows, language) = match format {
         FileFormat::Csv | FileFormat::Tsv if plan.preset.is_none() => {
-            let frame = read_csv(source, path, format, numeric).map_err(read_error)?;
+            let frame = read_csv(source, path, format, numeric, columns).map_err(read_error)?;
             let first = source.csv.skip_rows.unwrap_or(0) + 2;
             (frame, Rows::counted("line", first), String::new())
         }
@@ -203,14 +216,28 @@ pub(super) const EXCEL_SERIAL: &str = "excel";
 /// Days from Excel's day 0 (1899-12-30) to 1970-01-01.
 const EXCEL_EPOCH_OFFSET: i32 = 25_569;
 
-fn read_csv(source: &SourceSpec, path: &Path, format: FileFormat, numeric: &[&str]) -> Result<DataFrame, String> {
+fn read_csv(
+    source: &SourceSpec,
+    path: &Path,
+    format: FileFormat,
+    numeric: &[&str],
+    columns: &Columns,
+) -> Result<DataFrame, String> {
     let separator = source
         .csv
         .separator
         .unwrap_or(if format == FileFormat::Tsv { b'\t' } else { b',' });
+    let encoding = source.csv.encoding.unwrap_or(encoding_rs::UTF_8);
+    let bytes = needs_decoding(path, encoding).map_err(|e| e.to_string())?;
+    let header = match &bytes {
+        Some(bytes) => header_row(bytes.as_slice(), source, separator),
+        None => File::open(path).ok().and_then(|f| header_row(f, source, separator)),
+    };
+    let projection = header.and_then(|header| projection(source, columns, &header));
     let options = |infer: Option<usize>| {
         CsvReadOptions::default()
             .with_has_header(true)
+            .with_columns(projection.clone())
             .with_skip_rows(source.csv.skip_rows.unwrap_or(0))
             .with_infer_schema_length(infer)
             .with_parse_options(
@@ -219,8 +246,6 @@ fn read_csv(source: &SourceSpec, path: &Path, format: FileFormat, numeric: &[&st
                     .with_decimal_comma(source.csv.decimal_comma.unwrap_or(false)),
             )
     };
-    let encoding = source.csv.encoding.unwrap_or(encoding_rs::UTF_8);
-    let bytes = needs_decoding(path, encoding).map_err(|e| e.to_string())?;
     let read = |infer: Option<usize>| match &bytes {
         Some(bytes) => options(infer)
             .into_reader_with_file_handle(Cursor::new(bytes.as_slice()))
@@ -236,6 +261,47 @@ fn read_csv(source: &SourceSpec, path: &Path, format: FileFormat, numeric: &[&st
         Err(PolarsError::ComputeError(_)) if !numeric.is_empty() => read(Some(0)).map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// The header row of a plain CSV, below the rows the spec skips.
+fn header_row(reader: impl Read, source: &SourceSpec, separator: u8) -> Option<Vec<String>> {
+    let mut lines = std::io::BufReader::new(reader);
+    for _ in 0..source.csv.skip_rows.unwrap_or(0) {
+        std::io::BufRead::read_line(&mut lines, &mut String::new()).ok()?;
+    }
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(lines);
+    let record = reader.records().next()?.ok()?;
+    Some(record.iter().map(str::to_owned).collect())
+}
+
+/// The file's headers of the columns the spec reads, or `None` (read everything) when
+/// one is not there, so that the message about it can list every column the file has.
+fn projection(source: &SourceSpec, columns: &Columns, header: &[String]) -> Option<Arc<[PlSmallStr]>> {
+    let in_file = |canonical: &String| {
+        let wanted = match (&source.date, source.columns.get(canonical)) {
+            (_, Some(mapped)) => mapped.as_str(),
+            (Some(date), None) if canonical == DATE => date.column.as_str(),
+            (_, None) => canonical.as_str(),
+        };
+        header
+            .iter()
+            .find(|h| h.trim_matches(|c: char| c.is_whitespace()) == wanted)
+    };
+    let mut wanted: Vec<&String> = Vec::new();
+    for canonical in &columns.required {
+        wanted.push(in_file(canonical)?);
+    }
+    wanted.extend(columns.optional.iter().filter_map(in_file));
+    let in_file_order: Vec<PlSmallStr> = header
+        .iter()
+        .filter(|h| wanted.contains(h))
+        .map(|h| h.as_str().into())
+        .collect();
+    Some(in_file_order.into())
 }
 
 /// The file as UTF-8 bytes when it is not plain UTF-8 already (another encoding, or a
@@ -311,6 +377,9 @@ fn rename_columns(
     Ok(headers)
 }
 
+/// The ISO forms polars would recognise itself, tried first when no format is given.
+const ISO_DATES: [&str; 2] = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S"];
+
 /// Parses the `date` column with the first of `formats` that reads its first date (or
 /// polars' own recognition when there are none); any cell that format cannot read is an
 /// error naming it.
@@ -326,6 +395,9 @@ fn parse_dates(
         message: e.to_string(),
     };
     let dtype = frame.column(DATE).map(|c| c.dtype().clone()).unwrap_or(DataType::Null);
+    if dtype == DataType::Date {
+        return Ok(());
+    }
     let as_text = frame
         .column(DATE)
         .and_then(|c| c.cast(&DataType::String))
@@ -337,9 +409,11 @@ fn parse_dates(
         .flatten()
         .next()
         .map(str::to_owned);
-    let format = match (&dtype, first) {
-        (DataType::Date, _) => return Ok(()),
-        (_, Some(first)) if !formats.is_empty() => Some(
+    let format = match first {
+        // An ISO date named outright takes polars' fixed-width fast path; left to its
+        // recognition, every cell goes through chrono.
+        Some(first) if formats.is_empty() => ISO_DATES.into_iter().find(|f| parses_as(&first, f)).map(str::to_owned),
+        Some(first) => Some(
             formats
                 .iter()
                 .find(|f| parses_as(&first, f))
@@ -356,7 +430,7 @@ fn parse_dates(
                 })?
                 .clone(),
         ),
-        _ => None,
+        None => None,
     };
     let parsed = match (&dtype, format.as_deref()) {
         (DataType::Datetime(..), _) => col(DATE).cast(DataType::Date),
