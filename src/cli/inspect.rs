@@ -146,12 +146,23 @@ fn snippet(file: &str, found: &Inspection) -> String {
         writeln!(out, "    csv: {{ {} }}", csv.join(", ")).unwrap();
     }
     out.push_str("    columns:  # canonical name: header\n");
+    let mut named: Vec<String> = Vec::new();
     for column in found.columns.iter().filter(|c| c.kind == "number") {
-        let name = column
+        // Two headers a preset would both call `views` cannot both be `views` in a spec.
+        let mut name = column
             .canonical
             .clone()
+            .filter(|name| !named.contains(name))
             .unwrap_or_else(|| canonical_guess(&column.header));
+        let base = name.clone();
+        for n in 2.. {
+            if !named.contains(&name) {
+                break;
+            }
+            name = format!("{base}_{n}");
+        }
         writeln!(out, "      {name}: \"{}\"", column.header).unwrap();
+        named.push(name);
     }
     out
 }

@@ -203,3 +203,17 @@ fn days_no_monthly_file_covers_are_a_warning() {
     );
     close(&kpi(&card, "followers")["value"], 1045.0);
 }
+
+#[test]
+fn inspect_never_writes_one_canonical_name_twice() {
+    let dir = out_dir("inspect-names");
+    let file = dir.join("export.csv");
+    std::fs::write(&file, "Дата;Просмотры;Views;Расход\n01.10.2026;1;2;3\n").unwrap();
+    let output = kpipress(&["inspect", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        text.contains("      views: \"Просмотры\"\n      views_2: \"Views\"\n      spend: \"Расход\""),
+        "{text}"
+    );
+}
