@@ -8,7 +8,7 @@ use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 
 use super::{print, FAILED, OK};
 use crate::source::{self, display, Inspection};
-use crate::spec::Sheet;
+use crate::spec::{FileFormat, Sheet};
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -46,7 +46,13 @@ fn report(file: &str, found: &Inspection) -> String {
     if let Some(separator) = found.separator {
         line(&mut out, "separator", &separator_name(separator));
     }
-    line(&mut out, "header", &format!("line {}", found.header_line));
+    // A workbook has rows, as its errors say; a text file has lines.
+    let unit = if found.format == FileFormat::Excel {
+        "row"
+    } else {
+        "line"
+    };
+    line(&mut out, "header", &format!("{unit} {}", found.header_line));
     let dates = match found.date.as_ref().and_then(|d| d.range) {
         Some((first, last)) => format!(" from {first} to {last}"),
         None => String::new(),

@@ -166,6 +166,15 @@ fn inspect_without_a_preset_writes_a_spec_entry() {
 }
 
 #[test]
+fn inspect_counts_a_workbook_in_rows() {
+    let output = kpipress(&["inspect", "tests/fixtures/presets/yandex-metrica/metrica.xlsx"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(text.contains("header     row 4\n"), "{text}");
+    assert!(text.contains("rows       3 from 2026-10-01 to 2026-10-03"), "{text}");
+}
+
+#[test]
 fn a_workbook_sheet_by_name_with_serial_dates() {
     let out = build("tests/fixtures/ok/excel/spec.yaml", "excel", "json");
     let card = read_json(&out.join("reports/excel/2026-10.json"));
