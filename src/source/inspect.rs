@@ -215,12 +215,7 @@ fn describe(
         if fit.preset.date.language_of(header).is_some() {
             return Some(super::DATE.to_owned());
         }
-        let found = [header.to_owned()];
-        fit.preset
-            .columns
-            .iter()
-            .find(|(_, headers)| headers.find(&found).is_some())
-            .map(|(name, _)| name.clone())
+        fit.preset.column_of(header).map(str::to_owned)
     };
     let date = date_column(&table, fit.as_ref(), language);
     let columns = table

@@ -141,7 +141,12 @@ fn load_source(
     let source = plan.source;
     let paths = matching_files(spec, source)?;
     let numeric_names: Vec<&str> = numeric.iter().map(|(c, _)| c.as_str()).collect();
-    let read = read_columns(spec, plan, numeric, named)?;
+    let filter_at = format!("sources.{}.filter", source.name);
+    let filter_columns = match &source.filter {
+        Some(filter) => referenced_columns(filter).map_err(|e| SourceError::expression(spec, &filter_at, e))?,
+        None => Vec::new(),
+    };
+    let read = read_columns(plan, numeric, named, &filter_columns);
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         let frame = read::read_file(spec, plan, &path, &numeric_names, &read)?;
@@ -165,13 +170,18 @@ fn load_source(
         }
     }
     if let Some(filter) = &source.filter {
-        let at = format!("sources.{}.filter", source.name);
-        for column in referenced_columns(filter).map_err(|e| SourceError::expression(spec, &at, e))? {
-            if !existing.contains(&column) {
-                return Err(SourceError::missing_column(spec, &at, &column, &source.name, &existing));
+        for column in &filter_columns {
+            if !existing.contains(column) {
+                return Err(SourceError::missing_column(
+                    spec,
+                    &filter_at,
+                    column,
+                    &source.name,
+                    &existing,
+                ));
             }
         }
-        let predicate = polars::sql::sql_expr(filter).map_err(|e| SourceError::expression(spec, &at, e))?;
+        let predicate = polars::sql::sql_expr(filter).map_err(|e| SourceError::expression(spec, &filter_at, e))?;
         frame = frame.filter(predicate);
     }
     Ok(LoadedSource { frame, files })
@@ -180,22 +190,19 @@ fn load_source(
 /// Every column the spec reads from a source: the date, the columns it maps, KPI and
 /// content columns, the filter's, and the key's where the file has them.
 fn read_columns(
-    spec: &Spec,
     plan: &Plan,
     numeric: &[(String, String)],
     named: &[(String, String)],
-) -> Result<read::Columns, SourceError> {
+    filter_columns: &[String],
+) -> read::Columns {
     let mut required = vec![DATE.to_owned()];
     required.extend(plan.source.columns.keys().cloned());
     required.extend(numeric.iter().chain(named).map(|(column, _)| column.clone()));
-    if let Some(filter) = &plan.source.filter {
-        let at = format!("sources.{}.filter", plan.source.name);
-        required.extend(referenced_columns(filter).map_err(|e| SourceError::expression(spec, &at, e))?);
-    }
-    Ok(read::Columns {
+    required.extend_from_slice(filter_columns);
+    read::Columns {
         required,
         optional: plan.key(),
-    })
+    }
 }
 
 fn matching_files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, SourceError> {

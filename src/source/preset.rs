@@ -110,6 +110,14 @@ impl Preset {
         Some(matched as f64 / (self.columns.len() + 1) as f64)
     }
 
+    /// The canonical column `header` is in this export.
+    pub fn column_of(&self, header: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|(_, headers)| headers.language_of(header).is_some())
+            .map(|(name, _)| name.as_str())
+    }
+
     /// How much a header row looks like this export, for guessing an unnamed file: the
     /// fit, when the preset also explains most of the row's columns, so a file with
     /// `Date` and `Views` among many others is not taken for any export that has them.
@@ -117,10 +125,7 @@ impl Preset {
         let fit = self.fit(found)?;
         let explained = found
             .iter()
-            .filter(|header| {
-                let one = [(*header).clone()];
-                self.date.find(&one).is_some() || self.columns.values().any(|h| h.find(&one).is_some())
-            })
+            .filter(|header| self.date.language_of(header).is_some() || self.column_of(header).is_some())
             .count();
         (explained * 2 > found.len()).then_some(fit)
     }
@@ -181,14 +186,7 @@ pub fn best_fit(found: &[String]) -> Option<&'static Preset> {
 
 /// The canonical name some preset gives `header`, to suggest for a file no preset fits.
 pub fn canonical_name(header: &str) -> Option<&'static str> {
-    let found = [header.to_owned()];
-    all().values().find_map(|preset| {
-        preset
-            .columns
-            .iter()
-            .find(|(_, headers)| headers.find(&found).is_some())
-            .map(|(name, _)| name.as_str())
-    })
+    all().values().find_map(|preset| preset.column_of(header))
 }
 
 /// Whether an export's `header` is what `pattern` describes: the same text ignoring

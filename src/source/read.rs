@@ -14,15 +14,15 @@ use super::plan::Plan;
 use super::{display, excel, grid, DATE};
 use crate::spec::{FileFormat, Part, SourceSpec, Spec};
 
-/// Reads `path` into a frame with canonical names, `date` as Date, and every column in
-/// `numeric` holding numbers.
 /// The canonical columns a source's frame must have, and those it keeps when the file
-/// has them; a plain CSV reads only these, which halves the work on wide exports.
+/// has them; a plain CSV reads only these.
 pub struct Columns {
     pub required: Vec<String>,
     pub optional: Vec<String>,
 }
 
+/// Reads `path` into a frame with canonical names, `date` as Date, and every column in
+/// `numeric` holding numbers.
 pub fn read_file(
     spec: &Spec,
     plan: &Plan,
@@ -42,7 +42,7 @@ pub fn read_file(
     };
     let (mut frame, rows, language) = match format {
         FileFormat::Csv | FileFormat::Tsv if plan.preset.is_none() => {
-            let frame = read_csv(source, path, format, numeric, columns).map_err(read_error)?;
+            let frame = read_csv(plan, path, format, numeric, columns).map_err(read_error)?;
             let first = source.csv.skip_rows.unwrap_or(0) + 2;
             (frame, Rows::counted("line", first), String::new())
         }
@@ -217,12 +217,13 @@ pub(super) const EXCEL_SERIAL: &str = "excel";
 const EXCEL_EPOCH_OFFSET: i32 = 25_569;
 
 fn read_csv(
-    source: &SourceSpec,
+    plan: &Plan,
     path: &Path,
     format: FileFormat,
     numeric: &[&str],
     columns: &Columns,
 ) -> Result<DataFrame, String> {
+    let source = plan.source;
     let separator = source
         .csv
         .separator
@@ -233,7 +234,7 @@ fn read_csv(
         Some(bytes) => header_row(bytes.as_slice(), source, separator),
         None => File::open(path).ok().and_then(|f| header_row(f, source, separator)),
     };
-    let projection = header.and_then(|header| projection(source, columns, &header));
+    let projection = header.and_then(|header| projection(plan, columns, &header));
     let options = |infer: Option<usize>| {
         CsvReadOptions::default()
             .with_has_header(true)
@@ -280,26 +281,26 @@ fn header_row(reader: impl Read, source: &SourceSpec, separator: u8) -> Option<V
 
 /// The file's headers of the columns the spec reads, or `None` (read everything) when
 /// one is not there, so that the message about it can list every column the file has.
-fn projection(source: &SourceSpec, columns: &Columns, header: &[String]) -> Option<Arc<[PlSmallStr]>> {
-    let in_file = |canonical: &String| {
-        let wanted = match (&source.date, source.columns.get(canonical)) {
-            (_, Some(mapped)) => mapped.as_str(),
-            (Some(date), None) if canonical == DATE => date.column.as_str(),
-            (_, None) => canonical.as_str(),
+fn projection(plan: &Plan, columns: &Columns, header: &[String]) -> Option<Arc<[PlSmallStr]>> {
+    let trimmed: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
+    let mappings = plan.mappings();
+    let in_file = |canonical: &String| -> Option<usize> {
+        let wanted = match mappings.iter().find(|m| m.canonical == *canonical) {
+            Some(mapping) => mapping.find(&trimmed)?,
+            None => canonical,
         };
-        header
-            .iter()
-            .find(|h| h.trim_matches(|c: char| c.is_whitespace()) == wanted)
+        trimmed.iter().position(|h| h == wanted)
     };
-    let mut wanted: Vec<&String> = Vec::new();
+    let mut wanted: Vec<usize> = Vec::new();
     for canonical in &columns.required {
         wanted.push(in_file(canonical)?);
     }
     wanted.extend(columns.optional.iter().filter_map(in_file));
     let in_file_order: Vec<PlSmallStr> = header
         .iter()
-        .filter(|h| wanted.contains(h))
-        .map(|h| h.as_str().into())
+        .enumerate()
+        .filter(|(i, _)| wanted.contains(i))
+        .map(|(_, h)| h.as_str().into())
         .collect();
     Some(in_file_order.into())
 }
