@@ -8,6 +8,7 @@ use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 
 use super::{print, FAILED, OK};
 use crate::source::{self, display, Inspection};
+use crate::spec::suggest::quoted_list;
 use crate::spec::{FileFormat, Sheet};
 
 #[derive(Debug, Args)]
@@ -61,7 +62,7 @@ fn report(file: &str, found: &Inspection) -> String {
     if let Some(date) = &found.date {
         let formats = match date.formats.as_slice() {
             [one] => format!("`{one}`"),
-            many => format!("ambiguous: {} all read it; say which in the spec", quote_all(many)),
+            many => format!("ambiguous: {} all read it; say which in the spec", quoted_list(many)),
         };
         line(&mut out, "dates", &format!("`{}`, {formats}", date.column));
     }
@@ -98,10 +99,6 @@ fn report(file: &str, found: &Inspection) -> String {
     }
     writeln!(out, "\n{table}\n\nsources:\n{}", snippet(file, found)).unwrap();
     out
-}
-
-fn quote_all(formats: &[String]) -> String {
-    formats.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
 }
 
 fn separator_name(separator: u8) -> String {

@@ -108,7 +108,7 @@ pub enum SourceError {
 
 /// "did you mean `x`?" and the list of the columns that exist.
 pub fn columns_help(wanted: &str, existing: &[String]) -> String {
-    let list = existing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    let list = suggest::quoted_list(existing);
     match suggest::nearest(wanted, existing.iter().map(String::as_str)) {
         Some(near) => format!("did you mean `{near}`? the columns are {list}"),
         None => format!("the columns are {list}"),
@@ -166,7 +166,7 @@ impl SourceError {
                 "`{}` reads {}. The file's columns are {}{best}",
                 preset.name,
                 preset.title,
-                quoted(found)
+                suggest::quoted_list(found)
             ),
         }
     }
@@ -175,7 +175,7 @@ impl SourceError {
         let found = if likely_header.is_empty() {
             "the file is empty".to_owned()
         } else {
-            format!("its header seems to be {}", quoted(likely_header))
+            format!("its header seems to be {}", suggest::quoted_list(likely_header))
         };
         Self::NoHeader {
             file: file.to_owned(),
@@ -183,10 +183,6 @@ impl SourceError {
             help: format!("name the date column with `date: <header>`; {found}"),
         }
     }
-}
-
-fn quoted(cells: &[String]) -> String {
-    cells.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// polars' message without its "ErrString(…)" wrapping and trailing whitespace.

@@ -6,6 +6,7 @@ use std::path::Path;
 use calamine::{open_workbook_auto, Data, Reader};
 
 use super::grid::Grid;
+use crate::spec::suggest::quoted_list;
 use crate::spec::Sheet;
 
 /// The cells of the chosen sheet, each row with its row number as Excel shows it.
@@ -18,11 +19,11 @@ pub fn read(path: &Path, sheet: Option<&Sheet>) -> Result<Grid, String> {
             .iter()
             .find(|n| *n == name)
             .cloned()
-            .ok_or_else(|| format!("no sheet `{name}`; the sheets are {}", quoted(&names)))?,
+            .ok_or_else(|| format!("no sheet `{name}`; the sheets are {}", quoted_list(&names)))?,
         Some(Sheet::Index(index)) => names.get(*index).cloned().ok_or_else(|| {
             format!(
                 "no sheet number {index} (counted from 0); the sheets are {}",
-                quoted(&names)
+                quoted_list(&names)
             )
         })?,
     };
@@ -38,10 +39,6 @@ pub fn read(path: &Path, sheet: Option<&Sheet>) -> Result<Grid, String> {
         })
         .collect();
     Ok(Grid { rows })
-}
-
-fn quoted(names: &[String]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// A cell as text: numbers as Rust writes them (a decimal point, no grouping), dates as

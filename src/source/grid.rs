@@ -97,7 +97,6 @@ impl Grid {
             })
     }
 
-    /// The first rows as text, for an error that finds no header.
     /// The row with the most cells among the first few: the likeliest header when no
     /// row holds the expected date header, since title lines above it are one cell wide.
     pub fn widest_leading_row(&self) -> Vec<String> {

@@ -10,13 +10,22 @@ pub fn nearest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> O
         .map(|(_, candidate)| candidate)
 }
 
+/// Names as a message lists them: "`a`, `b`, `c`".
+pub fn quoted_list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    names
+        .into_iter()
+        .map(|n| format!("`{}`", n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `did you mean `x`?`, or a list of what is known when nothing is close.
 pub fn help<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> Option<String> {
     match nearest(unknown, known.clone()) {
         Some(candidate) => Some(format!("did you mean `{candidate}`?")),
         None => {
-            let list: Vec<String> = known.into_iter().map(|k| format!("`{k}`")).collect();
-            (!list.is_empty()).then(|| format!("expected one of {}", list.join(", ")))
+            let list = quoted_list(known);
+            (!list.is_empty()).then(|| format!("expected one of {list}"))
         }
     }
 }
