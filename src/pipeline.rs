@@ -83,7 +83,7 @@ impl Outcome {
 pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome, Error> {
     let spec = spec::load(path)?;
     let requested = requested_period(&spec, options.period.as_deref())?;
-    let sources = source::load(&spec)?;
+    let sources = source::load(&spec, requested)?;
     let table = metrics::compute(&spec, &sources, requested)?;
     let period = requested
         .or_else(|| table.last_complete_period())

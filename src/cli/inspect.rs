@@ -65,6 +65,9 @@ fn report(file: &str, found: &Inspection) -> String {
             many => format!("ambiguous: {} all read it; say which in the spec", quoted_list(many)),
         };
         line(&mut out, "dates", &format!("`{}`, {formats}", date.column));
+        if let Some(rule) = &date.year_rule {
+            line(&mut out, "", rule);
+        }
     }
     line(
         &mut out,

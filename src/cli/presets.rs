@@ -38,11 +38,15 @@ fn list() -> String {
     let mut table = Table::new();
     table
         .load_preset(UTF8_BORDERS_ONLY)
-        .set_header(["preset", "platform", "export"]);
+        .set_header(["preset", "platform", "export", "checked against"]);
     for preset in preset::all().values() {
-        table.add_row([preset.name.as_str(), &preset.platform, &preset.title]);
+        table.add_row([preset.name.as_str(), &preset.platform, &preset.title, preset.checked()]);
     }
-    format!("{table}\n\nUse one in a spec as `sources.<name>.preset`; `kpipress presets <name>` shows its columns.")
+    format!(
+        "{table}\n\nUse one in a spec as `sources.<name>.preset`; `kpipress presets <name>` shows its columns and \
+         the public exports it was checked against. An UNVERIFIED preset follows no real export: check your \
+         numbers against the platform's own."
+    )
 }
 
 fn details(preset: &preset::Preset) -> String {
@@ -83,5 +87,6 @@ fn details(preset: &preset::Preset) -> String {
             preset.header_rows
         ));
     }
+    notes.push(format!("checked    {}", preset.evidence));
     format!("{} — {}\n\n{table}\n\n{}", preset.name, preset.title, notes.join("\n"))
 }

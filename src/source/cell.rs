@@ -1,18 +1,30 @@
 //! Numbers as exports write them in a text cell: `12 345,6`, `1,234.5`, `4,5%`, `₽1 200`,
-//! `n/a`. Whether the comma is the decimal point is the source's to say (`csv.decimal_comma`
+//! `n/a`, `undefined`, and durations `h:mm:ss` (read in minutes). Whether the comma is the decimal point is the source's to say (`csv.decimal_comma`
 //! or its preset); the parser never guesses.
 
 /// What one cell holds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell {
     Number(f64),
-    /// Empty, or a mark that means "no value": `-`, `—`, `n/a`, `N/A`, `null`.
+    /// Empty, or a mark that means "no value": `-`, `—`, `n/a`, `N/A`, `null`, `undefined`.
     Missing,
     /// Text that is not a number in the source's format.
     Bad,
 }
 
-const MISSING: [&str; 9] = ["", "-", "–", "—", "n/a", "na", "null", "none", "нет данных"];
+const MISSING: [&str; 11] = [
+    "",
+    "-",
+    "–",
+    "—",
+    "n/a",
+    "na",
+    "null",
+    "none",
+    "undefined",
+    "нет данных",
+    "--",
+];
 const CURRENCIES: [&str; 12] = [
     "₽", "руб.", "руб", "р.", "rub", "₴", "грн", "uah", "$", "usd", "€", "eur",
 ];
@@ -23,6 +35,12 @@ pub fn parse(text: &str, decimal_comma: bool) -> Cell {
     let text = text.trim();
     if MISSING.iter().any(|m| text.eq_ignore_ascii_case(m)) {
         return Cell::Missing;
+    }
+    if let Some(minutes) = duration_minutes(text) {
+        return Cell::Number(minutes);
+    }
+    if let Some(n) = scientific(text, decimal_comma) {
+        return Cell::Number(n);
     }
     let lower = text.to_lowercase();
     let (body, percent) = match lower.strip_suffix('%') {
@@ -45,6 +63,33 @@ pub fn parse(text: &str, decimal_comma: bool) -> Cell {
         },
         None => Cell::Bad,
     }
+}
+
+/// A duration written `h:mm:ss` (`0:02:03`, `12:00:00`), in minutes, the unit of
+/// `format: duration`. Two-part times are left alone: `12:30` may be minutes or hours.
+fn duration_minutes(text: &str) -> Option<f64> {
+    let mut parts = text.split(':');
+    let (hours, minutes, seconds) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |p: &str, len: Option<usize>| {
+        !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && len.is_none_or(|l| p.len() == l)
+    };
+    if parts.next().is_some() || !digits(hours, None) || !digits(minutes, Some(2)) || !digits(seconds, Some(2)) {
+        return None;
+    }
+    let (h, m, s): (f64, f64, f64) = (hours.parse().ok()?, minutes.parse().ok()?, seconds.parse().ok()?);
+    (m < 60.0 && s < 60.0).then_some(h * 60.0 + m + s / 60.0)
+}
+
+/// A number in scientific notation (`7.48E-6`, as Meta writes tiny ratios), only with
+/// a decimal point.
+fn scientific(text: &str, decimal_comma: bool) -> Option<f64> {
+    let plain = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'));
+    if decimal_comma || !plain || !text.contains(['e', 'E']) {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
 /// The digits with `.` as the point and the thousands marks gone; `None` when a mark
@@ -113,14 +158,19 @@ mod tests {
         assert_eq!(parse("$1,200.50", false), Cell::Number(1200.5));
         assert_eq!(parse("350 грн", true), Cell::Number(350.0));
         assert_eq!(parse("−12", false), Cell::Number(-12.0));
+        assert_eq!(parse("0:02:03", true), Cell::Number(2.05));
+        assert_eq!(parse("1:00:00", false), Cell::Number(60.0));
+        assert_eq!(parse("7.48E-6", false), Cell::Number(7.48e-6));
     }
 
     #[test]
     fn missing_marks_and_broken_cells() {
-        for mark in ["", " ", "-", "—", "n/a", "N/A", "null"] {
+        for mark in ["", " ", "-", "—", "n/a", "N/A", "null", "undefined"] {
             assert_eq!(parse(mark, false), Cell::Missing, "{mark:?}");
         }
-        for bad in ["12a", "abc", "1.2.3", "%", "$", "4,5", "1,23.4", ",5"] {
+        for bad in [
+            "12a", "abc", "1.2.3", "%", "$", "4,5", "1,23.4", ",5", "NaN", "inf", "0:61:00", "1:2:3",
+        ] {
             assert_eq!(parse(bad, false), Cell::Bad, "{bad:?}");
         }
     }

@@ -37,6 +37,56 @@ pub enum SourceError {
         expected: String,
     },
 
+    #[error("{file}: {unit} {row} has {cells} cells, but the header has {headers}")]
+    #[diagnostic(
+        code(source::ragged_row),
+        help("every later value of the row would be read one column off; a number with an unquoted thousands comma (`1,200`) splits into two cells")
+    )]
+    RaggedRow {
+        file: String,
+        unit: &'static str,
+        row: usize,
+        cells: usize,
+        headers: usize,
+    },
+
+    #[error("`{file}` writes its dates without a year (`{example}`), and nothing says which year they are in")]
+    #[diagnostic(
+        code(source::no_year),
+        help("give `year: 2025` (the year of the earliest row) on the source; or keep the download's name, which starts with its first day (`Overview_2025-02-28_…`), as the file's or its folder's name; or name the reported period (`report.period` or `--period`), on or before whose end the latest row falls")
+    )]
+    NoYear { file: String, example: String },
+
+    #[error("{file}: {unit} {row}: `{text}` {problem}")]
+    #[diagnostic(code(source::year))]
+    YearLess {
+        file: String,
+        unit: &'static str,
+        row: usize,
+        text: String,
+        problem: String,
+    },
+
+    #[error("`{file}` counts its rows in days (`Nth day`) but has no `# Start date:` line above the table")]
+    #[diagnostic(
+        code(source::start_date),
+        help("export the report again with its preamble, as GA4 writes it")
+    )]
+    NoStartDate { file: String },
+
+    #[error("{file}: {unit} {row} covers {from} to {to}, not one day")]
+    #[diagnostic(
+        code(source::span),
+        help("export the table with a breakdown by day, so that every row is one day")
+    )]
+    SpansDays {
+        file: String,
+        unit: &'static str,
+        row: usize,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
+
     #[error("column `{column}` is not in source `{source_name}`")]
     #[diagnostic(code(source::column))]
     MissingColumn {

@@ -1,11 +1,13 @@
 //! Excel workbooks (XLSX, XLSM, XLS, ODS) read with calamine into the same [`Grid`] of
-//! text cells as a CSV export, so presets, totals rows and number hygiene apply alike.
+//! cells as a CSV export, so presets and totals rows apply alike; a typed cell (a number,
+//! a date, a duration) stays typed and is never read back from text.
 
 use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
 
 use super::grid::Grid;
+use super::value::Value;
 use crate::spec::suggest::quoted_list;
 use crate::spec::Sheet;
 
@@ -34,27 +36,44 @@ pub fn read(path: &Path, sheet: Option<&Sheet>) -> Result<Grid, String> {
         .rows()
         .enumerate()
         .map(|(index, cells)| {
-            let padding = std::iter::repeat_n(String::new(), first_column);
-            (first_row + index + 1, padding.chain(cells.iter().map(text)).collect())
+            let padding = std::iter::repeat_n(Value::Empty, first_column);
+            (first_row + index + 1, padding.chain(cells.iter().map(value)).collect())
         })
         .collect();
     Ok(Grid { rows })
 }
 
-/// A cell as text: numbers as Rust writes them (a decimal point, no grouping), dates as
-/// ISO dates, so later stages read them like any clean export.
-fn text(cell: &Data) -> String {
+/// A workbook cell as the reader's [`Value`]: text stays text (to be parsed in the
+/// source's format), typed cells keep their type.
+fn value(cell: &Data) -> Value {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
+        Data::Empty => Value::Empty,
+        Data::String(s) => Value::text(s),
+        Data::Float(f) if f.is_finite() => Value::Number(*f),
+        Data::Float(f) => Value::Text(f.to_string()),
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Bool(b) => Value::Text(b.to_string()),
+        Data::DateTime(moment) if moment.is_duration() => Value::Duration(moment.as_f64() * MINUTES_PER_DAY),
         Data::DateTime(moment) => match moment.as_datetime() {
-            Some(at) if at.time() == chrono::NaiveTime::MIN => at.date().to_string(),
-            Some(at) => at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            None => moment.as_f64().to_string(),
+            Some(at) if at.time() == chrono::NaiveTime::MIN => Value::Date(at.date()),
+            Some(at) => Value::DateTime(at),
+            None => Value::Number(moment.as_f64()),
         },
-        Data::Error(e) => format!("#{e:?}"),
+        Data::DateTimeIso(s) => iso_moment(s).unwrap_or_else(|| Value::text(s)),
+        Data::DurationIso(s) => Value::text(s),
+        Data::Error(e) => Value::Text(format!("#{e:?}")),
     }
+}
+
+const MINUTES_PER_DAY: f64 = 24.0 * 60.0;
+
+/// An ODS date or date-time cell, written in ISO form.
+fn iso_moment(text: &str) -> Option<Value> {
+    let text = text.trim();
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(Value::Date(date));
+    }
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(Value::DateTime)
 }

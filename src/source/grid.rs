@@ -1,21 +1,16 @@
 //! Exports as people download them, before polars sees them: decoded to text, split into
 //! cells, the header row found below any preamble, two-row headers joined, and totals
-//! rows and trailing tables dropped. Output: a [`Table`] of text cells that remembers
-//! each row's line in the file.
+//! rows and trailing tables dropped. Output: a [`Table`] of cells, typed where the file
+//! typed them, that remembers each row's line in the file.
 
 use encoding_rs::Encoding;
-use polars::prelude::*;
 
-/// The hidden column that carries each row's line (or sheet row) in the file.
-pub const LINE: &str = "__line";
+use super::value::Value;
 
-/// How far down a file the header row may be.
-const HEADER_SEARCH: usize = 50;
-
-/// Rows of text cells, each with the line it was read from.
+/// Rows of cells, each with the line it was read from.
 #[derive(Clone)]
 pub struct Grid {
-    pub rows: Vec<(usize, Vec<String>)>,
+    pub rows: Vec<(usize, Vec<Value>)>,
 }
 
 /// What finds the header row and reads the rows below it.
@@ -24,17 +19,25 @@ pub struct Layout<'a> {
     pub is_date_header: &'a dyn Fn(&str) -> Option<String>,
     pub header_rows: usize,
     pub is_totals: &'a dyn Fn(&str) -> bool,
+    /// Whether a candidate header row is the table wanted: a file of several tables
+    /// (GA4's) is read at the one whose columns fit.
+    pub accepts: &'a dyn Fn(&[String]) -> bool,
 }
 
-/// The data of one export: headers, and rows of text with their lines.
+/// The data of one export: headers, and rows of cells with their lines.
 pub struct Table {
     pub headers: Vec<String>,
     /// The line (or sheet row) of the first header row.
     pub header_line: usize,
     pub lines: Vec<usize>,
-    pub columns: Vec<Vec<Option<String>>>,
+    pub columns: Vec<Vec<Value>>,
     /// The language of the date header the table was found by.
     pub language: String,
+    /// The `#` lines right above the header (GA4's `# Start date: 20241101`).
+    pub notes: Vec<String>,
+    /// The first row with a filled cell right of the last header, with its cell count:
+    /// its values would be read one column off.
+    pub too_wide: Option<(usize, usize)>,
 }
 
 /// Decodes an export: a byte-order mark decides; else `explicit`; else the first of
@@ -64,6 +67,15 @@ pub fn decode(
     ))
 }
 
+/// The separator an Excel-style `sep=,` first line names (Meta's page exports).
+pub fn separator_hint(text: &str) -> Option<u8> {
+    let first = text.lines().next()?.trim().trim_matches('"');
+    match first.strip_prefix("sep=")?.as_bytes() {
+        [separator] => Some(*separator),
+        _ => None,
+    }
+}
+
 /// Splits `text` into rows of cells at `separator`, keeping quoted cells whole.
 pub fn split(text: &str, separator: u8) -> Grid {
     let mut reader = csv::ReaderBuilder::new()
@@ -76,25 +88,37 @@ pub fn split(text: &str, separator: u8) -> Grid {
         .filter_map(Result::ok)
         .map(|record| {
             let line = record.position().map_or(0, |p| p.line() as usize);
-            (line, record.iter().map(|c| c.trim().to_owned()).collect())
+            (line, record.iter().map(Value::text).collect())
         })
         .collect();
     Grid { rows }
 }
 
 impl Grid {
-    /// The index of the header row and its date header's language.
+    /// The index of the header row and its date header's language: the first row with
+    /// the date header whose headers the layout accepts.
     pub fn header_row(&self, layout: &Layout) -> Option<(usize, String)> {
-        self.rows
+        self.header_row_from(0, layout)
+    }
+
+    fn header_row_from(&self, from: usize, layout: &Layout) -> Option<(usize, String)> {
+        self.rows.iter().enumerate().skip(from).find_map(|(index, (_, cells))| {
+            let language = cells
+                .iter()
+                .filter_map(Value::as_str)
+                .find_map(|c| (layout.is_date_header)(c))?;
+            let headers = self.headers_at(index, layout.header_rows);
+            (layout.accepts)(&headers).then_some((index, language))
+        })
+    }
+
+    fn headers_at(&self, index: usize, header_rows: usize) -> Vec<String> {
+        let rows: Vec<Vec<String>> = self.rows[index..]
             .iter()
-            .take(HEADER_SEARCH)
-            .enumerate()
-            .find_map(|(index, (_, cells))| {
-                cells
-                    .iter()
-                    .find_map(|c| (layout.is_date_header)(c))
-                    .map(|language| (index, language))
-            })
+            .take(header_rows)
+            .map(|(_, cells)| cells.iter().map(Value::display).collect())
+            .collect();
+        unique(join_headers(&rows))
     }
 
     /// The row with the most cells among the first few: the likeliest header when no
@@ -105,7 +129,7 @@ impl Grid {
             .take(10)
             .rev()
             .max_by_key(|(_, cells)| cells.len())
-            .map(|(_, cells)| cells.clone())
+            .map(|(_, cells)| cells.iter().map(Value::display).collect())
             .unwrap_or_default()
     }
 
@@ -113,7 +137,21 @@ impl Grid {
     /// as Google Analytics appends), without totals rows and empty rows.
     pub fn table(self, layout: &Layout) -> Option<Table> {
         let (start, language) = self.header_row(layout)?;
-        self.table_from(start, language, layout)
+        self.table_from(start, language, layout).map(|(table, _)| table)
+    }
+
+    /// Every table the layout accepts, in file order (GA4's snapshot has one per metric).
+    pub fn tables(self, layout: &Layout) -> Vec<Table> {
+        let mut tables = Vec::new();
+        let mut from = 0;
+        while let Some((start, language)) = self.header_row_from(from, layout) {
+            let Some((table, end)) = self.table_from(start, language, layout) else {
+                break;
+            };
+            tables.push(table);
+            from = end.max(start + 1);
+        }
+        tables
     }
 
     /// The table under the first row `width` cells wide, for a file no preset describes.
@@ -123,37 +161,63 @@ impl Grid {
             is_date_header: &|_| None,
             header_rows: 1,
             is_totals: &|_| false,
+            accepts: &|_| true,
         };
-        self.table_from(start, String::new(), &layout)
+        self.table_from(start, String::new(), &layout).map(|(table, _)| table)
     }
 
-    fn table_from(self, start: usize, language: String, layout: &Layout) -> Option<Table> {
+    /// The table under the header at row `start`, and the index of the row it ends at.
+    fn table_from(&self, start: usize, language: String, layout: &Layout) -> Option<(Table, usize)> {
         let header_line = self.rows.get(start)?.0;
-        let mut rows = self.rows.into_iter().skip(start);
-        let header_rows: Vec<Vec<String>> = rows.by_ref().take(layout.header_rows).map(|(_, c)| c).collect();
-        let headers = unique(join_headers(&header_rows));
+        let headers = self.headers_at(start, layout.header_rows);
+        let notes = self.notes_above(start);
         let mut lines = Vec::new();
-        let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); headers.len()];
-        for (line, cells) in rows {
-            let first = cells.iter().find(|c| !c.is_empty());
+        let mut columns: Vec<Vec<Value>> = vec![Vec::new(); headers.len()];
+        let mut too_wide = None;
+        let mut end = self.rows.len();
+        for (index, (line, cells)) in self.rows.iter().enumerate().skip(start + layout.header_rows) {
+            let first = cells.iter().find(|c| !c.is_empty()).map(Value::display);
             match first {
                 None => continue,
-                Some(first) if first.starts_with('#') => break,
-                Some(first) if (layout.is_totals)(first) => continue,
+                Some(first) if first.starts_with('#') => {
+                    end = index;
+                    break;
+                }
+                Some(first) if (layout.is_totals)(&first) => continue,
                 Some(_) => {}
             }
-            lines.push(line);
-            for (index, column) in columns.iter_mut().enumerate() {
-                column.push(cells.get(index).filter(|c| !c.is_empty()).cloned());
+            let filled = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+            if filled > headers.len() && too_wide.is_none() {
+                too_wide = Some((*line, filled));
+            }
+            lines.push(*line);
+            let mut cells = cells.iter();
+            for column in columns.iter_mut() {
+                column.push(cells.next().cloned().unwrap_or(Value::Empty));
             }
         }
-        Some(Table {
+        let table = Table {
             headers,
             header_line,
             lines,
             columns,
             language,
-        })
+            notes,
+            too_wide,
+        };
+        Some((table, end))
+    }
+
+    /// The `#` lines right above row `start`.
+    fn notes_above(&self, start: usize) -> Vec<String> {
+        let mut notes: Vec<String> = self.rows[..start]
+            .iter()
+            .rev()
+            .map(|(_, cells)| cells.iter().map(Value::display).collect::<Vec<_>>().join(","))
+            .take_while(|text| text.starts_with('#'))
+            .collect();
+        notes.reverse();
+        notes
     }
 }
 
@@ -206,22 +270,6 @@ fn unique(headers: Vec<String>) -> Vec<String> {
     seen
 }
 
-impl Table {
-    /// The table as a frame of text columns, with each row's line in [`LINE`].
-    pub fn into_frame(self) -> PolarsResult<DataFrame> {
-        let height = self.lines.len();
-        let mut columns: Vec<Column> = self
-            .headers
-            .iter()
-            .zip(self.columns)
-            .map(|(name, cells)| Column::new(name.as_str().into(), cells))
-            .collect();
-        let lines: Vec<u32> = self.lines.iter().map(|l| *l as u32).collect();
-        columns.push(Column::new(LINE.into(), lines));
-        DataFrame::new(height, columns)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +279,7 @@ mod tests {
             is_date_header: dates,
             header_rows,
             is_totals: &|c| c == "Итого" || c == "Total",
+            accepts: &|headers| headers.len() > 1,
         }
     }
 
@@ -249,7 +298,8 @@ mod tests {
         assert_eq!(table.headers, ["Дата", "Кампания", "Расход"]);
         assert_eq!(table.language, "ru");
         assert_eq!(table.lines, [3, 4]);
-        assert_eq!(table.columns[1][1].as_deref(), Some("Охват; осень"));
+        assert_eq!(table.columns[1][1], Value::Text("Охват; осень".into()));
+        assert_eq!(table.too_wide, None);
     }
 
     #[test]
@@ -257,7 +307,35 @@ mod tests {
         let text = "# Account: x\n# Start date: 20261001\nDate,Sessions\n20261001,5\n20261002,7\n\n# ------\n# Table 2\nCountry,Sessions\nPL,12\n";
         let table = split(text, b',').table(&layout(&date_header, 1)).unwrap();
         assert_eq!(table.lines, [4, 5]);
-        assert_eq!(table.columns[1], [Some("5".to_owned()), Some("7".to_owned())]);
+        assert_eq!(table.columns[1], [Value::Text("5".into()), Value::Text("7".into())]);
+        assert_eq!(table.notes, ["# Account: x", "# Start date: 20261001"]);
+    }
+
+    #[test]
+    fn the_table_whose_columns_fit_is_read() {
+        let text = "# Table 1\nDate\nNov 23 - Nov 29\n\n# Table 2\n# Start date: 20261001\nDate,Sessions\n0000,5\n";
+        let table = split(text, b',').table(&layout(&date_header, 1)).unwrap();
+        assert_eq!(table.headers, ["Date", "Sessions"]);
+        assert_eq!(table.notes, ["# Table 2", "# Start date: 20261001"]);
+    }
+
+    #[test]
+    fn every_table_that_fits_is_found() {
+        let text = "# Start date: 20261001\nNth day,Active users\n0000,5\n0001,6\n\n# Start date: 20261001\nCountry,Active users\nPL,3\n\n# Start date: 20261001\nNth day,New users\n0000,2\n";
+        let dates = |c: &str| (c == "Nth day").then(|| "en".to_owned());
+        let tables = split(text, b',').tables(&layout(&dates, 1));
+        let headers: Vec<&str> = tables.iter().map(|t| t.headers[1].as_str()).collect();
+        assert_eq!(headers, ["Active users", "New users"]);
+        assert_eq!(tables[1].lines, [12]);
+    }
+
+    #[test]
+    fn a_row_wider_than_its_header_is_noted() {
+        let text = "Date,Views\n2026-10-01,1,200\n2026-10-02,3\n";
+        let table = split(text, b',').table(&layout(&date_header, 1)).unwrap();
+        assert_eq!(table.too_wide, Some((2, 3)));
+        assert_eq!(separator_hint("sep=;\nDate"), Some(b';'));
+        assert_eq!(separator_hint("\"sep=,\"\n"), Some(b','));
     }
 
     #[test]

@@ -6,15 +6,16 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::cell::{self, Cell};
+use super::dates::{self, DateFormat, Reading, EXCEL_SERIAL, MONTH_NAME};
 use super::grid::{self, Grid, Layout, Table};
 use super::preset::{self, Preset};
-use super::read::{parses_as, workbook_date_formats, EXCEL_SERIAL};
+use super::value::Value;
 use super::{excel, SourceError};
 use crate::spec::{FileFormat, Sheet};
 
 /// Formats tried on a date column when no preset decides. Day-first and month-first
 /// with slashes are both listed so that a file they both read is reported as ambiguous.
-const DATE_FORMATS: [&str; 11] = [
+const DATE_FORMATS: [&str; 12] = [
     "%Y-%m-%d",
     "%Y-%m-%d %H:%M:%S",
     "%d.%m.%Y",
@@ -26,6 +27,7 @@ const DATE_FORMATS: [&str; 11] = [
     "%Y%m%d",
     "%b %d, %Y",
     EXCEL_SERIAL,
+    MONTH_NAME,
 ];
 
 pub struct Inspection {
@@ -61,6 +63,8 @@ pub struct DateInfo {
     /// The formats that read every date; more than one means the file cannot tell.
     pub formats: Vec<String>,
     pub range: Option<(NaiveDate, NaiveDate)>,
+    /// For dates written without a year, the rule that will give them theirs.
+    pub year_rule: Option<String>,
 }
 
 /// Reads `path` as far as needed to describe it.
@@ -93,7 +97,29 @@ pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceE
     };
     let (separator, table, fit) = best_reading(grids, format == FileFormat::Excel)
         .ok_or_else(|| read_error("the file has no rows".to_owned()))?;
-    Ok(describe(format, encoding, separator, table, fit))
+    let mut inspection = describe(format, encoding, separator, table, fit);
+    if let Some(date) = inspection
+        .date
+        .as_mut()
+        .filter(|d| d.range.is_none() && d.formats.iter().any(|f| f == MONTH_NAME))
+    {
+        date.year_rule = Some(year_rule(path));
+    }
+    Ok(inspection)
+}
+
+/// What gives dates without a year theirs for this file.
+fn year_rule(path: &Path) -> String {
+    let named = path
+        .ancestors()
+        .take(3)
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .find_map(|name| dates::date_in_name(&name).map(|date| dates::YearAnchor::NamedFrom { date, name }));
+    match named {
+        Some(anchor) => format!("the dates have no year: {}", anchor.describe()),
+        None => "the dates have no year, and neither has the file's name: give `year:` (the year of the earliest row) on the source, keep the download's name with its first day in the folder's name, or name the reported period".to_owned(),
+    }
 }
 
 fn detect_encoding(bytes: &[u8]) -> (String, String) {
@@ -121,10 +147,12 @@ fn best_reading(grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<(Optio
         for preset in preset::all().values() {
             let is_date_header = |c: &str| preset.date.language_of(c).map(str::to_owned);
             let is_totals = |c: &str| preset.is_totals(c);
+            let accepts = |headers: &[String]| preset.accepts(headers);
             let layout = Layout {
                 is_date_header: &is_date_header,
                 header_rows: preset.header_rows,
                 is_totals: &is_totals,
+                accepts: &accepts,
             };
             let Some(table) = grid.clone().table(&layout) else {
                 continue;
@@ -167,16 +195,16 @@ fn reads_its_dates(table: &Table, preset: &Preset, workbook: bool) -> bool {
     let Some(index) = table.headers.iter().position(|h| preset.date.language_of(h).is_some()) else {
         return false;
     };
-    let Some(first) = table.columns[index].iter().flatten().next() else {
+    let Some(first) = table.columns[index].iter().find(|v| !v.is_empty()) else {
         return true;
     };
-    let formats = preset.date_formats(&table.language).to_vec();
-    let formats = if workbook {
-        workbook_date_formats(formats)
-    } else {
-        formats
-    };
-    formats.iter().any(|format| parses_as(first, format))
+    let mut formats = preset.date_formats(&table.language).to_vec();
+    if workbook {
+        formats.insert(0, EXCEL_SERIAL.to_owned());
+    }
+    formats
+        .iter()
+        .any(|format| dates::read(&DateFormat::parse(format), first).is_some())
 }
 
 /// The number of cells most rows have.
@@ -205,8 +233,8 @@ fn describe(
             .columns
             .iter()
             .flatten()
-            .flatten()
-            .any(|c| writes_decimal_comma(c)),
+            .filter_map(Value::as_str)
+            .any(writes_decimal_comma),
     };
     let canonical = |header: &str| -> Option<String> {
         let Some(fit) = &fit else {
@@ -250,15 +278,17 @@ fn writes_decimal_comma(text: &str) -> bool {
     matches!(cell::parse(text, false), Cell::Bad) && matches!(cell::parse(text, true), Cell::Number(_))
 }
 
-fn kind(cells: &[Option<String>], decimal_comma: bool) -> &'static str {
-    let present: Vec<&String> = cells.iter().flatten().collect();
+fn kind(cells: &[Value], decimal_comma: bool) -> &'static str {
+    let present: Vec<&Value> = cells.iter().filter(|v| !v.is_empty()).collect();
     if present.is_empty() {
         return "empty";
     }
-    if present
-        .iter()
-        .all(|c| matches!(cell::parse(c, decimal_comma), Cell::Number(_) | Cell::Missing))
-    {
+    let numeric = |value: &&Value| match value {
+        Value::Number(_) | Value::Duration(_) => true,
+        Value::Text(text) => matches!(cell::parse(text, decimal_comma), Cell::Number(_) | Cell::Missing),
+        _ => false,
+    };
+    if present.iter().all(numeric) {
         "number"
     } else {
         "text"
@@ -280,30 +310,35 @@ fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str) -> Option
             .map(|i| (i, DATE_FORMATS.iter().map(|f| (*f).to_owned()).collect()))
             .collect(),
     };
+    let start = table.notes.iter().find_map(|n| dates::start_date(n));
     candidates.into_iter().find_map(|(index, formats)| {
-        let cells: Vec<&String> = table.columns[index].iter().flatten().collect();
+        let cells: Vec<&Value> = table.columns[index].iter().filter(|v| !v.is_empty()).collect();
         let reading: Vec<String> = formats
             .into_iter()
-            .filter(|f| !cells.is_empty() && cells.iter().all(|c| parses_as(c, f)))
+            .filter(|f| {
+                let format = DateFormat::parse(f);
+                !cells.is_empty() && cells.iter().all(|c| dates::read(&format, c).is_some())
+            })
             .collect();
-        let first = reading.first()?;
-        let dates: Vec<NaiveDate> = cells.iter().filter_map(|c| parse_date(c, first)).collect();
+        let format = DateFormat::parse(reading.first()?);
+        let days: Vec<NaiveDate> = cells
+            .iter()
+            .filter_map(|c| match dates::read(&format, c)? {
+                Reading::Date(date) => Some(date),
+                Reading::Offset(days) => dates::offset(start?, days),
+                Reading::MonthDay(..) => None,
+            })
+            .collect();
         Some(DateInfo {
             column: table.headers[index].clone(),
-            range: Some((*dates.iter().min()?, *dates.iter().max()?)),
+            range: days
+                .iter()
+                .min()
+                .zip(days.iter().max())
+                .map(|(first, last)| (*first, *last))
+                .filter(|_| days.len() == cells.len()),
             formats: reading,
+            year_rule: None,
         })
     })
-}
-
-fn parse_date(text: &str, format: &str) -> Option<NaiveDate> {
-    match format {
-        EXCEL_SERIAL => {
-            let days = text.parse::<f64>().ok()? as i64;
-            NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::Duration::days(days))
-        }
-        _ => NaiveDate::parse_from_str(text, format)
-            .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, format).map(|d| d.date()))
-            .ok(),
-    }
 }

@@ -2,6 +2,7 @@
 //! canonical column names and a `date` column of type Date. Output: [`Sources`].
 
 mod cell;
+mod dates;
 mod error;
 mod excel;
 mod grid;
@@ -10,6 +11,8 @@ mod merge;
 mod plan;
 pub mod preset;
 mod read;
+mod typed;
+mod value;
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +23,7 @@ use polars::prelude::*;
 pub use error::{polars_message, SourceError};
 pub use inspect::{inspect, Inspection};
 
-use crate::spec::{Part, SourceSpec, Spec};
+use crate::spec::{Part, Period, SourceSpec, Spec};
 use plan::Plan;
 
 /// Every source of one spec, by name.
@@ -51,21 +54,25 @@ pub struct FileCoverage {
 pub const DATE: &str = "date";
 
 /// Loads every source of `spec`, checking that the columns its KPIs read exist and hold
-/// numbers.
-pub fn load(spec: &Spec) -> Result<Sources, SourceError> {
+/// numbers. `period`, the period the spec or the command line asks for, is the last
+/// resort for the year of dates written without one.
+pub fn load(spec: &Spec, period: Option<Period>) -> Result<Sources, SourceError> {
     let mut sources = IndexMap::new();
     let mut warnings = Vec::new();
     for (name, source) in &spec.sources {
-        let numeric = numeric_columns(spec, name)?;
+        let (numeric, counted) = numeric_columns(spec, name)?;
+        let mut named = content_columns(spec, name);
+        named.extend(counted);
         let plan = Plan {
             source,
+            period_end: period.map(|p| p.end()),
             preset: source
                 .preset
                 .as_deref()
                 .map(|p| preset::get(p).ok_or_else(|| SourceError::unknown_preset(spec, name, p)))
                 .transpose()?,
         };
-        let loaded = load_source(spec, &plan, &numeric, &content_columns(spec, name))?;
+        let loaded = load_source(spec, &plan, &numeric, &named)?;
         warnings.extend(coverage_warnings(name, &loaded.files));
         sources.insert(name.clone(), loaded);
     }
@@ -90,22 +97,70 @@ fn coverage_warnings(name: &str, files: &[FileCoverage]) -> Vec<String> {
     replaced.chain(gaps).collect()
 }
 
-/// The columns the KPIs of source `name` read, with the KPI path that reads each.
-fn numeric_columns(spec: &Spec, name: &str) -> Result<Vec<(String, String)>, SourceError> {
-    let mut columns = Vec::new();
-    for kpi in spec.kpis.values().filter(|k| k.source.as_deref() == Some(name)) {
-        let at = format!("kpis.{}.value", kpi.id);
-        for column in referenced_columns(&kpi.value).map_err(|e| SourceError::expression(spec, &at, e))? {
-            columns.push((column, at.clone()));
+/// Columns read as numbers, and columns only counted, each with the spec path that
+/// reads it.
+type ColumnsRead = (Vec<(String, String)>, Vec<(String, String)>);
+
+/// The columns the KPIs (and content ranking) of source `name` read as numbers, and
+/// those they only count (`COUNT(post_id)`), which may hold any text.
+fn numeric_columns(spec: &Spec, name: &str) -> Result<ColumnsRead, SourceError> {
+    let mut numeric = Vec::new();
+    let mut counted = Vec::new();
+    let mut read = |sql: &str, at: &str| -> Result<(), SourceError> {
+        let all = referenced_columns(sql).map_err(|e| SourceError::expression(spec, at, e))?;
+        let valued = referenced_columns(&without_counts(sql)).unwrap_or_else(|_| all.clone());
+        for column in all {
+            let list = if valued.contains(&column) {
+                &mut numeric
+            } else {
+                &mut counted
+            };
+            list.push((column, at.to_owned()));
         }
+        Ok(())
+    };
+    for kpi in spec.kpis.values().filter(|k| k.source.as_deref() == Some(name)) {
+        read(&kpi.value, &format!("kpis.{}.value", kpi.id))?;
     }
     if let Some(content) = spec.content.as_ref().filter(|c| c.source == name) {
-        let at = "content.rank_by";
-        for column in referenced_columns(&content.rank_by).map_err(|e| SourceError::expression(spec, at, e))? {
-            columns.push((column, at.to_owned()));
-        }
+        read(&content.rank_by, "content.rank_by")?;
     }
-    Ok(columns)
+    Ok((numeric, counted))
+}
+
+/// `sql` with every `COUNT(…)` replaced by `1`: the columns still read are read as values.
+fn without_counts(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.to_ascii_uppercase().find("COUNT") {
+        let after = rest[at + 5..].trim_start();
+        let is_call = after.starts_with('(')
+            && !rest[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if !is_call {
+            out.push_str(&rest[..at + 5]);
+            rest = &rest[at + 5..];
+            continue;
+        }
+        let open = rest.len() - after.len();
+        let mut depth = 0;
+        let close = rest[open..].char_indices().find_map(|(i, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(open + i)
+        });
+        let Some(close) = close else { break };
+        out.push_str(&rest[..at]);
+        out.push('1');
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The columns `content` names for a post's id, title and group, if it reads source
@@ -267,7 +322,7 @@ mod tests {
                 .unwrap();
         }
         let spec = crate::spec::load(&dir.path().join("spec.yaml")).unwrap();
-        let sources = load(&spec);
+        let sources = load(&spec, None);
         (dir, sources)
     }
 
@@ -282,6 +337,13 @@ mod tests {
     }
 
     const SPEC: &[u8] = b"client: { name: T }\nsources:\n  posts: { path: 'posts.*', date: { column: Day, format: '%d.%m.%Y' }, columns: { views: Views }, csv: { separator: ';', decimal_comma: true, encoding: windows-1251 } }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
+
+    #[test]
+    fn counted_columns_are_told_from_valued_ones() {
+        assert_eq!(without_counts("SUM(views) / COUNT(post_id)"), "SUM(views) / 1");
+        assert_eq!(without_counts("count(DISTINCT (post_id)) + SUM(x)"), "1 + SUM(x)");
+        assert_eq!(without_counts("SUM(account_count)"), "SUM(account_count)");
+    }
 
     #[test]
     fn windows_1251_with_decimal_commas() {

@@ -11,6 +11,9 @@ use crate::spec::SourceSpec;
 pub struct Plan<'a> {
     pub source: &'a SourceSpec,
     pub preset: Option<&'static Preset>,
+    /// The end of the reported period, when the spec or the command line names it: the
+    /// last resort for dates written without a year.
+    pub period_end: Option<chrono::NaiveDate>,
 }
 
 /// One canonical column and the headers it may have in a file.
@@ -82,6 +85,30 @@ impl Plan<'_> {
             (None, Some(preset)) => preset.date_formats(language).to_vec(),
             (None, None) => Vec::new(),
         }
+    }
+
+    /// The date formats of a table read cell by cell: a workbook's date cells are dates
+    /// and a number in its date column is a serial day; then the spec's or preset's.
+    pub fn date_formats_of(&self, language: &str, workbook: bool) -> Vec<String> {
+        let given = self.date_formats(language);
+        if !workbook {
+            return given;
+        }
+        let mut formats = vec![super::dates::EXCEL_SERIAL.to_owned()];
+        formats.extend(given.into_iter().filter(|f| f != super::dates::EXCEL_SERIAL));
+        formats
+    }
+
+    /// Whether the spec's date format is one only the cell-by-cell reader knows
+    /// (`month-name`, `nth-day`), so even a plain CSV is read that way.
+    pub fn needs_cells(&self) -> bool {
+        self.preset.is_some()
+            || self
+                .source
+                .date
+                .as_ref()
+                .and_then(|d| d.format.as_deref())
+                .is_some_and(|f| [super::dates::MONTH_NAME, super::dates::NTH_DAY].contains(&f))
     }
 
     /// The date column's header as the spec or the preset gives it, for messages.

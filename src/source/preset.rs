@@ -30,6 +30,31 @@ pub struct Preset {
     pub decimal_comma: IndexMap<String, bool>,
     pub required: Vec<String>,
     pub columns: IndexMap<String, Headers>,
+    /// Canonical columns that are all empty only on the export's summary row.
+    #[serde(default)]
+    pub summary_when_empty: Vec<String>,
+    /// Where rows cover a span of days rather than one day.
+    pub span: Option<Span>,
+    /// Canonical columns whose numbers are percentages.
+    #[serde(default)]
+    pub percent: Vec<String>,
+    /// Whether every table of the file that fits is read and joined by date.
+    #[serde(default)]
+    pub join_tables: bool,
+    /// What the preset was checked against: the public real exports it reproduces, or
+    /// that none was found.
+    pub evidence: String,
+}
+
+/// A row's span: when the date is taken from the span's start (no `Day` column), each
+/// row must end on the day it starts, or it would be counted on its first day alone.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Span {
+    /// The canonical column holding the span's last day.
+    pub ends: String,
+    /// The date headers that are a span's start.
+    pub starts: Vec<String>,
 }
 
 fn utf8_only() -> Vec<String> {
@@ -108,6 +133,27 @@ impl Preset {
         }
         let matched = self.columns.keys().filter(|c| present(c)).count() + 1;
         Some(matched as f64 / (self.columns.len() + 1) as f64)
+    }
+
+    /// Whether a header row is this export's table: it has the date, the required
+    /// columns and at least one more of the preset's, so a file of several tables is read
+    /// at the one that fits.
+    pub fn accepts(&self, found: &[String]) -> bool {
+        self.fit(found).is_some()
+            && self.columns.iter().any(|(name, headers)| {
+                self.span.as_ref().is_none_or(|s| s.ends != *name) && headers.find(found).is_some()
+            })
+    }
+
+    /// What the preset was checked against, in a word or two.
+    pub fn checked(&self) -> &'static str {
+        if self.evidence.starts_with("real downloads") {
+            "real exports"
+        } else if self.evidence.starts_with("second-hand") {
+            "second-hand"
+        } else {
+            "UNVERIFIED"
+        }
     }
 
     /// The canonical column `header` is in this export.
@@ -246,8 +292,9 @@ mod tests {
         assert_eq!(
             preset.missing(&headers(&["Date", "Leads"])),
             [
-                "`Day` or `День`",
-                "`Amount spent (*)` or `Amount spent` or `Потраченная сумма (*)` or `Потраченная сумма`"
+                "`Day` or `Reporting starts` or `День` or `Дата начала отчетности` or `Начало отчетности`",
+                "`Amount spent (*)` or `Amount spent` or `Потраченная сумма (*)` or `Потраченная сумма` \
+                 or `Сумма затрат (*)` or `Сумма затрат`"
             ]
         );
     }

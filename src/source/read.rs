@@ -1,7 +1,7 @@
-//! Reading one export file: decoding, polars' readers, header mapping, dates and
-//! numbers checked cell by cell where polars could not type them.
+//! Reading one export file: plain CSVs, Parquet and JSON with polars' readers (dates
+//! and numbers checked cell by cell where polars could not type them); preset exports
+//! and workbooks cell by cell through [`grid`] and [`typed`].
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -11,7 +11,7 @@ use polars::prelude::*;
 use super::cell::{self, Cell};
 use super::error::{columns_help, SourceError};
 use super::plan::Plan;
-use super::{display, excel, grid, DATE};
+use super::{dates, display, excel, grid, typed, DATE};
 use crate::spec::{FileFormat, Part, SourceSpec, Spec};
 
 /// The canonical columns a source's frame must have, and those it keeps when the file
@@ -40,28 +40,34 @@ pub fn read_file(
         file: file.clone(),
         message,
     };
-    let (mut frame, rows, language) = match format {
-        FileFormat::Csv | FileFormat::Tsv if plan.preset.is_none() => {
+    let (mut frame, rows) = match format {
+        FileFormat::Csv | FileFormat::Tsv if !plan.needs_cells() => {
             let frame = read_csv(plan, path, format, numeric, columns).map_err(read_error)?;
             let first = source.csv.skip_rows.unwrap_or(0) + 2;
-            (frame, Rows::counted("line", first), String::new())
+            (frame, Rows::counted("line", first))
         }
         FileFormat::Csv | FileFormat::Tsv => {
             let bytes = std::fs::read(path).map_err(|e| read_error(e.to_string()))?;
             let (text, _) = grid::decode(&bytes, source.csv.encoding, &plan.encodings()).map_err(read_error)?;
             let default = if format == FileFormat::Tsv { b'\t' } else { b',' };
-            let grids = plan.separators(default).into_iter().map(|s| grid::split(&text, s));
-            read_grid(plan, &file, grids, "line")?
+            let separators = match grid::separator_hint(&text) {
+                Some(hint) if source.csv.separator.is_none() => vec![hint],
+                _ => plan.separators(default),
+            };
+            let grids = separators.into_iter().map(|s| grid::split(&text, s));
+            let table = find_table(plan, &file, grids)?;
+            return read_table(spec, plan, path, table, numeric, "line");
         }
         FileFormat::Excel => {
             let grid = excel::read(path, source.sheet.as_ref()).map_err(read_error)?;
-            read_grid(plan, &file, std::iter::once(grid), "row")?
+            let table = find_table(plan, &file, std::iter::once(grid))?;
+            return read_table(spec, plan, path, table, numeric, "row");
         }
         FileFormat::Parquet => {
             let frame = File::open(path)
                 .map_err(|e| read_error(e.to_string()))
                 .and_then(|f| ParquetReader::new(f).finish().map_err(|e| read_error(e.to_string())))?;
-            (frame, Rows::counted("record", 1), String::new())
+            (frame, Rows::counted("record", 1))
         }
         FileFormat::Json | FileFormat::Ndjson => {
             let json_format = if format == FileFormat::Json {
@@ -75,25 +81,83 @@ pub fn read_file(
                     .finish()
                     .map_err(|e| read_error(e.to_string()))
             })?;
-            (frame, Rows::counted("record", 1), String::new())
+            (frame, Rows::counted("record", 1))
         }
     };
-    let headers = rename_columns(spec, plan, &file, &mut frame)?;
-    let header_of = |column: &str| headers.get(column).cloned().unwrap_or_else(|| column.to_owned());
-    let formats = date_formats(plan, &language, format == FileFormat::Excel);
-    parse_dates(&header_of(DATE), &file, &rows, &formats, &mut frame)?;
+    trim_headers(&mut frame).map_err(|e| read_error(e.to_string()))?;
+    let existing: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
+    let renames = renames(spec, plan, &file, &existing)?;
+    for (header, canonical) in &renames {
+        frame
+            .rename(header, canonical.as_str().into())
+            .map_err(|e| read_error(e.to_string()))?;
+    }
+    let header_of = |column: &str| {
+        renames
+            .iter()
+            .find(|(_, c)| c == column)
+            .map_or_else(|| column.to_owned(), |(h, _)| h.clone())
+    };
+    parse_dates(&header_of(DATE), &file, &rows, &plan.date_formats(""), &mut frame)?;
     let cells = Cells {
         file: &file,
         rows: &rows,
-        decimal_comma: plan.decimal_comma(&language),
+        decimal_comma: plan.decimal_comma(""),
     };
     for column in numeric {
         check_numeric(&cells, &header_of(column), &mut frame, column)?;
     }
-    if frame.column(grid::LINE).is_ok() {
-        frame = frame.drop(grid::LINE).map_err(|e| read_error(e.to_string()))?;
-    }
     Ok(frame)
+}
+
+/// The tables of a file read cell by cell, renamed and typed; several tables (one per
+/// metric) are joined by date.
+fn read_table(
+    spec: &Spec,
+    plan: &Plan,
+    path: &Path,
+    (tables, language): (Vec<grid::Table>, String),
+    numeric: &[&str],
+    unit: &'static str,
+) -> Result<DataFrame, SourceError> {
+    let mut frames = Vec::with_capacity(tables.len());
+    for table in tables {
+        let renames = renames(spec, plan, &display(path), &table.headers)?;
+        let typing = typed::Typing {
+            plan,
+            language: &language,
+            path,
+            unit,
+            numeric,
+            renames: &renames,
+            decimal_comma: plan.decimal_comma(&language),
+        };
+        frames.push(typed::frame(table, &typing)?);
+    }
+    match frames.len() {
+        1 => Ok(frames.remove(0)),
+        _ => join_by_date(frames).map_err(|e| SourceError::Read {
+            file: display(path),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Tables of one metric each made one frame: a row per date, each column's value from
+/// the table that has it.
+fn join_by_date(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    let lazy: Vec<LazyFrame> = frames.into_iter().map(IntoLazy::lazy).collect();
+    let all = concat_lf_diagonal(lazy, UnionArgs::default())?;
+    let schema = all.clone().collect_schema()?;
+    let values: Vec<Expr> = schema
+        .iter_names()
+        .filter(|n| n.as_str() != DATE)
+        .map(|n| col(n.clone()).drop_nulls().first())
+        .collect();
+    all.group_by_stable([col(DATE)])
+        .agg(values)
+        .sort([DATE], Default::default())
+        .collect()
 }
 
 /// Where a frame's cells come from, for messages about them.
@@ -130,33 +194,43 @@ impl Rows {
 }
 
 /// The table of the first grid (one per separator tried) with the date header in it,
-/// checked against the preset.
-fn read_grid(
+/// checked against the preset, and the language its headers are in; with a preset that
+/// joins tables, every table of that grid that fits.
+fn find_table(
     plan: &Plan,
     file: &str,
     grids: impl Iterator<Item = grid::Grid>,
-    unit: &'static str,
-) -> Result<(DataFrame, Rows, String), SourceError> {
+) -> Result<(Vec<grid::Table>, String), SourceError> {
     let is_date_header = |cell: &str| plan.date_header_language(cell);
     let is_totals = |cell: &str| plan.is_totals(cell);
+    let accepts = |headers: &[String]| {
+        plan.preset
+            .is_none_or(|p| plan.source.date.is_some() || p.accepts(headers))
+    };
     let layout = grid::Layout {
         is_date_header: &is_date_header,
         header_rows: plan.header_rows(),
         is_totals: &is_totals,
+        accepts: &accepts,
     };
+    let joins = plan.preset.is_some_and(|p| p.join_tables);
     let mut likely_header: Vec<String> = Vec::new();
-    let mut table = None;
+    let mut tables = Vec::new();
     for grid in grids {
         let widest = grid.widest_leading_row();
         if widest.len() > likely_header.len() {
             likely_header = widest;
         }
-        if let Some(found) = grid.table(&layout) {
-            table = Some(found);
+        tables = if joins {
+            grid.tables(&layout)
+        } else {
+            grid.table(&layout).into_iter().collect()
+        };
+        if !tables.is_empty() {
             break;
         }
     }
-    let Some(table) = table else {
+    let Some(table) = tables.first() else {
         // A spec naming its own date column is told about that column, not the preset's.
         return Err(match plan.preset.filter(|_| plan.source.date.is_none()) {
             Some(preset) => SourceError::wrong_export(preset, file, &likely_header),
@@ -173,48 +247,8 @@ fn read_grid(
             .unwrap_or(table.language.clone()),
         None => table.language.clone(),
     };
-    let lines = table.lines.clone();
-    let frame = table.into_frame().map_err(|e| SourceError::Read {
-        file: file.to_owned(),
-        message: e.to_string(),
-    })?;
-    let rows = Rows {
-        unit,
-        first: 1,
-        lines: Some(lines),
-    };
-    Ok((frame, rows, language))
+    Ok((tables, language))
 }
-
-fn date_formats(plan: &Plan, language: &str, excel: bool) -> Vec<String> {
-    let given = plan.date_formats(language);
-    if excel {
-        workbook_date_formats(given)
-    } else {
-        given
-    }
-}
-
-/// The date formats to try in a workbook: its real dates come as ISO text, and a number
-/// in its date column is a serial day; then the formats `given` for dates typed as text.
-pub(super) fn workbook_date_formats(given: Vec<String>) -> Vec<String> {
-    let mut formats: Vec<String> = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", EXCEL_SERIAL]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    for format in given {
-        if !formats.contains(&format) {
-            formats.push(format);
-        }
-    }
-    formats
-}
-
-/// The date format name for Excel's serial day numbers (days since 1899-12-30).
-pub(super) const EXCEL_SERIAL: &str = "excel";
-
-/// Days from Excel's day 0 (1899-12-30) to 1970-01-01.
-const EXCEL_EPOCH_OFFSET: i32 = 25_569;
 
 fn read_csv(
     plan: &Plan,
@@ -319,18 +353,8 @@ fn needs_decoding(path: &Path, encoding: &'static encoding_rs::Encoding) -> std:
     Ok(Some(text.into_owned().into_bytes()))
 }
 
-/// Renames the file's headers to canonical names; returns each renamed column's header
-/// in the file, for messages about its cells.
-fn rename_columns(
-    spec: &Spec,
-    plan: &Plan,
-    file: &str,
-    frame: &mut DataFrame,
-) -> Result<HashMap<String, String>, SourceError> {
-    let read_error = |e: PolarsError| SourceError::Read {
-        file: file.to_owned(),
-        message: e.to_string(),
-    };
+/// Headers trimmed of spaces and a byte-order mark polars kept.
+fn trim_headers(frame: &mut DataFrame) -> PolarsResult<()> {
     let trimmed: Vec<(String, String)> = frame
         .get_column_names()
         .iter()
@@ -344,28 +368,34 @@ fn rename_columns(
         .filter(|(name, trim)| name != trim)
         .collect();
     for (name, trim) in trimmed {
-        frame.rename(&name, trim.into()).map_err(read_error)?;
+        frame.rename(&name, trim.into())?;
     }
-    let mut headers = HashMap::new();
+    Ok(())
+}
+
+/// Which of the file's headers become which canonical names, in order; a header the
+/// spec maps that the file lacks is an error at the spec's line.
+fn renames(spec: &Spec, plan: &Plan, file: &str, headers: &[String]) -> Result<Vec<(String, String)>, SourceError> {
+    let mut current = headers.to_vec();
+    let mut renames = Vec::new();
     for mapping in plan.mappings() {
-        let existing: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
-        let header = mapping.find(&existing).cloned();
-        if existing.contains(&mapping.canonical) && header.as_ref().is_none_or(|h| *h == mapping.canonical) {
+        let header = mapping.find(&current).cloned();
+        if current.contains(&mapping.canonical) && header.as_ref().is_none_or(|h| *h == mapping.canonical) {
             continue;
         }
         match (header, &mapping.at) {
             (Some(header), _) => {
-                frame
-                    .rename(&header, mapping.canonical.as_str().into())
-                    .map_err(read_error)?;
-                headers.insert(mapping.canonical, header);
+                if let Some(name) = current.iter_mut().find(|n| **n == header) {
+                    name.clone_from(&mapping.canonical);
+                }
+                renames.push((header, mapping.canonical));
             }
             (None, Some(at)) => {
                 let header = mapping.headers[0].clone();
                 let snippet = spec.files.locate(at, Part::Value);
                 return Err(SourceError::MissingHeader {
                     file: file.to_owned(),
-                    help: columns_help(&header, &existing),
+                    help: columns_help(&header, &current),
                     header,
                     at: at.clone(),
                     src: snippet.src,
@@ -375,7 +405,7 @@ fn rename_columns(
             (None, None) => {}
         }
     }
-    Ok(headers)
+    Ok(renames)
 }
 
 /// The ISO forms polars would recognise itself, tried first when no format is given.
@@ -435,7 +465,7 @@ fn parse_dates(
     };
     let parsed = match (&dtype, format.as_deref()) {
         (DataType::Datetime(..), _) => col(DATE).cast(DataType::Date),
-        (_, Some(EXCEL_SERIAL)) => excel_serial(col(DATE)),
+        (_, Some(dates::EXCEL_SERIAL)) => excel_serial(col(DATE)),
         (_, format) => parse_text_date(col(DATE).cast(DataType::String), format),
     };
     let with_dates = frame
@@ -479,7 +509,7 @@ fn expected_date(formats: &[String]) -> String {
     let list: Vec<String> = formats
         .iter()
         .map(|f| match f.as_str() {
-            EXCEL_SERIAL => "an Excel serial day".to_owned(),
+            dates::EXCEL_SERIAL => "an Excel serial day".to_owned(),
             f => format!("`{f}`"),
         })
         .collect();
@@ -490,7 +520,7 @@ fn expected_date(formats: &[String]) -> String {
 /// parses the whole column with it.
 pub(super) fn parses_as(text: &str, format: &str) -> bool {
     match format {
-        EXCEL_SERIAL => text.parse::<f64>().is_ok_and(|n| (1.0..2_958_466.0).contains(&n)),
+        dates::EXCEL_SERIAL => text.parse::<f64>().is_ok_and(|n| (1.0..2_958_466.0).contains(&n)),
         _ => {
             chrono::NaiveDate::parse_from_str(text, format).is_ok()
                 || chrono::NaiveDateTime::parse_from_str(text, format).is_ok()
@@ -519,14 +549,14 @@ fn parse_text_date(text: Expr, format: Option<&str>) -> Expr {
 fn excel_serial(cell: Expr) -> Expr {
     let days = cell.cast(DataType::Float64);
     when(days.clone().gt_eq(lit(1.0)).and(days.clone().lt(lit(2_958_466.0))))
-        .then((days.floor().cast(DataType::Int32) - lit(EXCEL_EPOCH_OFFSET)).cast(DataType::Date))
+        .then((days.floor().cast(DataType::Int32) - lit(dates::EXCEL_EPOCH_OFFSET)).cast(DataType::Date))
         .otherwise(lit(NULL).cast(DataType::Date))
 }
 
-/// A column a KPI sums must hold numbers. polars types clean columns itself; a column
-/// it left as text either holds no numbers at all (ids, captions: left alone), or numbers
-/// as people write them (`12 345`, `4,5%`, `₽1 200`, `n/a`), read here, or cells that are
-/// broken, which are named here.
+/// A column a KPI reads as a number must hold numbers. polars types clean columns
+/// itself; a column it left as text holds numbers as people write them (`12 345`,
+/// `4,5%`, `₽1 200`, `n/a`), read here, or broken cells, the first of which is named.
+/// Columns KPIs only count (`COUNT(post_id)`) are not asked to be numbers.
 fn check_numeric(cells: &Cells, header: &str, frame: &mut DataFrame, column: &str) -> Result<(), SourceError> {
     let Cells {
         file,
@@ -549,9 +579,6 @@ fn check_numeric(cells: &Cells, header: &str, frame: &mut DataFrame, column: &st
             }
         };
         numbers.push(number);
-    }
-    if numbers.iter().all(Option::is_none) {
-        return Ok(());
     }
     if let Some((index, text)) = first_bad {
         return Err(SourceError::BadCell {

@@ -144,6 +144,8 @@ pub struct SourceSpec {
     /// Canonical columns identifying a row across overlapping files.
     pub key: Option<Vec<String>>,
     pub filter: Option<String>,
+    /// The year of the earliest row, for exports that write dates without one.
+    pub year: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -82,6 +82,7 @@ pub struct RawSource {
     pub sheet: Option<RawSheet>,
     pub key: Option<Vec<String>>,
     pub filter: Option<String>,
+    pub year: Option<i32>,
 }
 
 #[derive(Debug, Deserialize)]

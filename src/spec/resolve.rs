@@ -352,6 +352,7 @@ fn source(r: &Resolver, name: String, raw: RawSource) -> Result<SourceSpec, Spec
         }),
         key: raw.key,
         filter: raw.filter,
+        year: raw.year,
     })
 }
 

@@ -116,7 +116,7 @@ fn an_unknown_preset_suggests_the_nearest() {
 fn a_file_the_preset_does_not_fit_lists_missing_and_found_columns() {
     let text = check_error("wrong_preset/spec.yaml");
     assert!(text.contains("is not a `meta-ads-manager` export"), "{text}");
-    assert!(text.contains("`Day` or `День`"), "{text}");
+    assert!(text.contains("`Day` or `Reporting starts`"), "{text}");
     assert!(text.contains("`Video Views`"), "{text}");
     assert!(text.contains("it looks like `tiktok-studio-overview`"), "{text}");
     insta::assert_snapshot!(text);
@@ -127,6 +127,37 @@ fn a_broken_cell_in_a_preset_export_names_its_line_below_the_preamble() {
     let text = check_error("preset_cell/spec.yaml");
     assert!(
         text.contains("report.csv: line 4, column `Расход (руб.)`: `1 00,00`"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn dates_without_a_year_and_nothing_to_tell_it_are_an_error() {
+    let text = check_error("no_year/spec.yaml");
+    assert!(
+        text.contains("`tests/fixtures/err/no_year/Overview.csv` writes its dates without a year (`December 30`)"),
+        "{text}"
+    );
+    assert!(text.contains("year: 2025"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_row_wider_than_its_header_names_its_line() {
+    let text = check_error("ragged_row/spec.yaml");
+    assert!(
+        text.contains("tests/fixtures/err/ragged_row/Table data.csv: line 4 has 6 cells, but the header has 5"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_row_over_several_days_is_refused() {
+    let text = check_error("spans_days/spec.yaml");
+    assert!(
+        text.contains("tests/fixtures/err/spans_days/ads.csv: line 3 covers 2026-10-01 to 2026-10-31, not one day"),
         "{text}"
     );
     insta::assert_snapshot!(text);

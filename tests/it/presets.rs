@@ -16,12 +16,13 @@ const CASES: &[(&str, &[(&str, f64)])] = &[
     ),
     (
         "tiktok-studio-followers",
-        &[("followers", 1045.0), ("new_followers", 45.0)],
+        &[("followers", 1041.0), ("new_followers", 41.0)],
     ),
     (
         "meta-business-suite",
         &[("reach", 6000.0), ("posts", 3.0), ("engagement_rate", 410.0 / 6000.0)],
     ),
+    ("meta-business-suite-daily", &[("new_followers", 12.0)]),
     (
         "meta-ads-manager",
         &[("spend", 4000.0), ("leads", 8.0), ("cost_per_lead", 500.0)],
@@ -41,25 +42,41 @@ const CASES: &[(&str, &[(&str, f64)])] = &[
     ),
     (
         "youtube-studio-table",
-        &[("views", 9000.0), ("minutes_per_view", 1.47), ("new_followers", 35.0)],
+        &[
+            ("views", 9000.0),
+            ("minutes_per_view", 1.47),
+            ("new_followers", 35.0),
+            ("ctr", 0.046),
+            ("average_view", 1.475),
+        ],
     ),
     ("youtube-studio-chart", &[("views", 270.0)]),
     ("youtube-studio-totals", &[("views", 1500.0)]),
     (
         "ga4",
         &[
-            ("sessions", 480.0),
-            ("engagement_rate", 280.0 / 480.0),
-            ("conversions", 10.0),
+            ("users", 370.0),
+            ("new_users", 230.0),
             ("revenue", 4000.5),
+            ("new_share", 230.0 / 370.0),
         ],
     ),
-    ("yandex-metrica", &[("sessions", 1000.0), ("bounce_rate", 0.475 / 3.0)]),
+    (
+        "yandex-metrica",
+        &[
+            ("sessions", 1000.0),
+            ("bounce_rate", 0.475 / 3.0),
+            ("time_on_site", 9.55 / 3.0),
+            ("csv_sessions", 200.0),
+            ("csv_bounce_rate", 0.2125),
+        ],
+    ),
     (
         "yandex-direct",
         &[
             ("spend", 4000.0),
-            ("ctr", 0.01),
+            ("ctr", 300.0 / 35000.0),
+            ("daily_ctr", 0.025 / 3.0),
             ("leads", 8.0),
             ("cost_per_lead", 500.0),
         ],
@@ -89,14 +106,19 @@ fn a_utf16_tab_separated_export_reads_like_its_csv() {
     let csv = std::fs::read_to_string(fixture.join("FollowerHistory.csv")).unwrap();
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()
-        .chain(csv.replace(',', "\t").encode_utf16().flat_map(u16::to_le_bytes))
+        .chain(
+            csv.trim_start_matches('\u{feff}')
+                .replace("\",\"", "\"\t\"")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
         .collect();
     std::fs::write(dir.join("FollowerHistory.csv"), utf16).unwrap();
     std::fs::copy(fixture.join("spec.yaml"), dir.join("spec.yaml")).unwrap();
     let out = build(dir.join("spec.yaml").to_str().unwrap(), "utf16-report", "json");
     let card = read_json(&out.join("reports/tiktok-studio-followers/2026-10.json"));
-    close(&kpi(&card, "followers")["value"], 1045.0);
-    close(&kpi(&card, "new_followers")["value"], 45.0);
+    close(&kpi(&card, "followers")["value"], 1041.0);
+    close(&kpi(&card, "new_followers")["value"], 41.0);
 }
 
 #[test]
@@ -140,7 +162,9 @@ fn overlapping_exports_keep_the_newest_file_and_say_so() {
     let card = read_json(&out.join("reports/meta-ads-manager/2026-10.json"));
     let warnings = card["warnings"].to_string();
     assert!(
-        warnings.contains("1 of 2 rows of `tests/fixtures/presets/meta-ads-manager/ads-2026-10-01-2026-10-10.csv`"),
+        warnings.contains(
+            "1 of 2 rows of `tests/fixtures/presets/meta-ads-manager/Untitled-report-Oct-1-2026-to-Oct-10-2026.csv`"
+        ),
         "{warnings}"
     );
     let files = card["data"]["files"].as_array().unwrap();
@@ -170,7 +194,7 @@ fn inspect_counts_a_workbook_in_rows() {
     let output = kpipress(&["inspect", "tests/fixtures/presets/yandex-metrica/metrica.xlsx"]);
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(text.contains("header     row 4\n"), "{text}");
+    assert!(text.contains("header     row 1\n"), "{text}");
     assert!(text.contains("rows       3 from 2026-10-01 to 2026-10-03"), "{text}");
 }
 
@@ -225,4 +249,90 @@ fn inspect_never_writes_one_canonical_name_twice() {
         text.contains("      views: \"Просмотры\"\n      views_2: \"Views\"\n      spend: \"Расход\""),
         "{text}"
     );
+}
+
+/// A 365-day TikTok Studio overview, November 1, 2025 to October 31, 2026, written as
+/// TikTok writes it (dates without a year), 10 views a day.
+fn year_long_overview() -> String {
+    let first = chrono::NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
+    let mut rows = vec!["\"Date\",\"Video Views\",\"Profile Views\",\"Likes\",\"Comments\",\"Shares\"".to_owned()];
+    for day in first.iter_days().take(365) {
+        rows.push(format!("\"{}\",\"10\",\"1\",\"1\",\"0\",\"0\"", day.format("%B %-d")));
+    }
+    format!("\u{feff}{}", rows.join("\n"))
+}
+
+fn history_value(card: &serde_json::Value, id: &str, period: &str) -> serde_json::Value {
+    let history = kpi(card, id)["history"].as_array().unwrap();
+    let entry = history.iter().find(|h| h["period"] == period);
+    entry
+        .map(|h| h["value"].clone())
+        .unwrap_or_else(|| panic!("no {period} in {history:?}"))
+}
+
+/// The year comes from the download's name kept as the folder's, across New Year.
+#[test]
+fn a_year_long_tiktok_export_lands_in_the_right_months() {
+    let dir = out_dir("year-long-source");
+    let folder = dir.join("Overview_2025-11-01_1762041600_uyut.kitchens");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("Overview.csv"), year_long_overview()).unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: Year, slug: year }\nreport: { language: en }\n\
+         sources:\n  tiktok: { path: \"Overview_*/Overview.csv\", preset: tiktok-studio-overview }\n\
+         kpis:\n  views: { source: tiktok, value: \"SUM(views)\" }\n",
+    )
+    .unwrap();
+    let out = build(dir.join("spec.yaml").to_str().unwrap(), "year-long-report", "json");
+    let card = read_json(&out.join("reports/year/2026-10.json"));
+    close(&kpi(&card, "views")["value"], 310.0);
+    close(&history_value(&card, "views", "2026-02"), 280.0);
+    close(&history_value(&card, "views", "2026-01"), 310.0);
+    close(&history_value(&card, "views", "2025-11"), 300.0);
+}
+
+/// `year:` on the source says which year the earliest row is in.
+#[test]
+fn the_source_year_places_rows_without_one() {
+    let dir = out_dir("year-setting-source");
+    std::fs::write(dir.join("Overview.csv"), year_long_overview()).unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: Year, slug: year }\nreport: { language: en }\n\
+         sources:\n  tiktok: { path: Overview.csv, preset: tiktok-studio-overview, year: 2025 }\n\
+         kpis:\n  views: { source: tiktok, value: \"SUM(views)\" }\n",
+    )
+    .unwrap();
+    let out = build(dir.join("spec.yaml").to_str().unwrap(), "year-setting-report", "json");
+    let card = read_json(&out.join("reports/year/2026-10.json"));
+    close(&kpi(&card, "views")["value"], 310.0);
+    close(&history_value(&card, "views", "2026-02"), 280.0);
+}
+
+#[test]
+fn inspect_says_when_dates_have_no_year() {
+    let output = kpipress(&["inspect", "tests/fixtures/presets/tiktok-studio-overview/Overview.csv"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(text.contains("the dates have no year"), "{text}");
+    assert!(text.contains("`year:`"), "{text}");
+}
+
+#[test]
+fn presets_say_what_they_were_checked_against() {
+    let listed = kpipress(&["presets"]);
+    let listing = String::from_utf8_lossy(&listed.stdout);
+    let line = |name: &str| {
+        listing
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(line("vk-community").contains("UNVERIFIED"), "{listing}");
+    assert!(line("telegram-channel").contains("UNVERIFIED"), "{listing}");
+    assert!(line("tiktok-studio-overview").contains("real exports"), "{listing}");
+    let one = kpipress(&["presets", "tiktok-studio-overview"]);
+    assert!(String::from_utf8_lossy(&one.stdout).contains("htupycollabs-spec/Analytics"));
 }

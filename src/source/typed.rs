@@ -1,0 +1,329 @@
+//! A table read cell by cell made into a typed frame: the date column as dates (dates
+//! written without a year get theirs from [`YearAnchor`]), the columns KPIs read as
+//! numbers, everything else as text. Cells a workbook typed keep their type; only text
+//! is parsed, and a cell that does not parse is named by file, row and column.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::cell::{self, Cell};
+use super::dates::{self, DateFormat, Reading, YearAnchor, YearError};
+use super::error::SourceError;
+use super::grid::Table;
+use super::plan::Plan;
+use super::value::Value;
+use super::{display, DATE, EPOCH_DAYS_FROM_CE};
+
+/// What typing a table needs beyond its cells.
+pub struct Typing<'a> {
+    pub plan: &'a Plan<'a>,
+    /// The language of the table's headers, which decides its date formats.
+    pub language: &'a str,
+    pub path: &'a Path,
+    /// `line` for text files, `row` for workbooks.
+    pub unit: &'static str,
+    /// Canonical columns that must hold numbers.
+    pub numeric: &'a [&'a str],
+    /// Each header the spec or preset renames, with its canonical name.
+    pub renames: &'a [(String, String)],
+    pub decimal_comma: bool,
+}
+
+/// One column on its way into the frame: its name, its header in the file, its cells.
+struct Cells {
+    name: String,
+    header: String,
+    values: Vec<Value>,
+}
+
+impl Typing<'_> {
+    fn file(&self) -> String {
+        display(self.path)
+    }
+
+    fn bad_cell(&self, line: usize, column: &Cells, text: String, expected: String) -> SourceError {
+        SourceError::BadCell {
+            file: self.file(),
+            unit: self.unit,
+            row: line,
+            column: column.header.clone(),
+            text,
+            expected,
+        }
+    }
+}
+
+/// The frame of `table`, with canonical names and typed columns.
+pub fn frame(table: Table, typing: &Typing) -> Result<DataFrame, SourceError> {
+    if let Some((line, cells)) = table.too_wide {
+        return Err(SourceError::RaggedRow {
+            file: typing.file(),
+            unit: typing.unit,
+            row: line,
+            cells,
+            headers: table.headers.len(),
+        });
+    }
+    let mut columns: Vec<Cells> = table
+        .headers
+        .iter()
+        .zip(table.columns)
+        .map(|(header, values)| Cells {
+            name: typing
+                .renames
+                .iter()
+                .find(|(h, _)| h == header)
+                .map_or_else(|| header.clone(), |(_, canonical)| canonical.clone()),
+            header: header.clone(),
+            values,
+        })
+        .collect();
+    let mut lines = table.lines;
+    drop_summary_rows(typing.plan, &mut columns, &mut lines);
+    let dates = match columns.iter().find(|c| c.name == DATE) {
+        Some(column) => Some(read_dates(typing, column, &lines, &table.notes)?),
+        None => None,
+    };
+    if let (Some(dates), Some(end)) = (&dates, span_end(typing.plan, &columns)) {
+        check_one_day_rows(typing, dates, end, &lines, &table.notes)?;
+    }
+    let height = lines.len();
+    let mut frame_columns = Vec::with_capacity(columns.len());
+    for column in &columns {
+        let series = if column.name == DATE {
+            date_series(DATE, dates.as_deref().unwrap_or_default())
+        } else if typing.numeric.contains(&column.name.as_str()) {
+            number_series(typing, column, &lines)?
+        } else {
+            let texts: Vec<Option<String>> = column
+                .values
+                .iter()
+                .map(|v| (!v.is_empty()).then(|| v.display()))
+                .collect();
+            Series::new(column.name.as_str().into(), texts)
+        };
+        frame_columns.push(series.into_column());
+    }
+    DataFrame::new(height, frame_columns).map_err(|e| SourceError::Read {
+        file: typing.file(),
+        message: e.to_string(),
+    })
+}
+
+/// Leaves out the rows a preset calls summaries: Meta Ads Manager's first row, the
+/// account's total, has no campaign, ad set or ad name.
+fn drop_summary_rows(plan: &Plan, columns: &mut [Cells], lines: &mut Vec<usize>) {
+    let markers = plan.preset.map_or(&[][..], |p| p.summary_when_empty.as_slice());
+    let marked: Vec<&Cells> = columns.iter().filter(|c| markers.contains(&c.name)).collect();
+    if marked.is_empty() {
+        return;
+    }
+    let keep: Vec<bool> = (0..lines.len())
+        .map(|row| marked.iter().any(|c| !c.values[row].is_empty()))
+        .collect();
+    for column in columns.iter_mut() {
+        let mut flags = keep.iter();
+        column.values.retain(|_| *flags.next().unwrap_or(&true));
+    }
+    let mut flags = keep.iter();
+    lines.retain(|_| *flags.next().unwrap_or(&true));
+}
+
+/// The dates of a column, read with the first format that reads its first date.
+fn read_dates(
+    typing: &Typing,
+    column: &Cells,
+    lines: &[usize],
+    notes: &[String],
+) -> Result<Vec<Option<NaiveDate>>, SourceError> {
+    let formats: Vec<DateFormat> = typing
+        .plan
+        .date_formats_of(typing.language, typing.unit == "row")
+        .iter()
+        .map(|f| DateFormat::parse(f))
+        .collect();
+    let Some(first) = column.values.iter().position(|v| !v.is_empty()) else {
+        return Ok(vec![None; column.values.len()]);
+    };
+    let expected = || format!("a date in the format {}", describe(&formats));
+    let format = formats
+        .iter()
+        .find(|f| dates::read(f, &column.values[first]).is_some())
+        .ok_or_else(|| typing.bad_cell(lines[first], column, column.values[first].display(), expected()))?;
+    let mut readings = Vec::with_capacity(column.values.len());
+    for (index, value) in column.values.iter().enumerate() {
+        let reading = match value {
+            Value::Empty => None,
+            value => Some(dates::read(format, value).ok_or_else(|| {
+                typing.bad_cell(
+                    lines[index],
+                    column,
+                    value.display(),
+                    format!("a date in the format {}", format.describe()),
+                )
+            })?),
+        };
+        readings.push(reading);
+    }
+    let start = || notes.iter().find_map(|n| dates::start_date(n));
+    let year_less: Vec<(usize, (u32, u32))> = readings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r {
+            Some(Reading::MonthDay(m, d)) => Some((i, (*m, *d))),
+            _ => None,
+        })
+        .collect();
+    let mut with_years = vec![None; readings.len()];
+    if !year_less.is_empty() {
+        let anchor = year_anchor(typing).ok_or_else(|| SourceError::NoYear {
+            file: typing.file(),
+            example: column.values[year_less[0].0].display(),
+        })?;
+        let days: Vec<(u32, u32)> = year_less.iter().map(|(_, md)| *md).collect();
+        let assigned = dates::assign_years(&days, &anchor)
+            .map_err(|e| year_error(typing, column, lines, &year_less, &anchor, e))?;
+        for ((index, _), date) in year_less.iter().zip(assigned) {
+            with_years[*index] = Some(date);
+        }
+    }
+    readings
+        .into_iter()
+        .enumerate()
+        .map(|(index, reading)| match reading {
+            None => Ok(None),
+            Some(Reading::Date(date)) => Ok(Some(date)),
+            Some(Reading::MonthDay(..)) => Ok(with_years[index]),
+            Some(Reading::Offset(days)) => {
+                let start = start().ok_or_else(|| SourceError::NoStartDate { file: typing.file() })?;
+                Ok(dates::offset(start, days))
+            }
+        })
+        .collect()
+}
+
+fn describe(formats: &[DateFormat]) -> String {
+    formats
+        .iter()
+        .map(DateFormat::describe)
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// The rule that gives dates without a year theirs, the first that applies: the source's
+/// `year:`, a date in the file's or its folder's name, the end of the reported period.
+pub fn year_anchor(typing: &Typing) -> Option<YearAnchor> {
+    if let Some(year) = typing.plan.source.year {
+        return Some(YearAnchor::Year(year));
+    }
+    let named = typing
+        .path
+        .ancestors()
+        .take(3)
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .find_map(|name| dates::date_in_name(&name).map(|date| YearAnchor::NamedFrom { date, name }));
+    named.or_else(|| typing.plan.period_end.map(YearAnchor::PeriodEnd))
+}
+
+fn year_error(
+    typing: &Typing,
+    column: &Cells,
+    lines: &[usize],
+    year_less: &[(usize, (u32, u32))],
+    anchor: &YearAnchor,
+    error: YearError,
+) -> SourceError {
+    let (index, year) = match error {
+        YearError::OutOfOrder { index } => (index, None),
+        YearError::NoSuchDay { index, year } => (index, Some(year)),
+    };
+    let row = year_less[index].0;
+    SourceError::YearLess {
+        file: typing.file(),
+        unit: typing.unit,
+        row: lines[row],
+        text: column.values[row].display(),
+        problem: match year {
+            Some(year) => format!("is a day {year} does not have, and the years come from this rule: {}", anchor.describe()),
+            None => "is out of date order, so `year:` alone cannot tell the rows' years; name the reported period, or keep the download's name with its first day as the file's or its folder's name".to_owned(),
+        },
+    }
+}
+
+/// The column that holds where each row's span ends, when the date is a span's start.
+fn span_end<'a>(plan: &Plan, columns: &'a [Cells]) -> Option<&'a Cells> {
+    let span = plan.preset.and_then(|p| p.span.as_ref())?;
+    let date = columns.iter().find(|c| c.name == DATE)?;
+    if !span
+        .starts
+        .iter()
+        .any(|s| super::preset::header_matches(s, &date.header))
+    {
+        return None;
+    }
+    columns.iter().find(|c| c.name == span.ends)
+}
+
+/// A row that covers several days (an export without a breakdown by day) cannot be
+/// placed on one day: it is refused, never counted on its first day.
+fn check_one_day_rows(
+    typing: &Typing,
+    dates: &[Option<NaiveDate>],
+    end: &Cells,
+    lines: &[usize],
+    notes: &[String],
+) -> Result<(), SourceError> {
+    let ends = read_dates(typing, end, lines, notes)?;
+    for (index, (from, to)) in dates.iter().zip(&ends).enumerate() {
+        if let (Some(from), Some(to)) = (from, to) {
+            if from != to {
+                return Err(SourceError::SpansDays {
+                    file: typing.file(),
+                    unit: typing.unit,
+                    row: lines[index],
+                    from: *from,
+                    to: *to,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn date_series(name: &str, dates: &[Option<NaiveDate>]) -> Series {
+    let days = dates
+        .iter()
+        .map(|d| d.map(|d| chrono::Datelike::num_days_from_ce(&d) - EPOCH_DAYS_FROM_CE));
+    Int32Chunked::from_iter_options(name.into(), days)
+        .into_date()
+        .into_series()
+}
+
+/// A column KPIs read, as numbers: typed cells as they are, text in the source's format.
+/// A preset's percent column (`CTR (%)`) holds `1,35` for 1.35 %: its text numbers are
+/// divided by 100, unless a `%` sign already said so. A workbook stores a percentage
+/// cell as its fraction, so typed numbers are taken as they are.
+fn number_series(typing: &Typing, column: &Cells, lines: &[usize]) -> Result<Series, SourceError> {
+    let percent = typing.plan.preset.is_some_and(|p| p.percent.contains(&column.name));
+    let mut numbers = Vec::with_capacity(column.values.len());
+    for (index, value) in column.values.iter().enumerate() {
+        let cell = match value {
+            Value::Empty => Cell::Missing,
+            Value::Number(n) | Value::Duration(n) => Cell::Number(*n),
+            Value::Text(text) => match cell::parse(text, typing.decimal_comma) {
+                Cell::Number(n) if percent && !text.trim_end().ends_with('%') => Cell::Number(n / 100.0),
+                cell => cell,
+            },
+            Value::Date(_) | Value::DateTime(_) => Cell::Bad,
+        };
+        match cell {
+            Cell::Number(n) => numbers.push(Some(n)),
+            Cell::Missing => numbers.push(None),
+            Cell::Bad => return Err(typing.bad_cell(lines[index], column, value.display(), "a number".to_owned())),
+        }
+    }
+    Ok(Float64Chunked::from_iter_options(column.name.as_str().into(), numbers.into_iter()).into_series())
+}
