@@ -1,10 +1,10 @@
 //! Dates as exports write them, for exports read cell by cell: strftime formats, Excel
 //! serial days, a month written as a word in any interface language (`September 25`,
-//! `28 апреля`, `8 de marzo`, `Jan 8, 2025`), and GA4's `Nth day` counted from the
-//! file's `# Start date:`. Dates written without a year get theirs from one rule,
-//! [`YearAnchor`], and never from a guess.
+//! `28 апреля`, `8 de marzo`, `9月13日`, `Jan 8, 2025`), and GA4's `Nth day` counted
+//! from the file's `# Start date:`. Dates written without a year get theirs in
+//! [`super::years`].
 
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
+use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use super::value::Value;
 
@@ -66,7 +66,7 @@ pub fn read(format: &DateFormat, cell: &Value) -> Option<Reading> {
         (Value::DateTime(at), _) => Some(Reading::Date(at.date())),
         (Value::Number(n), DateFormat::ExcelSerial) => excel_serial(*n).map(Reading::Date),
         (Value::Number(n), DateFormat::NthDay) => whole(*n).map(Reading::Offset),
-        (Value::Text(text), DateFormat::NthDay) => text.parse().ok().map(Reading::Offset),
+        (Value::Text(text), DateFormat::NthDay) => text.parse().ok().and_then(whole).map(Reading::Offset),
         (Value::Text(text), DateFormat::ExcelSerial) => text.parse().ok().and_then(excel_serial).map(Reading::Date),
         (Value::Text(text), DateFormat::Strftime(format)) => strftime(text, format).map(Reading::Date),
         (Value::Text(text), DateFormat::MonthName) => match named_month(text)? {
@@ -101,147 +101,38 @@ fn valid_month_day(month: u32, day: u32) -> bool {
 }
 
 /// Month names in the interface languages platforms export in, nominative and genitive.
-const MONTHS: [[&str; 12]; 10] = [
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ],
-    [
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-    ],
-    [
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ],
-    [
-        "січень",
-        "лютий",
-        "березень",
-        "квітень",
-        "травень",
-        "червень",
-        "липень",
-        "серпень",
-        "вересень",
-        "жовтень",
-        "листопад",
-        "грудень",
-    ],
-    [
-        "січня",
-        "лютого",
-        "березня",
-        "квітня",
-        "травня",
-        "червня",
-        "липня",
-        "серпня",
-        "вересня",
-        "жовтня",
-        "листопада",
-        "грудня",
-    ],
-    [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-    [
-        "janeiro",
-        "fevereiro",
-        "março",
-        "abril",
-        "maio",
-        "junho",
-        "julho",
-        "agosto",
-        "setembro",
-        "outubro",
-        "novembro",
-        "dezembro",
-    ],
-    [
-        "januar",
-        "februar",
-        "märz",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "dezember",
-    ],
-    [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    [
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ],
+#[rustfmt::skip]
+const MONTHS: [[&str; 12]; 15] = [
+    ["january", "february", "march", "april", "may", "june",
+     "july", "august", "september", "october", "november", "december"],
+    ["январь", "февраль", "март", "апрель", "май", "июнь",
+     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"],
+    ["января", "февраля", "марта", "апреля", "мая", "июня",
+     "июля", "августа", "сентября", "октября", "ноября", "декабря"],
+    ["січень", "лютий", "березень", "квітень", "травень", "червень",
+     "липень", "серпень", "вересень", "жовтень", "листопад", "грудень"],
+    ["січня", "лютого", "березня", "квітня", "травня", "червня",
+     "липня", "серпня", "вересня", "жовтня", "листопада", "грудня"],
+    ["enero", "febrero", "marzo", "abril", "mayo", "junio",
+     "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+    ["janeiro", "fevereiro", "março", "abril", "maio", "junho",
+     "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"],
+    ["januar", "februar", "märz", "april", "mai", "juni",
+     "juli", "august", "september", "oktober", "november", "dezember"],
+    ["janvier", "février", "mars", "avril", "mai", "juin",
+     "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
+    ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+     "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"],
+    ["januari", "februari", "maret", "april", "mei", "juni",
+     "juli", "agustus", "september", "oktober", "november", "desember"],
+    ["januari", "februari", "maart", "april", "mei", "juni",
+     "juli", "augustus", "september", "oktober", "november", "december"],
+    ["ocak", "şubat", "mart", "nisan", "mayıs", "haziran",
+     "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık"],
+    ["stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca",
+     "lipca", "sierpnia", "września", "października", "listopada", "grudnia"],
+    ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec",
+     "lipiec", "sierpień", "wrzesień", "październik", "listopad", "grudzień"],
 ];
 
 /// Words that may stand between a day, a month and a year: `8 de marzo`, `2025 г.`.
@@ -272,6 +163,9 @@ fn month_of(word: &str) -> Option<u32> {
 /// A date written with its month as a word: the year (if any), the month and the day. A
 /// time of day after it is ignored; any other word makes it not such a date.
 fn named_month(text: &str) -> Option<(Option<i32>, u32, u32)> {
+    if let Some(date) = numbered_month(text) {
+        return Some(date);
+    }
     let mut month = None;
     let mut day = None;
     let mut year = None;
@@ -299,176 +193,30 @@ fn named_month(text: &str) -> Option<(Option<i32>, u32, u32)> {
     Some((year, month?, day?))
 }
 
-/// Where dates without a year get theirs. The first that applies, in this order:
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum YearAnchor {
-    /// The source's `year:`, the year of the file's earliest row.
-    Year(i32),
-    /// A date in the file's name or its folder's (the export window's first day, as in
-    /// TikTok's `Overview_2025-02-28_…` downloads): the earliest row is on or after it.
-    NamedFrom { date: NaiveDate, name: String },
-    /// The end of the reported period: the latest row is on or before it.
-    PeriodEnd(NaiveDate),
-}
-
-impl YearAnchor {
-    /// The rule as `inspect` and messages say it.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Year(year) => format!("the earliest row is in {year} (`year:` on the source)"),
-            Self::NamedFrom { date, name } => format!("the earliest row is on or after {date}, from the name `{name}`"),
-            Self::PeriodEnd(end) => format!("the latest row is on or before {end}, the end of the reported period"),
-        }
-    }
-}
-
-/// Why the rows' years cannot be told.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum YearError {
-    /// Row `index` steps back in the calendar by less than a New Year would.
-    OutOfOrder { index: usize },
-    /// Row `index` is a day its year does not have (Feb 29).
-    NoSuchDay { index: usize, year: i32 },
-}
-
-/// The dates of rows written as (month, day), in file order, given `anchor`. Rows in
-/// date order (either way) are walked: a step back of more than six months (against the
-/// order's direction) is a New Year, as when a 365-day export runs from February to
-/// February. Rows in no date order (posts sorted by views) are each placed in the year
-/// the anchor spans: the 365 days from a named start, or up to the period's end; a bare
-/// `year:` cannot place them.
-pub fn assign_years(days: &[(u32, u32)], anchor: &YearAnchor) -> Result<Vec<NaiveDate>, YearError> {
-    match walk(days, anchor) {
-        Err(YearError::OutOfOrder { index }) => match anchor {
-            YearAnchor::Year(_) => Err(YearError::OutOfOrder { index }),
-            anchor => window(days, anchor),
-        },
-        result => result,
-    }
-}
-
-/// Each of `days` in the year after a named start, or the year up to the period's end.
-fn window(days: &[(u32, u32)], anchor: &YearAnchor) -> Result<Vec<NaiveDate>, YearError> {
-    days.iter()
-        .enumerate()
-        .map(|(index, md)| {
-            let year = match anchor {
-                YearAnchor::NamedFrom { date, .. } if *md >= (date.month(), date.day()) => date.year(),
-                YearAnchor::NamedFrom { date, .. } => date.year() + 1,
-                YearAnchor::PeriodEnd(end) if *md <= (end.month(), end.day()) => end.year(),
-                YearAnchor::PeriodEnd(end) => end.year() - 1,
-                YearAnchor::Year(year) => *year,
-            };
-            NaiveDate::from_ymd_opt(year, md.0, md.1).ok_or(YearError::NoSuchDay { index, year })
-        })
-        .collect()
-}
-
-fn walk(days: &[(u32, u32)], anchor: &YearAnchor) -> Result<Vec<NaiveDate>, YearError> {
-    let rises = days.windows(2).filter(|w| w[1] > w[0]).count();
-    let falls = days.windows(2).filter(|w| w[1] < w[0]).count();
-    let ascending = rises >= falls;
-    let mut offsets = Vec::with_capacity(days.len());
-    let mut offset = 0i32;
-    for (index, pair) in days.windows(2).enumerate() {
-        offsets.push(offset);
-        let (previous, current) = (pair[0], pair[1]);
-        let against = if ascending {
-            current < previous
-        } else {
-            current > previous
+/// A date whose month is a number marked as the month: `9月13日` (Japanese, Chinese),
+/// `9월 13일` (Korean), `13 thg 9` or `13 tháng 9` (Vietnamese), each with or without a year.
+fn numbered_month(text: &str) -> Option<(Option<i32>, u32, u32)> {
+    let text = text.trim();
+    let number = |t: &str| t.trim().parse::<u32>().ok();
+    if let Some((before, after)) = text.split_once(['月', '월']) {
+        let (year, month) = match before.split_once(['年', '년']) {
+            Some((year, month)) => (Some(year.trim().parse().ok()?), month),
+            None => (None, before),
         };
-        if against {
-            if previous.0.abs_diff(current.0) <= 6 {
-                return Err(YearError::OutOfOrder { index: index + 1 });
-            }
-            offset += if ascending { 1 } else { -1 };
-        }
+        let day = after.trim().strip_suffix(['日', '일'])?;
+        return Some((year, number(month)?, number(day)?));
     }
-    if !days.is_empty() {
-        offsets.push(offset);
-    }
-    let keyed = || offsets.iter().zip(days).enumerate();
-    let base = match anchor {
-        YearAnchor::Year(year) => keyed().min_by_key(|(_, key)| *key).map(|(_, (o, _))| year - o),
-        YearAnchor::NamedFrom { date, .. } => keyed().min_by_key(|(_, key)| *key).map(|(_, (o, md))| {
-            let year = if *md >= (date.month(), date.day()) {
-                date.year()
-            } else {
-                date.year() + 1
-            };
-            year - o
-        }),
-        YearAnchor::PeriodEnd(end) => keyed().max_by_key(|(_, key)| *key).map(|(_, (o, md))| {
-            let year = if *md <= (end.month(), end.day()) {
-                end.year()
-            } else {
-                end.year() - 1
-            };
-            year - o
-        }),
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let marker = words
+        .iter()
+        .position(|w| ["thg", "tháng"].contains(&w.to_lowercase().as_str()))?;
+    let day = number(words.get(marker.checked_sub(1)?)?.trim_end_matches(','))?;
+    let month = number(words.get(marker + 1)?.trim_end_matches(','))?;
+    let year = match words.get(marker + 2) {
+        Some(year) => Some(year.trim_start_matches(',').trim().parse().ok()?),
+        None => None,
     };
-    let Some(base) = base else { return Ok(Vec::new()) };
-    keyed()
-        .map(|(index, (offset, (month, day)))| {
-            let year = base + offset;
-            NaiveDate::from_ymd_opt(year, *month, *day).ok_or(YearError::NoSuchDay { index, year })
-        })
-        .collect()
-}
-
-/// The first date written in `name` as `YYYY-MM-DD`, `YYYY_MM_DD` or eight digits alone
-/// (`YYYYMMDD`), between 2000 and 2099.
-pub fn date_in_name(name: &str) -> Option<NaiveDate> {
-    let digits: Vec<(usize, &str)> = runs_of_digits(name);
-    for (i, (at, run)) in digits.iter().enumerate() {
-        let candidate = match run.len() {
-            8 => NaiveDate::parse_from_str(run, "%Y%m%d").ok(),
-            4 => {
-                let joined = |j: usize| digits.get(j).filter(|(a, r)| r.len() == 2 && separated(name, *a));
-                match (joined(i + 1), joined(i + 2)) {
-                    (Some((_, month)), Some((_, day)))
-                        if same_separator(name, *at, digits[i + 1].0, digits[i + 2].0) =>
-                    {
-                        NaiveDate::parse_from_str(&format!("{run}{month}{day}"), "%Y%m%d").ok()
-                    }
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
-        if let Some(date) = candidate.filter(|d| (2000..2100).contains(&d.year())) {
-            return Some(date);
-        }
-    }
-    None
-}
-
-fn runs_of_digits(text: &str) -> Vec<(usize, &str)> {
-    let mut runs = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        match (c.is_ascii_digit(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                runs.push((s, &text[s..i]));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    runs
-}
-
-/// Whether the run of digits at `at` follows one `-` or `_`.
-fn separated(text: &str, at: usize) -> bool {
-    at > 0 && matches!(text.as_bytes()[at - 1], b'-' | b'_')
-}
-
-/// Whether a year, month and day runs are joined by one and the same separator.
-fn same_separator(text: &str, year: usize, month: usize, day: usize) -> bool {
-    let bytes = text.as_bytes();
-    year + 5 == month && month + 3 == day && bytes[month - 1] == bytes[day - 1]
+    (words.len() <= marker + 3).then_some((year, month, day))
 }
 
 /// Days after `start`.
@@ -505,6 +253,14 @@ mod tests {
         assert_eq!(read("Jan 8, 2025"), Some(Reading::Date(day(2025, 1, 8))));
         assert_eq!(read("25 sept. 2024 10:30"), Some(Reading::Date(day(2024, 9, 25))));
         assert_eq!(read("February 29"), Some(Reading::MonthDay(2, 29)));
+        assert_eq!(read("9月13日"), Some(Reading::MonthDay(9, 13)));
+        assert_eq!(read("2025年9月13日"), Some(Reading::Date(day(2025, 9, 13))));
+        assert_eq!(read("9월 13일"), Some(Reading::MonthDay(9, 13)));
+        assert_eq!(read("13 thg 9"), Some(Reading::MonthDay(9, 13)));
+        assert_eq!(read("28 May"), Some(Reading::MonthDay(5, 28)));
+        assert_eq!(read("13 Eylül"), Some(Reading::MonthDay(9, 13)));
+        assert_eq!(read("5 października"), Some(Reading::MonthDay(10, 5)));
+        assert_eq!(read("30 de abril"), Some(Reading::MonthDay(4, 30)));
         for bad in [
             "Lifetime",
             "Total",
@@ -532,53 +288,5 @@ mod tests {
         assert_eq!(read(&DateFormat::NthDay, &text("0007")), Some(Reading::Offset(7)));
         assert_eq!(start_date("# Start date: 20241101"), Some(day(2024, 11, 1)));
         assert_eq!(offset(day(2024, 11, 1), 30), Some(day(2024, 12, 1)));
-    }
-
-    #[test]
-    fn a_year_long_export_runs_over_new_year() {
-        let days = [(2, 28), (6, 1), (12, 31), (1, 1), (2, 27)];
-        let from_period = assign_years(&days, &YearAnchor::PeriodEnd(day(2026, 2, 28))).unwrap();
-        assert_eq!(from_period[0], day(2025, 2, 28));
-        assert_eq!(from_period[3], day(2026, 1, 1));
-        let from_year = assign_years(&days, &YearAnchor::Year(2025)).unwrap();
-        assert_eq!(from_year, from_period);
-        let named = YearAnchor::NamedFrom {
-            date: day(2025, 2, 28),
-            name: "x".into(),
-        };
-        assert_eq!(assign_years(&days, &named).unwrap(), from_period);
-    }
-
-    #[test]
-    fn newest_first_and_out_of_order_rows() {
-        let newest_first = [(1, 2), (1, 1), (12, 31)];
-        let dates = assign_years(&newest_first, &YearAnchor::PeriodEnd(day(2026, 1, 31))).unwrap();
-        assert_eq!(dates, [day(2026, 1, 2), day(2026, 1, 1), day(2025, 12, 31)]);
-        let shuffled = [(3, 1), (5, 1), (4, 1), (11, 1)];
-        assert_eq!(
-            assign_years(&shuffled, &YearAnchor::Year(2026)),
-            Err(YearError::OutOfOrder { index: 2 })
-        );
-        let placed = assign_years(&shuffled, &YearAnchor::PeriodEnd(day(2026, 4, 30))).unwrap();
-        assert_eq!(
-            placed,
-            [day(2026, 3, 1), day(2025, 5, 1), day(2026, 4, 1), day(2025, 11, 1)]
-        );
-        assert_eq!(
-            assign_years(&[(2, 29)], &YearAnchor::Year(2025)),
-            Err(YearError::NoSuchDay { index: 0, year: 2025 })
-        );
-    }
-
-    #[test]
-    fn dates_in_download_names() {
-        assert_eq!(
-            date_in_name("Overview_2025-02-28_1740787200_shop"),
-            Some(day(2025, 2, 28))
-        );
-        assert_eq!(date_in_name("export_20241101"), Some(day(2024, 11, 1)));
-        assert_eq!(date_in_name("Overview_1740787200"), None);
-        assert_eq!(date_in_name("2025-02_28"), None);
-        assert_eq!(date_in_name("Overview.csv"), None);
     }
 }

@@ -208,12 +208,18 @@ impl SourceError {
             .filter(|best| best.name != preset.name)
             .map(|best| format!("; it looks like `{}` ({})", best.name, best.title))
             .unwrap_or_default();
+        let counts_weeks = found.iter().any(|h| h == "Nth week" || h == "Nth month");
+        let weeks = if counts_weeks {
+            ". GA4 counts weeks or months (`Nth week`) over a long range: download a range of a few months, which it counts in days"
+        } else {
+            ""
+        };
         Self::WrongExport {
             file: file.to_owned(),
             preset: preset.name.clone(),
             missing: preset.missing(found).join(", nor "),
             help: format!(
-                "`{}` reads {}. The file's columns are {}{best}",
+                "`{}` reads {}. The file's columns are {}{best}{weeks}",
                 preset.name,
                 preset.title,
                 suggest::quoted_list(found)

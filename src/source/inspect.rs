@@ -10,6 +10,7 @@ use super::dates::{self, DateFormat, Reading, EXCEL_SERIAL, MONTH_NAME};
 use super::grid::{self, Grid, Layout, Table};
 use super::preset::{self, Preset};
 use super::value::Value;
+use super::years;
 use super::{excel, SourceError};
 use crate::spec::{FileFormat, Sheet};
 
@@ -110,13 +111,7 @@ pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceE
 
 /// What gives dates without a year theirs for this file.
 fn year_rule(path: &Path) -> String {
-    let named = path
-        .ancestors()
-        .take(3)
-        .filter_map(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned())
-        .find_map(|name| dates::date_in_name(&name).map(|date| dates::YearAnchor::NamedFrom { date, name }));
-    match named {
+    match years::named_anchor(path) {
         Some(anchor) => format!("the dates have no year: {}", anchor.describe()),
         None => "the dates have no year, and neither has the file's name: give `year:` (the year of the earliest row) on the source, keep the download's name with its first day in the folder's name, or name the reported period".to_owned(),
     }

@@ -107,6 +107,7 @@ mod tests {
                 first: dates.iter().min().map(|d| day(*d)),
                 last: dates.iter().max().map(|d| day(*d)),
                 replaced: 0,
+                undated: 0,
             },
             frame,
         }

@@ -13,6 +13,7 @@ pub mod preset;
 mod read;
 mod typed;
 mod value;
+mod years;
 
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,8 @@ pub struct FileCoverage {
     pub last: Option<NaiveDate>,
     /// Rows left out because a newer file of the source has the same key.
     pub replaced: usize,
+    /// Rows left out because they have no date (a summary row, an unlisted video).
+    pub undated: usize,
 }
 
 /// The canonical name of the date column in every loaded frame.
@@ -73,6 +76,13 @@ pub fn load(spec: &Spec, period: Option<Period>) -> Result<Sources, SourceError>
                 .transpose()?,
         };
         let loaded = load_source(spec, &plan, &numeric, &named)?;
+        if let Some(preset) = plan.preset.filter(|p| p.checked() == "UNVERIFIED") {
+            warnings.push(format!(
+                "source `{name}`: preset `{}` follows no real export (none was found in public material); \
+                 check its numbers against the platform's own",
+                preset.name
+            ));
+        }
         warnings.extend(coverage_warnings(name, &loaded.files));
         sources.insert(name.clone(), loaded);
     }
@@ -91,10 +101,22 @@ fn coverage_warnings(name: &str, files: &[FileCoverage]) -> Vec<String> {
             display(&f.path)
         )
     });
+    let undated = files.iter().filter(|f| f.undated > 0).map(|f| {
+        let (rows, have) = if f.undated == 1 {
+            ("row", "has")
+        } else {
+            ("rows", "have")
+        };
+        format!(
+            "source `{name}`: left out {} {rows} of `{}` that {have} no date",
+            f.undated,
+            display(&f.path)
+        )
+    });
     let gaps = merge::gaps(files)
         .into_iter()
         .map(|(from, to)| format!("source `{name}`: no file covers {from} to {to}"));
-    replaced.chain(gaps).collect()
+    replaced.chain(undated).chain(gaps).collect()
 }
 
 /// Columns read as numbers, and columns only counted, each with the spec path that
@@ -205,10 +227,19 @@ fn load_source(
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         let frame = read::read_file(spec, plan, &path, &numeric_names, &read)?;
-        files.push(merge::FileFrame {
-            coverage: coverage(&path, &frame),
-            frame,
-        });
+        let coverage = coverage(&path, &frame);
+        let frame = match coverage.undated {
+            0 => frame,
+            _ => frame
+                .lazy()
+                .filter(col(DATE).is_not_null())
+                .collect()
+                .map_err(|e| SourceError::Read {
+                    file: display(&path),
+                    message: e.to_string(),
+                })?,
+        };
+        files.push(merge::FileFrame { coverage, frame });
     }
     let (mut frame, files) = merge::merge(files, &plan.key()).map_err(|e| SourceError::Read {
         file: source.pattern.clone(),
@@ -288,12 +319,14 @@ fn coverage(path: &Path, frame: &DataFrame) -> FileCoverage {
         Some(days) => (day(days.min()), day(days.max())),
         None => (None, None),
     };
+    let undated = frame.column(DATE).map_or(0, |c| c.null_count());
     FileCoverage {
         path: path.to_path_buf(),
-        rows: frame.height(),
+        rows: frame.height() - undated,
         first,
         last,
         replaced: 0,
+        undated,
     }
 }
 

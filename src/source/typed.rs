@@ -9,11 +9,12 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::cell::{self, Cell};
-use super::dates::{self, DateFormat, Reading, YearAnchor, YearError};
+use super::dates::{self, DateFormat, Reading};
 use super::error::SourceError;
 use super::grid::Table;
 use super::plan::Plan;
 use super::value::Value;
+use super::years::{self, YearAnchor, YearError};
 use super::{display, DATE, EPOCH_DAYS_FROM_CE};
 
 /// What typing a table needs beyond its cells.
@@ -183,7 +184,7 @@ fn read_dates(
             example: column.values[year_less[0].0].display(),
         })?;
         let days: Vec<(u32, u32)> = year_less.iter().map(|(_, md)| *md).collect();
-        let assigned = dates::assign_years(&days, &anchor)
+        let assigned = years::assign_years(&days, &anchor)
             .map_err(|e| year_error(typing, column, lines, &year_less, &anchor, e))?;
         for ((index, _), date) in year_less.iter().zip(assigned) {
             with_years[*index] = Some(date);
@@ -218,14 +219,7 @@ pub fn year_anchor(typing: &Typing) -> Option<YearAnchor> {
     if let Some(year) = typing.plan.source.year {
         return Some(YearAnchor::Year(year));
     }
-    let named = typing
-        .path
-        .ancestors()
-        .take(3)
-        .filter_map(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned())
-        .find_map(|name| dates::date_in_name(&name).map(|date| YearAnchor::NamedFrom { date, name }));
-    named.or_else(|| typing.plan.period_end.map(YearAnchor::PeriodEnd))
+    years::named_anchor(typing.path).or_else(|| typing.plan.period_end.map(YearAnchor::PeriodEnd))
 }
 
 fn year_error(
@@ -303,15 +297,15 @@ fn date_series(name: &str, dates: &[Option<NaiveDate>]) -> Series {
 }
 
 /// A column KPIs read, as numbers: typed cells as they are, text in the source's format.
-/// A preset's percent column (`CTR (%)`) holds `1,35` for 1.35 %: its text numbers are
-/// divided by 100, unless a `%` sign already said so. A workbook stores a percentage
-/// cell as its fraction, so typed numbers are taken as they are.
+/// A preset's percent column (`CTR (%)`) holds `1,35` for 1.35 %, as its header says: its
+/// numbers are divided by 100, unless a `%` sign in the cell already said so.
 fn number_series(typing: &Typing, column: &Cells, lines: &[usize]) -> Result<Series, SourceError> {
     let percent = typing.plan.preset.is_some_and(|p| p.percent.contains(&column.name));
     let mut numbers = Vec::with_capacity(column.values.len());
     for (index, value) in column.values.iter().enumerate() {
         let cell = match value {
             Value::Empty => Cell::Missing,
+            Value::Number(n) if percent => Cell::Number(n / 100.0),
             Value::Number(n) | Value::Duration(n) => Cell::Number(*n),
             Value::Text(text) => match cell::parse(text, typing.decimal_comma) {
                 Cell::Number(n) if percent && !text.trim_end().ends_with('%') => Cell::Number(n / 100.0),

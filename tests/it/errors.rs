@@ -162,3 +162,12 @@ fn a_row_over_several_days_is_refused() {
     );
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn a_column_of_malformed_cells_names_the_first() {
+    let text = check_error("bad_column/spec.yaml");
+    assert!(
+        text.contains("tests/fixtures/err/bad_column/export.csv: line 2, column `er`: `4,5 %` is not a number"),
+        "{text}"
+    );
+}

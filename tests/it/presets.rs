@@ -335,4 +335,30 @@ fn presets_say_what_they_were_checked_against() {
     assert!(line("tiktok-studio-overview").contains("real exports"), "{listing}");
     let one = kpipress(&["presets", "tiktok-studio-overview"]);
     assert!(String::from_utf8_lossy(&one.stdout).contains("htupycollabs-spec/Analytics"));
+    let out = build("tests/fixtures/presets/vk-community/spec.yaml", "unverified", "json");
+    let card = read_json(&out.join("reports/vk-community/2026-10.json"));
+    let warnings = card["warnings"].to_string();
+    assert!(
+        warnings.contains("preset `vk-community` follows no real export"),
+        "{warnings}"
+    );
+}
+
+/// An unlisted video has no publish time: it cannot be placed in a period, and the
+/// build says it left it out.
+#[test]
+fn rows_without_a_date_are_left_out_and_said() {
+    let out = build(
+        "tests/fixtures/presets/youtube-studio-table/spec.yaml",
+        "undated",
+        "json",
+    );
+    let card = read_json(&out.join("reports/youtube-studio-table/2026-10.json"));
+    let warnings = card["warnings"].to_string();
+    assert!(
+        warnings.contains(
+            "left out 1 row of `tests/fixtures/presets/youtube-studio-table/Table data.csv` that has no date"
+        ),
+        "{warnings}"
+    );
 }

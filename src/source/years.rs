@@ -1,0 +1,244 @@
+//! The year of dates written without one (TikTok's `September 25`): one rule, documented
+//! in the README, that gives every row its year or says it cannot, never a guess.
+
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+
+/// Where dates without a year get theirs. The first that applies, in this order:
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum YearAnchor {
+    /// The source's `year:`, the year of the file's earliest row.
+    Year(i32),
+    /// A date in the file's name or its folder's (the export window's first day, as in
+    /// TikTok's `Overview_2025-02-28_…` downloads): the earliest row is on or after it.
+    NamedFrom { date: NaiveDate, name: String },
+    /// The end of the reported period: the latest row is on or before it.
+    PeriodEnd(NaiveDate),
+}
+
+impl YearAnchor {
+    /// The rule as `inspect` and messages say it.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Year(year) => format!("the earliest row is in {year} (`year:` on the source)"),
+            Self::NamedFrom { date, name } => format!("the earliest row is on or after {date}, from the name `{name}`"),
+            Self::PeriodEnd(end) => format!("the latest row is on or before {end}, the end of the reported period"),
+        }
+    }
+}
+
+/// Why the rows' years cannot be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum YearError {
+    /// Row `index` steps back in the calendar by less than a New Year would.
+    OutOfOrder { index: usize },
+    /// Row `index` is a day its year does not have (Feb 29).
+    NoSuchDay { index: usize, year: i32 },
+}
+
+/// The dates of rows written as (month, day), in file order, given `anchor`. Rows in
+/// date order (either way) are walked: a step back of more than six months (against the
+/// order's direction) is a New Year, as when a 365-day export runs from February to
+/// February. Rows in no date order (posts sorted by views) are each placed in the year
+/// the anchor spans: the 365 days from a named start, or up to the period's end; a bare
+/// `year:` cannot place them.
+pub fn assign_years(days: &[(u32, u32)], anchor: &YearAnchor) -> Result<Vec<NaiveDate>, YearError> {
+    match walk(days, anchor) {
+        Err(YearError::OutOfOrder { index }) => match anchor {
+            YearAnchor::Year(_) => Err(YearError::OutOfOrder { index }),
+            anchor => window(days, anchor),
+        },
+        result => result,
+    }
+}
+
+/// Each of `days` in the year after a named start, or the year up to the period's end.
+fn window(days: &[(u32, u32)], anchor: &YearAnchor) -> Result<Vec<NaiveDate>, YearError> {
+    days.iter()
+        .enumerate()
+        .map(|(index, md)| {
+            let year = match anchor {
+                YearAnchor::NamedFrom { date, .. } if *md >= (date.month(), date.day()) => date.year(),
+                YearAnchor::NamedFrom { date, .. } => date.year() + 1,
+                YearAnchor::PeriodEnd(end) if *md <= (end.month(), end.day()) => end.year(),
+                YearAnchor::PeriodEnd(end) => end.year() - 1,
+                YearAnchor::Year(year) => *year,
+            };
+            NaiveDate::from_ymd_opt(year, md.0, md.1).ok_or(YearError::NoSuchDay { index, year })
+        })
+        .collect()
+}
+
+fn walk(days: &[(u32, u32)], anchor: &YearAnchor) -> Result<Vec<NaiveDate>, YearError> {
+    let rises = days.windows(2).filter(|w| w[1] > w[0]).count();
+    let falls = days.windows(2).filter(|w| w[1] < w[0]).count();
+    let ascending = rises >= falls;
+    let mut offsets = Vec::with_capacity(days.len());
+    let mut offset = 0i32;
+    for (index, pair) in days.windows(2).enumerate() {
+        offsets.push(offset);
+        let (previous, current) = (pair[0], pair[1]);
+        let against = if ascending {
+            current < previous
+        } else {
+            current > previous
+        };
+        if against {
+            if previous.0.abs_diff(current.0) <= 6 {
+                return Err(YearError::OutOfOrder { index: index + 1 });
+            }
+            offset += if ascending { 1 } else { -1 };
+        }
+    }
+    if !days.is_empty() {
+        offsets.push(offset);
+    }
+    let keyed = || offsets.iter().zip(days).enumerate();
+    let base = match anchor {
+        YearAnchor::Year(year) => keyed().min_by_key(|(_, key)| *key).map(|(_, (o, _))| year - o),
+        YearAnchor::NamedFrom { date, .. } => keyed().min_by_key(|(_, key)| *key).map(|(_, (o, md))| {
+            let year = if *md >= (date.month(), date.day()) {
+                date.year()
+            } else {
+                date.year() + 1
+            };
+            year - o
+        }),
+        YearAnchor::PeriodEnd(end) => keyed().max_by_key(|(_, key)| *key).map(|(_, (o, md))| {
+            let year = if *md <= (end.month(), end.day()) {
+                end.year()
+            } else {
+                end.year() - 1
+            };
+            year - o
+        }),
+    };
+    let Some(base) = base else { return Ok(Vec::new()) };
+    keyed()
+        .map(|(index, (offset, (month, day)))| {
+            let year = base + offset;
+            NaiveDate::from_ymd_opt(year, *month, *day).ok_or(YearError::NoSuchDay { index, year })
+        })
+        .collect()
+}
+
+/// The anchor a date in the file's name, or its folder's or their parent's, gives.
+pub fn named_anchor(path: &Path) -> Option<YearAnchor> {
+    path.ancestors()
+        .take(3)
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .find_map(|name| date_in_name(&name).map(|date| YearAnchor::NamedFrom { date, name }))
+}
+
+/// The first date written in `name` as `YYYY-MM-DD`, `YYYY_MM_DD` or eight digits alone
+/// (`YYYYMMDD`), between 2000 and 2099.
+pub fn date_in_name(name: &str) -> Option<NaiveDate> {
+    let digits: Vec<(usize, &str)> = runs_of_digits(name);
+    for (i, (at, run)) in digits.iter().enumerate() {
+        let candidate = match run.len() {
+            8 => NaiveDate::parse_from_str(run, "%Y%m%d").ok(),
+            4 => {
+                let joined = |j: usize| digits.get(j).filter(|(a, r)| r.len() == 2 && separated(name, *a));
+                match (joined(i + 1), joined(i + 2)) {
+                    (Some((_, month)), Some((_, day)))
+                        if same_separator(name, *at, digits[i + 1].0, digits[i + 2].0) =>
+                    {
+                        NaiveDate::parse_from_str(&format!("{run}{month}{day}"), "%Y%m%d").ok()
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(date) = candidate.filter(|d| (2000..2100).contains(&d.year())) {
+            return Some(date);
+        }
+    }
+    None
+}
+
+fn runs_of_digits(text: &str) -> Vec<(usize, &str)> {
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (c.is_ascii_digit(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push((s, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+/// Whether the run of digits at `at` follows one `-` or `_`.
+fn separated(text: &str, at: usize) -> bool {
+    at > 0 && matches!(text.as_bytes()[at - 1], b'-' | b'_')
+}
+
+/// Whether a year, month and day runs are joined by one and the same separator.
+fn same_separator(text: &str, year: usize, month: usize, day: usize) -> bool {
+    let bytes = text.as_bytes();
+    year + 5 == month && month + 3 == day && bytes[month - 1] == bytes[day - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_year_long_export_runs_over_new_year() {
+        let days = [(2, 28), (6, 1), (12, 31), (1, 1), (2, 27)];
+        let from_period = assign_years(&days, &YearAnchor::PeriodEnd(day(2026, 2, 28))).unwrap();
+        assert_eq!(from_period[0], day(2025, 2, 28));
+        assert_eq!(from_period[3], day(2026, 1, 1));
+        let from_year = assign_years(&days, &YearAnchor::Year(2025)).unwrap();
+        assert_eq!(from_year, from_period);
+        let named = YearAnchor::NamedFrom {
+            date: day(2025, 2, 28),
+            name: "x".into(),
+        };
+        assert_eq!(assign_years(&days, &named).unwrap(), from_period);
+    }
+
+    #[test]
+    fn newest_first_and_out_of_order_rows() {
+        let newest_first = [(1, 2), (1, 1), (12, 31)];
+        let dates = assign_years(&newest_first, &YearAnchor::PeriodEnd(day(2026, 1, 31))).unwrap();
+        assert_eq!(dates, [day(2026, 1, 2), day(2026, 1, 1), day(2025, 12, 31)]);
+        let shuffled = [(3, 1), (5, 1), (4, 1), (11, 1)];
+        assert_eq!(
+            assign_years(&shuffled, &YearAnchor::Year(2026)),
+            Err(YearError::OutOfOrder { index: 2 })
+        );
+        let placed = assign_years(&shuffled, &YearAnchor::PeriodEnd(day(2026, 4, 30))).unwrap();
+        assert_eq!(
+            placed,
+            [day(2026, 3, 1), day(2025, 5, 1), day(2026, 4, 1), day(2025, 11, 1)]
+        );
+        assert_eq!(
+            assign_years(&[(2, 29)], &YearAnchor::Year(2025)),
+            Err(YearError::NoSuchDay { index: 0, year: 2025 })
+        );
+    }
+
+    #[test]
+    fn dates_in_download_names() {
+        assert_eq!(
+            date_in_name("Overview_2025-02-28_1740787200_shop"),
+            Some(day(2025, 2, 28))
+        );
+        assert_eq!(date_in_name("export_20241101"), Some(day(2024, 11, 1)));
+        assert_eq!(date_in_name("Overview_1740787200"), None);
+        assert_eq!(date_in_name("2025-02_28"), None);
+        assert_eq!(date_in_name("Overview.csv"), None);
+    }
+}
