@@ -240,7 +240,7 @@ fn describe(
         }
         fit.preset.column_of(header).map(str::to_owned)
     };
-    let date = date_column(&table, fit.as_ref(), language);
+    let date = date_column(&table, fit.as_ref(), language, format == FileFormat::Excel);
     let columns = table
         .headers
         .iter()
@@ -292,7 +292,7 @@ fn kind(cells: &[Value], decimal_comma: bool) -> &'static str {
 
 /// The date column and the formats that read it: the preset's column and formats, or
 /// the first column every cell of which one of [`DATE_FORMATS`] reads.
-fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str) -> Option<DateInfo> {
+fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str, workbook: bool) -> Option<DateInfo> {
     let candidates: Vec<(usize, Vec<String>)> = match fit {
         Some(fit) => {
             let index = table
@@ -302,7 +302,12 @@ fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str) -> Option
             vec![(index, fit.preset.date_formats(language).to_vec())]
         }
         None => (0..table.headers.len())
-            .map(|i| (i, DATE_FORMATS.iter().map(|f| (*f).to_owned()).collect()))
+            .map(|i| {
+                // Only a workbook writes dates as serial numbers; in a text file a column
+                // of numbers is numbers.
+                let formats = DATE_FORMATS.iter().filter(|f| workbook || **f != EXCEL_SERIAL);
+                (i, formats.map(|f| (*f).to_owned()).collect())
+            })
             .collect(),
     };
     let start = table.notes.iter().find_map(|n| dates::start_date(n));

@@ -166,14 +166,17 @@ impl Preset {
 
     /// How much a header row looks like this export, for guessing an unnamed file: the
     /// fit, when the preset also explains most of the row's columns, so a file with
-    /// `Date` and `Views` among many others is not taken for any export that has them.
+    /// `Date` and `Views` among many others is not taken for any export that has them; or
+    /// when the row has most of a wide preset's columns, as a Facebook page export of
+    /// 38 columns has the posts preset's dozen.
     pub fn likeness(&self, found: &[String]) -> Option<f64> {
         let fit = self.fit(found)?;
         let explained = found
             .iter()
             .filter(|header| self.date.language_of(header).is_some() || self.column_of(header).is_some())
             .count();
-        (explained * 2 > found.len()).then_some(fit)
+        let most_of_a_wide_preset = explained >= 8 && fit >= 0.75;
+        (explained * 2 > found.len() || most_of_a_wide_preset).then_some(fit)
     }
 
     /// The language most of a header row's columns are written in.
@@ -271,6 +274,22 @@ mod tests {
                 assert!(!preset.date_formats(language).is_empty(), "{name}: {language}");
             }
         }
+    }
+
+    #[test]
+    fn a_wide_export_with_most_of_a_wide_preset_looks_like_it() {
+        let preset = get("meta-business-suite").unwrap();
+        let mut found: Vec<String> = [
+            "Post ID", "Page ID", "Page name", "Title", "Description", "Publish time", "Permalink", "Post type",
+            "Date", "Views", "Reach", "Reactions", "Comments", "Shares",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+        found.extend((0..20).map(|i| format!("Other metric {i}")));
+        assert!(preset.likeness(&found).is_some());
+        let tiktok = get("tiktok-studio-overview").unwrap();
+        assert_eq!(tiktok.likeness(&found), None);
     }
 
     #[test]
