@@ -69,7 +69,7 @@ pub fn decode(
 
 /// The separator an Excel-style `sep=,` first line names (Meta's page exports).
 pub fn separator_hint(text: &str) -> Option<u8> {
-    let first = text.lines().next()?.trim().trim_matches('"');
+    let first = text.lines().next()?.trim_end_matches('\r').trim_matches('"');
     match first.strip_prefix("sep=")?.as_bytes() {
         [separator] => Some(*separator),
         _ => None,
@@ -335,6 +335,7 @@ mod tests {
         let table = split(text, b',').table(&layout(&date_header, 1)).unwrap();
         assert_eq!(table.too_wide, Some((2, 3)));
         assert_eq!(separator_hint("sep=;\nDate"), Some(b';'));
+        assert_eq!(separator_hint("sep=\t\r\nFacebook reach\t\r\n"), Some(b'\t'));
         assert_eq!(separator_hint("\"sep=,\"\n"), Some(b','));
     }
 

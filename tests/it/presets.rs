@@ -362,3 +362,21 @@ fn rows_without_a_date_are_left_out_and_said() {
         "{warnings}"
     );
 }
+
+/// The tab-separated, CRLF form of Meta's daily file (`sep=<tab>`), as a spreadsheet
+/// saves it again, reads like the original.
+#[test]
+fn a_daily_meta_file_saved_again_with_tabs_reads_alike() {
+    let dir = out_dir("meta-daily-tabs");
+    let text = "sep=\t\r\nFollows\t\r\nDate\tPrimary\r\n2026-10-01T01:00:00\t3\r\n2026-10-02T01:00:00\t4\t\r\n2026-10-03T00:00:00\t5\r\n";
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(dir.join("Follows.csv"), utf16).unwrap();
+    let fixture = root().join("tests/fixtures/presets/meta-business-suite-daily/spec.yaml");
+    std::fs::copy(fixture, dir.join("spec.yaml")).unwrap();
+    let out = build(dir.join("spec.yaml").to_str().unwrap(), "meta-daily-tabs-report", "json");
+    let card = read_json(&out.join("reports/meta-business-suite-daily/2026-10.json"));
+    close(&kpi(&card, "new_followers")["value"], 12.0);
+}
