@@ -280,8 +280,20 @@ mod tests {
     fn a_wide_export_with_most_of_a_wide_preset_looks_like_it() {
         let preset = get("meta-business-suite").unwrap();
         let mut found: Vec<String> = [
-            "Post ID", "Page ID", "Page name", "Title", "Description", "Publish time", "Permalink", "Post type",
-            "Date", "Views", "Reach", "Reactions", "Comments", "Shares",
+            "Post ID",
+            "Page ID",
+            "Page name",
+            "Title",
+            "Description",
+            "Publish time",
+            "Permalink",
+            "Post type",
+            "Date",
+            "Views",
+            "Reach",
+            "Reactions",
+            "Comments",
+            "Shares",
         ]
         .iter()
         .map(|h| h.to_string())

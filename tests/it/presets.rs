@@ -376,7 +376,11 @@ fn a_daily_meta_file_saved_again_with_tabs_reads_alike() {
     std::fs::write(dir.join("Follows.csv"), utf16).unwrap();
     let fixture = root().join("tests/fixtures/presets/meta-business-suite-daily/spec.yaml");
     std::fs::copy(fixture, dir.join("spec.yaml")).unwrap();
-    let out = build(dir.join("spec.yaml").to_str().unwrap(), "meta-daily-tabs-report", "json");
+    let out = build(
+        dir.join("spec.yaml").to_str().unwrap(),
+        "meta-daily-tabs-report",
+        "json",
+    );
     let card = read_json(&out.join("reports/meta-business-suite-daily/2026-10.json"));
     close(&kpi(&card, "new_followers")["value"], 12.0);
 }
