@@ -136,8 +136,16 @@ fn kpi_ends(
         .collect()
 }
 
+/// A KPI's SQL as a polars expression. `FIRST` and `LAST` take the first and last value
+/// there is: a stock such as TikTok's followers is `undefined` (no value) on the days
+/// before its history starts, and a month that starts there still has a first value.
 fn kpi_expr(spec: &Spec, id: &str, sql: &str) -> Result<Expr, MetricsError> {
-    polars::sql::sql_expr(sql).map_err(|e| MetricsError::expression(spec, id, &e))
+    let expr = polars::sql::sql_expr(sql).map_err(|e| MetricsError::expression(spec, id, &e))?;
+    Ok(expr.map_expr(|e| match e {
+        Expr::Agg(AggExpr::First(input)) => Expr::Agg(AggExpr::FirstNonNull(input)),
+        Expr::Agg(AggExpr::Last(input)) => Expr::Agg(AggExpr::LastNonNull(input)),
+        other => other,
+    }))
 }
 
 /// From the first period with data to the last, extended to `requested`.

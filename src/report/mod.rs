@@ -585,8 +585,13 @@ fn data(sources: &Sources, table: &MetricTable, language: Language) -> DataModel
 fn warnings(sources: &Sources, table: &MetricTable, scorecard: &Scorecard, smart: &[SpecWarning]) -> Vec<String> {
     let mut warnings = sources.warnings.clone();
     if let Some(end) = table.data_end.filter(|end| *end < scorecard.period.end()) {
+        let place = if end < scorecard.period.start {
+            "before"
+        } else {
+            "inside"
+        };
         warnings.push(format!(
-            "the data ends on {end}, inside the reported period {}",
+            "the data ends on {end}, {place} the reported period {}",
             scorecard.period
         ));
     }

@@ -66,6 +66,10 @@ pub fn read(format: &DateFormat, cell: &Value) -> Option<Reading> {
         (Value::DateTime(at), _) => Some(Reading::Date(at.date())),
         (Value::Number(n), DateFormat::ExcelSerial) => excel_serial(*n).map(Reading::Date),
         (Value::Number(n), DateFormat::NthDay) => whole(*n).map(Reading::Offset),
+        // A workbook that stores GA4's `20230708` as a number: its digits are the date.
+        (Value::Number(n), DateFormat::Strftime(format)) if n.fract() == 0.0 && *n >= 0.0 => {
+            strftime(&format!("{n:.0}"), format).map(Reading::Date)
+        }
         (Value::Text(text), DateFormat::NthDay) => text.parse().ok().and_then(whole).map(Reading::Offset),
         (Value::Text(text), DateFormat::ExcelSerial) => text.parse().ok().and_then(excel_serial).map(Reading::Date),
         (Value::Text(text), DateFormat::Strftime(format)) => strftime(text, format).map(Reading::Date),
@@ -286,6 +290,11 @@ mod tests {
             Some(Reading::Date(day(2026, 10, 1)))
         );
         assert_eq!(read(&DateFormat::NthDay, &text("0007")), Some(Reading::Offset(7)));
+        let ga4 = DateFormat::Strftime("%Y%m%d".into());
+        assert_eq!(
+            read(&ga4, &Value::Number(20230708.0)),
+            Some(Reading::Date(day(2023, 7, 8)))
+        );
         assert_eq!(start_date("# Start date: 20241101"), Some(day(2024, 11, 1)));
         assert_eq!(offset(day(2024, 11, 1), 30), Some(day(2024, 12, 1)));
     }

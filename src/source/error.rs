@@ -37,6 +37,13 @@ pub enum SourceError {
         expected: String,
     },
 
+    #[error("`{file}` is a ZIP archive, not an export")]
+    #[diagnostic(
+        code(source::archive),
+        help("unzip it and point the source at the file inside; a TikTok download `Overview_<first day>_…zip` unzipped into a folder of its name keeps the year its dates lack")
+    )]
+    Archive { file: String },
+
     #[error("{file}: {unit} {row} has {cells} cells, but the header has {headers}")]
     #[diagnostic(
         code(source::ragged_row),

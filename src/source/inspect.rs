@@ -66,6 +66,8 @@ pub struct DateInfo {
     pub range: Option<(NaiveDate, NaiveDate)>,
     /// For dates written without a year, the rule that will give them theirs.
     pub year_rule: Option<String>,
+    /// Whether the dates run in order (either way), as `year:` needs.
+    pub in_order: bool,
 }
 
 /// Reads `path` as far as needed to describe it.
@@ -81,6 +83,9 @@ pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceE
         .unwrap_or(FileFormat::Csv);
     let (grids, encoding) = match format {
         FileFormat::Excel => (vec![(None, excel::read(path, sheet).map_err(read_error)?)], None),
+        FileFormat::Csv | FileFormat::Tsv if super::read::is_zip(path) => {
+            return Err(SourceError::Archive { file });
+        }
         FileFormat::Csv | FileFormat::Tsv => {
             let bytes = std::fs::read(path).map_err(|e| read_error(e.to_string()))?;
             let (text, encoding) = detect_encoding(&bytes);
@@ -104,16 +109,18 @@ pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceE
         .as_mut()
         .filter(|d| d.range.is_none() && d.formats.iter().any(|f| f == MONTH_NAME))
     {
-        date.year_rule = Some(year_rule(path));
+        date.year_rule = Some(year_rule(path, date.in_order));
     }
     Ok(inspection)
 }
 
-/// What gives dates without a year theirs for this file.
-fn year_rule(path: &Path) -> String {
-    match years::named_anchor(path) {
-        Some(anchor) => format!("the dates have no year: {}", anchor.describe()),
-        None => "the dates have no year, and neither has the file's name: give `year:` (the year of the earliest row) on the source, keep the download's name with its first day in the folder's name, or name the reported period".to_owned(),
+/// What gives dates without a year theirs for this file; `year:` only places rows that
+/// are in date order.
+fn year_rule(path: &Path, in_order: bool) -> String {
+    match (years::named_anchor(path), in_order) {
+        (Some(anchor), _) => format!("the dates have no year: {}", anchor.describe()),
+        (None, true) => "the dates have no year, and neither has the file's name: give `year:` (the year of the earliest row) on the source, keep the download's name with its first day in the folder's name, or name the reported period".to_owned(),
+        (None, false) => "the dates have no year and the rows are in no date order, and the file's name has no date: keep the download's name with its first day in the folder's name, or name the reported period".to_owned(),
     }
 }
 
@@ -305,7 +312,9 @@ fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str, workbook:
             .map(|i| {
                 // Only a workbook writes dates as serial numbers; in a text file a column
                 // of numbers is numbers.
-                let formats = DATE_FORMATS.iter().filter(|f| workbook || **f != EXCEL_SERIAL);
+                let formats = DATE_FORMATS
+                    .iter()
+                    .filter(|f| **f != EXCEL_SERIAL || (workbook && names_a_date(&table.headers[i])));
                 (i, formats.map(|f| (*f).to_owned()).collect())
             })
             .collect(),
@@ -321,14 +330,23 @@ fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str, workbook:
             })
             .collect();
         let format = DateFormat::parse(reading.first()?);
-        let days: Vec<NaiveDate> = cells
+        let readings: Vec<Reading> = cells.iter().filter_map(|c| dates::read(&format, c)).collect();
+        let days: Vec<NaiveDate> = readings
             .iter()
-            .filter_map(|c| match dates::read(&format, c)? {
-                Reading::Date(date) => Some(date),
-                Reading::Offset(days) => dates::offset(start?, days),
+            .filter_map(|reading| match reading {
+                Reading::Date(date) => Some(*date),
+                Reading::Offset(days) => dates::offset(start?, *days),
                 Reading::MonthDay(..) => None,
             })
             .collect();
+        let month_days: Vec<(u32, u32)> = readings
+            .iter()
+            .filter_map(|reading| match reading {
+                Reading::MonthDay(month, day) => Some((*month, *day)),
+                _ => None,
+            })
+            .collect();
+        let in_order = years::assign_years(&month_days, &years::YearAnchor::Year(2000)).is_ok();
         Some(DateInfo {
             column: table.headers[index].clone(),
             range: days
@@ -339,6 +357,16 @@ fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str, workbook:
                 .filter(|_| days.len() == cells.len()),
             formats: reading,
             year_rule: None,
+            in_order,
         })
     })
+}
+
+/// Whether a header names a date, so a workbook's numbers under it may be serial days
+/// rather than a metric (`Reach`, `Event count`).
+fn names_a_date(header: &str) -> bool {
+    let header = header.to_lowercase();
+    ["date", "day", "дата", "день", "datum", "fecha", "data", "time"]
+        .iter()
+        .any(|word| header.contains(word))
 }

@@ -71,7 +71,7 @@ pub fn load(spec: &Spec, period: Option<Period>) -> Result<Sources, SourceError>
         named.extend(counted);
         let plan = Plan {
             source,
-            period_end: period.map(|p| p.end()),
+            period: period.map(|p| (p.start, p.end())),
             preset: source
                 .preset
                 .as_deref()

@@ -11,9 +11,9 @@ use crate::spec::SourceSpec;
 pub struct Plan<'a> {
     pub source: &'a SourceSpec,
     pub preset: Option<&'static Preset>,
-    /// The end of the reported period, when the spec or the command line names it: the
-    /// last resort for dates written without a year.
-    pub period_end: Option<chrono::NaiveDate>,
+    /// The first and last day of the reported period, when the spec or the command line
+    /// names it: the last resort for dates written without a year.
+    pub period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 /// One canonical column and the headers it may have in a file.
@@ -157,6 +157,11 @@ impl Plan<'_> {
             at,
         });
         mappings
+    }
+
+    /// Whether a header row has a column the spec itself maps.
+    pub fn maps_any(&self, headers: &[String]) -> bool {
+        self.source.columns.values().any(|header| headers.contains(header))
     }
 
     /// The columns that identify a row across overlapping files.

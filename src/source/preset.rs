@@ -175,7 +175,7 @@ impl Preset {
             .iter()
             .filter(|header| self.date.language_of(header).is_some() || self.column_of(header).is_some())
             .count();
-        let most_of_a_wide_preset = explained >= 8 && fit >= 0.75;
+        let most_of_a_wide_preset = explained >= 6 && fit >= 0.5;
         (explained * 2 > found.len() || most_of_a_wide_preset).then_some(fit)
     }
 
@@ -195,14 +195,20 @@ impl Preset {
             .map(|(language, _)| language.to_owned())
     }
 
-    /// The date and required headers a header row lacks, described.
+    /// The date and required headers a header row lacks, described; with those there, the
+    /// preset's columns when the row has none of them.
     pub fn missing(&self, found: &[String]) -> Vec<String> {
         let date = (self.date.find(found).is_none()).then(|| self.date.describe());
-        let required = self
+        let required: Vec<String> = self
             .required
             .iter()
             .filter_map(|c| self.columns.get(c).filter(|h| h.find(found).is_none()))
-            .map(Headers::describe);
+            .map(Headers::describe)
+            .collect();
+        if date.is_none() && required.is_empty() {
+            let any = self.columns.values().map(Headers::describe).collect::<Vec<_>>();
+            return vec![format!("of its own: none of {}", any.join(", "))];
+        }
         date.into_iter().chain(required).collect()
     }
 }

@@ -40,6 +40,9 @@ pub fn read_file(
         file: file.clone(),
         message,
     };
+    if matches!(format, FileFormat::Csv | FileFormat::Tsv) && is_zip(path) {
+        return Err(SourceError::Archive { file });
+    }
     let (mut frame, rows) = match format {
         FileFormat::Csv | FileFormat::Tsv if !plan.needs_cells() => {
             let frame = read_csv(plan, path, format, numeric, columns).map_err(read_error)?;
@@ -108,6 +111,12 @@ pub fn read_file(
         check_numeric(&cells, &header_of(column), &mut frame, column)?;
     }
     Ok(frame)
+}
+
+/// Whether the file starts as a ZIP archive does (`PK\x03\x04`).
+pub(super) fn is_zip(path: &Path) -> bool {
+    let mut head = [0u8; 4];
+    File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && head == *b"PK\x03\x04"
 }
 
 /// The tables of a file read cell by cell, renamed and typed; several tables (one per

@@ -219,7 +219,8 @@ pub fn year_anchor(typing: &Typing) -> Option<YearAnchor> {
     if let Some(year) = typing.plan.source.year {
         return Some(YearAnchor::Year(year));
     }
-    years::named_anchor(typing.path).or_else(|| typing.plan.period_end.map(YearAnchor::PeriodEnd))
+    let period = typing.plan.period.map(|(start, end)| YearAnchor::Period { start, end });
+    years::named_anchor(typing.path).or(period)
 }
 
 fn year_error(

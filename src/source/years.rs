@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 
 /// Where dates without a year get theirs. The first that applies, in this order:
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,8 +13,9 @@ pub enum YearAnchor {
     /// A date in the file's name or its folder's (the export window's first day, as in
     /// TikTok's `Overview_2025-02-28_…` downloads): the earliest row is on or after it.
     NamedFrom { date: NaiveDate, name: String },
-    /// The end of the reported period: the latest row is on or before it.
-    PeriodEnd(NaiveDate),
+    /// The reported period: the year that puts it among the rows' dates, or else the one
+    /// that puts the latest row on or before its end.
+    Period { start: NaiveDate, end: NaiveDate },
 }
 
 impl YearAnchor {
@@ -23,7 +24,9 @@ impl YearAnchor {
         match self {
             Self::Year(year) => format!("the earliest row is in {year} (`year:` on the source)"),
             Self::NamedFrom { date, name } => format!("the earliest row is on or after {date}, from the name `{name}`"),
-            Self::PeriodEnd(end) => format!("the latest row is on or before {end}, the end of the reported period"),
+            Self::Period { start, end } => format!(
+                "the rows' dates take in the reported period {start} to {end} where they can, else the latest row is on or before {end}"
+            ),
         }
     }
 }
@@ -44,6 +47,27 @@ pub enum YearError {
 /// the anchor spans: the 365 days from a named start, or up to the period's end; a bare
 /// `year:` cannot place them.
 pub fn assign_years(days: &[(u32, u32)], anchor: &YearAnchor) -> Result<Vec<NaiveDate>, YearError> {
+    let placed = place(days, anchor)?;
+    let YearAnchor::Period { start, end } = anchor else {
+        return Ok(placed);
+    };
+    // An export that runs past the reported period's end (downloaded a month later) is
+    // placed a year early by its latest row: a year on, it takes in the period.
+    let before_the_period = placed.iter().max().is_some_and(|latest| latest < start);
+    let year_on = end
+        .checked_add_months(Months::new(12))
+        .map(|end| YearAnchor::Period { start: *start, end });
+    if let (true, Some(year_on)) = (before_the_period, year_on) {
+        if let Ok(later) = place(days, &year_on) {
+            if later.iter().min().is_some_and(|earliest| earliest <= end) {
+                return Ok(later);
+            }
+        }
+    }
+    Ok(placed)
+}
+
+fn place(days: &[(u32, u32)], anchor: &YearAnchor) -> Result<Vec<NaiveDate>, YearError> {
     match walk(days, anchor) {
         Err(YearError::OutOfOrder { index }) => match anchor {
             YearAnchor::Year(_) => Err(YearError::OutOfOrder { index }),
@@ -61,8 +85,8 @@ fn window(days: &[(u32, u32)], anchor: &YearAnchor) -> Result<Vec<NaiveDate>, Ye
             let year = match anchor {
                 YearAnchor::NamedFrom { date, .. } if *md >= (date.month(), date.day()) => date.year(),
                 YearAnchor::NamedFrom { date, .. } => date.year() + 1,
-                YearAnchor::PeriodEnd(end) if *md <= (end.month(), end.day()) => end.year(),
-                YearAnchor::PeriodEnd(end) => end.year() - 1,
+                YearAnchor::Period { end, .. } if *md <= (end.month(), end.day()) => end.year(),
+                YearAnchor::Period { end, .. } => end.year() - 1,
                 YearAnchor::Year(year) => *year,
             };
             NaiveDate::from_ymd_opt(year, md.0, md.1).ok_or(YearError::NoSuchDay { index, year })
@@ -105,7 +129,7 @@ fn walk(days: &[(u32, u32)], anchor: &YearAnchor) -> Result<Vec<NaiveDate>, Year
             };
             year - o
         }),
-        YearAnchor::PeriodEnd(end) => keyed().max_by_key(|(_, key)| *key).map(|(_, (o, md))| {
+        YearAnchor::Period { end, .. } => keyed().max_by_key(|(_, key)| *key).map(|(_, (o, md))| {
             let year = if *md <= (end.month(), end.day()) {
                 end.year()
             } else {
@@ -194,10 +218,28 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    fn period(y: i32, m: u32) -> YearAnchor {
+        let start = day(y, m, 1);
+        let end = start.checked_add_months(Months::new(1)).unwrap().pred_opt().unwrap();
+        YearAnchor::Period { start, end }
+    }
+
+    #[test]
+    fn an_export_past_the_period_takes_it_in() {
+        // Downloaded 28 February 2026 (February 28 to February 27), reported for January.
+        let days = [(2, 28), (12, 31), (1, 1), (1, 31), (2, 27)];
+        let dates = assign_years(&days, &period(2026, 1)).unwrap();
+        assert_eq!(dates[0], day(2025, 2, 28));
+        assert_eq!(dates[4], day(2026, 2, 27));
+        // A file wholly before the period stays there.
+        let old = [(3, 1), (3, 31)];
+        assert_eq!(assign_years(&old, &period(2026, 9)).unwrap()[0], day(2026, 3, 1));
+    }
+
     #[test]
     fn a_year_long_export_runs_over_new_year() {
         let days = [(2, 28), (6, 1), (12, 31), (1, 1), (2, 27)];
-        let from_period = assign_years(&days, &YearAnchor::PeriodEnd(day(2026, 2, 28))).unwrap();
+        let from_period = assign_years(&days, &period(2026, 2)).unwrap();
         assert_eq!(from_period[0], day(2025, 2, 28));
         assert_eq!(from_period[3], day(2026, 1, 1));
         let from_year = assign_years(&days, &YearAnchor::Year(2025)).unwrap();
@@ -212,14 +254,14 @@ mod tests {
     #[test]
     fn newest_first_and_out_of_order_rows() {
         let newest_first = [(1, 2), (1, 1), (12, 31)];
-        let dates = assign_years(&newest_first, &YearAnchor::PeriodEnd(day(2026, 1, 31))).unwrap();
+        let dates = assign_years(&newest_first, &period(2026, 1)).unwrap();
         assert_eq!(dates, [day(2026, 1, 2), day(2026, 1, 1), day(2025, 12, 31)]);
         let shuffled = [(3, 1), (5, 1), (4, 1), (11, 1)];
         assert_eq!(
             assign_years(&shuffled, &YearAnchor::Year(2026)),
             Err(YearError::OutOfOrder { index: 2 })
         );
-        let placed = assign_years(&shuffled, &YearAnchor::PeriodEnd(day(2026, 4, 30))).unwrap();
+        let placed = assign_years(&shuffled, &period(2026, 4)).unwrap();
         assert_eq!(
             placed,
             [day(2026, 3, 1), day(2025, 5, 1), day(2026, 4, 1), day(2025, 11, 1)]

@@ -171,3 +171,10 @@ fn a_column_of_malformed_cells_names_the_first() {
         "{text}"
     );
 }
+
+#[test]
+fn a_zipped_download_is_named_as_one() {
+    let text = check_error("zip_export/spec.yaml");
+    assert!(text.contains("is a ZIP archive"), "{text}");
+    assert!(text.contains("unzip it"), "{text}");
+}

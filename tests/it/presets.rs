@@ -16,7 +16,11 @@ const CASES: &[(&str, &[(&str, f64)])] = &[
     ),
     (
         "tiktok-studio-followers",
-        &[("followers", 1041.0), ("new_followers", 41.0)],
+        &[
+            ("followers", 1041.0),
+            ("new_followers", 41.0),
+            ("first_followers", 1005.0),
+        ],
     ),
     (
         "meta-business-suite",
@@ -59,6 +63,8 @@ const CASES: &[(&str, &[(&str, f64)])] = &[
             ("new_users", 230.0),
             ("revenue", 4000.5),
             ("new_share", 230.0 / 370.0),
+            ("download_sessions", 480.0),
+            ("download_users", 370.0),
         ],
     ),
     (
@@ -383,4 +389,50 @@ fn a_daily_meta_file_saved_again_with_tabs_reads_alike() {
     );
     let card = read_json(&out.join("reports/meta-business-suite-daily/2026-10.json"));
     close(&kpi(&card, "new_followers")["value"], 12.0);
+}
+
+/// `FIRST` is the first value there is: September starts with `undefined` followers.
+#[test]
+fn first_skips_days_without_a_value() {
+    let out = out_dir("first-value");
+    let spec = "tests/fixtures/presets/tiktok-studio-followers/spec.yaml";
+    let args = [
+        "build",
+        spec,
+        "--period",
+        "2026-09",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let output = kpipress(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let card = read_json(&out.join("reports/tiktok-studio-followers/2026-09.json"));
+    close(&kpi(&card, "first_followers")["value"], 1000.0);
+}
+
+/// YouTube's totals hold the one metric chosen, whichever it is.
+#[test]
+fn youtube_totals_of_another_metric() {
+    let dir = out_dir("youtube-totals-duration");
+    std::fs::write(
+        dir.join("Totals.csv"),
+        "Date,Average view duration\n2026-10-01,0:01:30\n2026-10-02,0:02:30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: Yt, slug: yt }\nreport: { language: en, period: 2026-10 }\n\
+         sources:\n  yt: { path: Totals.csv, preset: youtube-studio-totals }\n\
+         kpis:\n  average_view: { source: yt, value: \"AVG(average_view_duration)\", format: duration }\n",
+    )
+    .unwrap();
+    let out = build(
+        dir.join("spec.yaml").to_str().unwrap(),
+        "youtube-totals-duration-report",
+        "json",
+    );
+    let card = read_json(&out.join("reports/yt/2026-10.json"));
+    close(&kpi(&card, "average_view")["value"], 2.0);
 }
