@@ -132,13 +132,34 @@ fn drop_summary_rows(plan: &Plan, columns: &mut [Cells], lines: &mut Vec<usize>)
     lines.retain(|_| *flags.next().unwrap_or(&true));
 }
 
-/// The dates of a column, read with the first format that reads its first date.
+/// The dates of a column, read with the first format that reads its first date; dates
+/// without a year get theirs from the year rule, day counts from the table's start date.
 fn read_dates(
     typing: &Typing,
     column: &Cells,
     lines: &[usize],
     notes: &[String],
 ) -> Result<Vec<Option<NaiveDate>>, SourceError> {
+    let readings = readings(typing, column, lines)?;
+    let mut with_years = years_of(typing, column, lines, &readings)?;
+    let start = || notes.iter().find_map(|n| dates::start_date(n));
+    readings
+        .into_iter()
+        .enumerate()
+        .map(|(index, reading)| match reading {
+            None => Ok(None),
+            Some(Reading::Date(date)) => Ok(Some(date)),
+            Some(Reading::MonthDay(..)) => Ok(with_years[index].take()),
+            Some(Reading::Offset(days)) => {
+                let start = start().ok_or_else(|| SourceError::NoStartDate { file: typing.file() })?;
+                Ok(dates::offset(start, days))
+            }
+        })
+        .collect()
+}
+
+/// What each cell says of its date; a cell the column's format does not read is named.
+fn readings(typing: &Typing, column: &Cells, lines: &[usize]) -> Result<Vec<Option<Reading>>, SourceError> {
     let formats: Vec<DateFormat> = typing
         .plan
         .date_formats_of(typing.language, typing.unit == "row")
@@ -148,27 +169,35 @@ fn read_dates(
     let Some(first) = column.values.iter().position(|v| !v.is_empty()) else {
         return Ok(vec![None; column.values.len()]);
     };
-    let expected = || format!("a date in the format {}", describe(&formats));
     let format = formats
         .iter()
         .find(|f| dates::read(f, &column.values[first]).is_some())
-        .ok_or_else(|| typing.bad_cell(lines[first], column, column.values[first].display(), expected()))?;
-    let mut readings = Vec::with_capacity(column.values.len());
-    for (index, value) in column.values.iter().enumerate() {
-        let reading = match value {
-            Value::Empty => None,
-            value => Some(dates::read(format, value).ok_or_else(|| {
-                typing.bad_cell(
-                    lines[index],
-                    column,
-                    value.display(),
-                    format!("a date in the format {}", format.describe()),
-                )
-            })?),
-        };
-        readings.push(reading);
-    }
-    let start = || notes.iter().find_map(|n| dates::start_date(n));
+        .ok_or_else(|| {
+            let expected = format!("a date in the format {}", describe(&formats));
+            typing.bad_cell(lines[first], column, column.values[first].display(), expected)
+        })?;
+    column
+        .values
+        .iter()
+        .enumerate()
+        .map(|(index, value)| match value {
+            Value::Empty => Ok(None),
+            value => dates::read(format, value).map(Some).ok_or_else(|| {
+                let expected = format!("a date in the format {}", format.describe());
+                typing.bad_cell(lines[index], column, value.display(), expected)
+            }),
+        })
+        .collect()
+}
+
+/// The dates of the cells that wrote a month and a day without a year, by row.
+fn years_of(
+    typing: &Typing,
+    column: &Cells,
+    lines: &[usize],
+    readings: &[Option<Reading>],
+) -> Result<Vec<Option<NaiveDate>>, SourceError> {
+    let mut with_years = vec![None; readings.len()];
     let year_less: Vec<(usize, (u32, u32))> = readings
         .iter()
         .enumerate()
@@ -177,32 +206,20 @@ fn read_dates(
             _ => None,
         })
         .collect();
-    let mut with_years = vec![None; readings.len()];
-    if !year_less.is_empty() {
-        let anchor = year_anchor(typing).ok_or_else(|| SourceError::NoYear {
-            file: typing.file(),
-            example: column.values[year_less[0].0].display(),
-        })?;
-        let days: Vec<(u32, u32)> = year_less.iter().map(|(_, md)| *md).collect();
-        let assigned = years::assign_years(&days, &anchor)
-            .map_err(|e| year_error(typing, column, lines, &year_less, &anchor, e))?;
-        for ((index, _), date) in year_less.iter().zip(assigned) {
-            with_years[*index] = Some(date);
-        }
+    let Some((first, _)) = year_less.first() else {
+        return Ok(with_years);
+    };
+    let anchor = year_anchor(typing).ok_or_else(|| SourceError::NoYear {
+        file: typing.file(),
+        example: column.values[*first].display(),
+    })?;
+    let days: Vec<(u32, u32)> = year_less.iter().map(|(_, md)| *md).collect();
+    let assigned =
+        years::assign_years(&days, &anchor).map_err(|e| year_error(typing, column, lines, &year_less, &anchor, e))?;
+    for ((index, _), date) in year_less.iter().zip(assigned) {
+        with_years[*index] = Some(date);
     }
-    readings
-        .into_iter()
-        .enumerate()
-        .map(|(index, reading)| match reading {
-            None => Ok(None),
-            Some(Reading::Date(date)) => Ok(Some(date)),
-            Some(Reading::MonthDay(..)) => Ok(with_years[index]),
-            Some(Reading::Offset(days)) => {
-                let start = start().ok_or_else(|| SourceError::NoStartDate { file: typing.file() })?;
-                Ok(dates::offset(start, days))
-            }
-        })
-        .collect()
+    Ok(with_years)
 }
 
 fn describe(formats: &[DateFormat]) -> String {
