@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use miette::Diagnostic;
 
-use crate::goals::Status;
 use crate::metrics::{self, MetricsError};
 use crate::render::{self, FontCache, RenderError};
 use crate::report::{self, ReportModel};
@@ -71,12 +70,6 @@ pub struct Outcome {
     /// The SMART checks' warnings, with their place in the spec (also in `model.warnings`
     /// as one line each).
     pub smart: Vec<SpecWarning>,
-}
-
-impl Outcome {
-    pub fn missed(&self) -> usize {
-        self.model.kpis.iter().filter(|k| k.status == Status::Missed).count()
-    }
 }
 
 /// Runs the whole pipeline for the spec at `path`.
@@ -164,7 +157,9 @@ fn requested_period(spec: &Spec, cli: Option<&str>) -> Result<Option<Period>, Er
 }
 
 /// Writes to a temporary file beside `path`, then renames it over `path`: a reader never
-/// sees half a file, and a failed run leaves the previous file as it was.
+/// sees half a file, and a failed run leaves the previous file as it was. The file gets
+/// the mode of the one it replaces, or a new file's mode under the umask (0644 under
+/// the usual 022), not the temporary file's private 0600.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
     let error = |source: std::io::Error| Error::Write {
         path: display(path),
@@ -175,8 +170,26 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(error)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    if let Some(mode) = existing.clone().or_else(new_file_mode) {
+        builder.permissions(mode);
+    }
+    let mut file = builder.tempfile_in(dir).map_err(error)?;
+    // The umask applies when a file is created; the mode of the file replaced is kept whole.
+    if let Some(mode) = existing {
+        file.as_file().set_permissions(mode).map_err(error)?;
+    }
     file.write_all(bytes).map_err(error)?;
     file.persist(path).map_err(|e| error(e.error))?;
     Ok(path.to_path_buf())
+}
+
+/// The mode a new report is created with, before the umask takes its part; elsewhere
+/// than unix, the system's default.
+fn new_file_mode() -> Option<std::fs::Permissions> {
+    #[cfg(unix)]
+    return Some(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    #[cfg(not(unix))]
+    return None;
 }

@@ -48,13 +48,13 @@ pub fn run(args: CheckArgs) -> u8 {
                 for warning in outcome.model.warnings.iter().filter(|w| !smart.contains(w)) {
                     print::warning(&outcome.client, warning);
                 }
-                eprintln!(
-                    "ok {} {} ({} KPIs, {} warnings)",
+                print::err(&format!(
+                    "ok {} {} ({} KPIs, {} warnings)\n",
                     display(path),
                     outcome.period,
                     outcome.model.kpis.len(),
                     outcome.model.warnings.len()
-                );
+                ));
             }
             Err(error) => {
                 failed += 1;
@@ -63,7 +63,7 @@ pub fn run(args: CheckArgs) -> u8 {
         }
     }
     if failed > 0 {
-        eprintln!("{failed} of {} specs have errors", paths.len());
+        print::err(&format!("{failed} of {} specs have errors\n", paths.len()));
         FAILED
     } else {
         OK

@@ -73,12 +73,12 @@ fn scaffold(with_template: bool) -> Vec<(String, Vec<u8>)> {
 pub fn run(args: InitArgs) -> u8 {
     match init(&args.dir, args.template) {
         Ok(written) => {
-            eprintln!("created {} files in {}", written, display(&args.dir));
-            eprintln!(
-                "next: cd {} && kpipress build '{}' --out .",
+            print::err(&format!("created {} files in {}\n", written, display(&args.dir)));
+            print::err(&format!(
+                "next: cd {} && kpipress build '{}' --out .\n",
                 display(&args.dir),
                 CLIENT.replace("example-coffee", "*")
-            );
+            ));
             OK
         }
         Err(error) => {

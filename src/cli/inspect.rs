@@ -27,7 +27,7 @@ pub fn run(args: InspectArgs) -> u8 {
     });
     match source::inspect(&args.file, sheet.as_ref()) {
         Ok(inspection) => {
-            print!("{}", report(&display(&args.file), &inspection));
+            print::out(&report(&display(&args.file), &inspection));
             OK
         }
         Err(e) => {

@@ -3,7 +3,7 @@
 use clap::Args;
 use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 
-use super::{FAILED, OK};
+use super::{print, FAILED, OK};
 use crate::source::preset;
 use crate::spec::suggest;
 
@@ -16,18 +16,20 @@ pub struct PresetsArgs {
 pub fn run(args: PresetsArgs) -> u8 {
     match args.name {
         None => {
-            println!("{}", list());
+            print::out(&format!("{}\n", list()));
             OK
         }
         Some(name) => match preset::get(&name) {
             Some(preset) => {
-                println!("{}", details(preset));
+                print::out(&format!("{}\n", details(preset)));
                 OK
             }
             None => {
                 let near = suggest::nearest(&name, preset::all().keys().map(String::as_str));
                 let hint = near.map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
-                eprintln!("error: no preset `{name}`{hint} `kpipress presets` lists them");
+                print::err(&format!(
+                    "error: no preset `{name}`{hint} `kpipress presets` lists them\n"
+                ));
                 FAILED
             }
         },

@@ -1,7 +1,8 @@
-//! Printing diagnostics: one graphical renderer for every stage's errors, with colour
-//! only on a terminal, so piped output and golden files are plain text.
+//! Printing: one graphical renderer for every stage's errors, with colour only on a
+//! terminal, so piped output and golden files are plain text; and the two streams
+//! written so that a closed pipe or a full device never panics.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
@@ -21,11 +22,32 @@ pub fn diagnostic(error: &dyn Diagnostic) -> String {
     out
 }
 
+/// Writes `text` to standard output. A reader that has gone (`kpipress inspect … | head`)
+/// ends the program quietly and successfully, as ripgrep does; any other failure to
+/// write (a full device) ends it with the error code.
+pub fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        let code = if error.kind() == std::io::ErrorKind::BrokenPipe {
+            0
+        } else {
+            i32::from(super::FAILED)
+        };
+        std::process::exit(code);
+    }
+}
+
+/// Writes `text` to standard error; where that cannot be written, nothing more can be
+/// said, and the run goes on to its exit code.
+pub fn err(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Prints an error that stopped one spec, or a warning with its place in the spec.
 pub fn error(error: &dyn Diagnostic) {
-    eprint!("{}", diagnostic(error));
+    err(&diagnostic(error));
 }
 
 pub fn warning(client: &str, text: &str) {
-    eprintln!("warning: {client}: {text}");
+    err(&format!("warning: {client}: {text}\n"));
 }

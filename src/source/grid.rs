@@ -252,7 +252,8 @@ fn join_headers(rows: &[Vec<String>]) -> Vec<String> {
 
 /// Headers made unique, and blank ones named by position, as a frame needs.
 fn unique(headers: Vec<String>) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::with_capacity(headers.len());
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(headers.len());
+    let mut names = Vec::with_capacity(headers.len());
     for (index, header) in headers.into_iter().enumerate() {
         let base = if header.is_empty() {
             format!("column_{}", index + 1)
@@ -265,9 +266,10 @@ fn unique(headers: Vec<String>) -> Vec<String> {
             name = format!("{base} ({n})");
             n += 1;
         }
-        seen.push(name);
+        seen.insert(name.clone());
+        names.push(name);
     }
-    seen
+    names
 }
 
 #[cfg(test)]

@@ -94,3 +94,119 @@ fn init_builds_out_of_the_box_and_its_template_can_be_changed() {
     assert_eq!(again.status.code(), Some(2), "init never overwrites");
     assert!(stderr(&again).contains("agency.yaml"), "{}", stderr(&again));
 }
+
+/// A KPI whose period the data covers in part, below its target's pace: `behind`.
+fn behind_spec(dir: &std::path::Path) -> String {
+    let days: String = (1..=10).map(|d| format!("2026-10-{d:02},1\n")).collect();
+    std::fs::write(dir.join("leads.csv"), format!("date,leads\n{days}")).unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: Pace, slug: pace }\nreport: { language: en, period: 2026-10 }\n\
+         sources:\n  ads: { path: leads.csv }\n\
+         kpis:\n  leads: { source: ads, value: \"SUM(leads)\", target: { at_least: 100 } }\n",
+    )
+    .unwrap();
+    dir.join("spec.yaml").to_str().unwrap().to_owned()
+}
+
+#[test]
+fn fail_on_takes_a_list_and_the_log_counts_the_same_statuses() {
+    let dir = out_dir("behind-source");
+    let spec = behind_spec(&dir);
+    let out = out_dir("behind");
+    let run = |gates: &str| {
+        let args = [
+            "build",
+            &spec,
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            gates,
+        ];
+        kpipress(&args)
+    };
+    let missed = run("missed");
+    assert_eq!(missed.status.code(), Some(0), "{}", stderr(&missed));
+    assert!(
+        stderr(&missed).contains("(0 achieved, 0 near, 0 missed, 1 behind)"),
+        "{}",
+        stderr(&missed)
+    );
+    let behind = run("missed,behind");
+    assert_eq!(behind.status.code(), Some(1), "{}", stderr(&behind));
+    assert!(
+        stderr(&behind).contains("a KPI is behind (--fail-on)"),
+        "{}",
+        stderr(&behind)
+    );
+}
+
+#[test]
+fn a_huge_jobs_count_is_capped() {
+    let out = out_dir("jobs");
+    let args = [
+        "build",
+        "tests/fixtures/ok/numbers/spec.yaml",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+        "--jobs",
+        "100000",
+    ];
+    let output = kpipress(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+/// Reports are readable as the umask says (0644 under 022), and a rebuild keeps the mode
+/// a report was given.
+#[cfg(unix)]
+#[test]
+fn reports_keep_the_umask_and_their_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let out = out_dir("modes");
+    let args = [
+        "build",
+        "tests/fixtures/ok/numbers/spec.yaml",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let output = kpipress(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = out.join("reports/numbers/2026-10.json");
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let umask = unsafe { libc::umask(0o022) };
+    unsafe { libc::umask(umask) };
+    assert_eq!(mode(&report), 0o666 & !(umask as u32), "umask {umask:o}");
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert!(kpipress(&args).status.success());
+    assert_eq!(mode(&report), 0o640);
+}
+
+/// A reader that stops reading (`| head`) ends the program quietly, never with a panic.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    let dir = out_dir("wide-export");
+    let headers: Vec<String> = (0..4000)
+        .map(|i| format!("metric number {i} with a long header"))
+        .collect();
+    std::fs::write(
+        dir.join("wide.csv"),
+        format!("date,{}\n2026-10-01,{}\n", headers.join(","), vec!["1"; 4000].join(",")),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kpipress"))
+        .args(["inspect", dir.join("wide.csv").to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}
