@@ -192,6 +192,21 @@ pub fn check_numeric(cells: &Cells, header: &str, frame: &mut DataFrame, column:
     let Ok(values) = frame.column(column) else {
         return Ok(());
     };
+    if let Ok(floats) = values.f64() {
+        // polars reads `NaN` and `inf` as numbers; an export that writes them has a broken
+        // cell, which would otherwise turn the period's sum into no data or infinity.
+        return match floats.iter().position(|v| v.is_some_and(|v| !v.is_finite())) {
+            Some(index) => Err(SourceError::BadCell {
+                file: file.to_owned(),
+                unit: rows.unit,
+                row: rows.at(index),
+                column: header.to_owned(),
+                text: floats.get(index).map(|v| v.to_string()).unwrap_or_default(),
+                expected: "a finite number".to_owned(),
+            }),
+            None => Ok(()),
+        };
+    }
     let Ok(texts) = values.str() else { return Ok(()) };
     let mut numbers = Vec::with_capacity(texts.len());
     let mut first_bad = None;

@@ -37,6 +37,13 @@ pub enum SourceError {
         expected: String,
     },
 
+    #[error("`{file}` is {what}")]
+    #[diagnostic(
+        code(source::not_a_file),
+        help("the source's glob matches it; fetch the file, or narrow the glob")
+    )]
+    NotAFile { file: String, what: &'static str },
+
     #[error("`{file}` is a ZIP archive, not an export")]
     #[diagnostic(
         code(source::archive),

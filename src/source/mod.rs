@@ -215,11 +215,30 @@ fn matching_files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, Sour
             span: snippet.span,
         }
     };
-    let mut paths: Vec<PathBuf> = glob::glob(&source.pattern)
+    let mut paths = Vec::new();
+    for path in glob::glob(&source.pattern)
         .map_err(|_| no_files())?
         .filter_map(Result::ok)
-        .filter(|p| p.is_file())
-        .collect();
+    {
+        // A folder the glob also matches is not an export; a link to nothing (a git-annex
+        // or LFS file not fetched) or a pipe or device is one that cannot be read.
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => paths.push(path),
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Err(SourceError::NotAFile {
+                    file: display(&path),
+                    what: "not a regular file (a pipe or a device)",
+                })
+            }
+            Err(_) => {
+                return Err(SourceError::NotAFile {
+                    file: display(&path),
+                    what: "a link to nothing (a git-annex or LFS file not fetched?)",
+                })
+            }
+        }
+    }
     if paths.is_empty() {
         return Err(no_files());
     }

@@ -178,3 +178,47 @@ fn a_zipped_download_is_named_as_one() {
     assert!(text.contains("is a ZIP archive"), "{text}");
     assert!(text.contains("unzip it"), "{text}");
 }
+
+/// A git-annex or LFS file that was not fetched is a link to nothing: an error, never a
+/// file silently left out of the numbers.
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_matched_by_a_glob_is_named() {
+    let dir = super::out_dir("dangling-source");
+    std::fs::write(dir.join("2026-09.csv"), "date,views\n2026-09-01,5\n").unwrap();
+    std::os::unix::fs::symlink(dir.join(".git/annex/objects/missing"), dir.join("2026-10.csv")).unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: D, slug: d }\nsources:\n  p: { path: \"*.csv\" }\nkpis:\n  views: { source: p, value: \"SUM(views)\" }\n",
+    )
+    .unwrap();
+    let output = kpipress(&["check", dir.join("spec.yaml").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("2026-10.csv` is a link to nothing"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_cell_that_is_not_a_finite_number_is_named() {
+    let dir = super::out_dir("nan-source");
+    std::fs::write(
+        dir.join("posts.csv"),
+        "date,views\n2026-10-01,5\n2026-10-02,NaN\n2026-10-03,7\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: N, slug: n }\nsources:\n  p: { path: posts.csv }\nkpis:\n  views: { source: p, value: \"SUM(views)\" }\n",
+    )
+    .unwrap();
+    let output = kpipress(&["check", dir.join("spec.yaml").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output).replace("\n  │ ", " ");
+    assert!(
+        text.contains("posts.csv: line 3, column `views`: `NaN` is not a finite number"),
+        "{text}"
+    );
+}
