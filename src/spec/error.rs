@@ -13,6 +13,15 @@ pub enum SpecError {
     #[diagnostic(code(spec::read))]
     Read { path: String, source: std::io::Error },
 
+    /// A file named as a spec (or by `extends`) that is not one; never quoted, since it
+    /// may be anything (`/proc/self/environ`, `/etc/shadow`).
+    #[error("`{path}` is not a spec: {why}")]
+    #[diagnostic(
+        code(spec::not_a_spec),
+        help("a spec is a YAML file of keys (`client:`, `kpis:`, …) of at most 1 MiB")
+    )]
+    NotASpec { path: String, why: &'static str },
+
     #[error("{message}")]
     #[diagnostic(code(spec::invalid))]
     Invalid {

@@ -62,10 +62,7 @@ fn load_chain(path: &Path, files: &mut SpecFiles) -> Result<Value, SpecError> {
             chain: chain.join(" -> "),
         });
     }
-    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = read_spec_text(path)?;
     let file = SpecFile {
         path: path.to_path_buf(),
         index: PositionIndex::build(&text),
@@ -76,17 +73,59 @@ fn load_chain(path: &Path, files: &mut SpecFiles) -> Result<Value, SpecError> {
     let mut value = checked?;
     let dir = path.parent().unwrap_or(Path::new(""));
     rebase_paths(&mut value, dir);
-    let Some(extends) = take_extends(&mut value) else {
+    let Some(extends) = take_extends(&mut value, files.files.last().expect("the file was just pushed"))? else {
         return Ok(value);
     };
     let parent = load_chain(&normalize(&dir.join(extends)), files)?;
     Ok(merge(parent, value))
 }
 
+/// The largest spec read: a spec is a page or two of YAML.
+const MAX_SPEC_BYTES: u64 = 1 << 20;
+
+/// The text of a spec file, read only when it is a regular file (a FIFO would hang,
+/// `/dev/zero` would fill memory) of at most [`MAX_SPEC_BYTES`], and text.
+fn read_spec_text(path: &Path) -> Result<String, SpecError> {
+    let not_a_spec = |why| SpecError::NotASpec {
+        path: path.display().to_string(),
+        why,
+    };
+    let read_error = |source| SpecError::Read {
+        path: path.display().to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(read_error)?;
+    if !meta.is_file() {
+        return Err(not_a_spec("it is not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_SPEC_BYTES + 1), &mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        return Err(not_a_spec("it is larger than 1 MiB"));
+    }
+    if bytes.contains(&0) {
+        return Err(not_a_spec("it is not text"));
+    }
+    String::from_utf8(bytes).map_err(|_| not_a_spec("it is not UTF-8 text"))
+}
+
 /// Parses one file on its own, so syntax errors, unknown keys and wrong types point at
 /// the file and line that has them.
 fn check_alone(file: &SpecFile) -> Result<Value, SpecError> {
+    // A file not named as YAML that does not parse is some other file (`/etc/passwd`
+    // named by `extends`): said by name, never quoted.
+    let named_yaml = file
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
     let error = |e: YamlError| {
+        if !named_yaml {
+            return SpecError::NotASpec {
+                path: file.path.display().to_string(),
+                why: "it is not YAML, and not named `.yaml`",
+            };
+        }
         let help = unknown_name_help(&e.message);
         let snippet = match e.offset {
             Some(offset) => file.snippet(offset),
@@ -107,6 +146,12 @@ fn check_alone(file: &SpecFile) -> Result<Value, SpecError> {
     if value.is_null() {
         return Ok(Value::Mapping(Mapping::new()));
     }
+    if !value.is_mapping() {
+        return Err(SpecError::NotASpec {
+            path: file.path.display().to_string(),
+            why: "its top level is not a mapping of keys",
+        });
+    }
     yaml::from_str::<RawSpec>(&file.text).map_err(error)?;
     Ok(value)
 }
@@ -123,9 +168,32 @@ fn unknown_name_help(message: &str) -> Option<String> {
     suggest::nearest(unknown, known.iter().copied()).map(|k| format!("did you mean `{k}`?"))
 }
 
-fn take_extends(value: &mut Value) -> Option<String> {
-    let extends = value.as_mapping_mut()?.remove("extends")?;
-    extends.as_str().map(str::to_owned)
+/// The file `extends` names, taken out of the value; anything but a path is an error at
+/// its line, never ignored.
+fn take_extends(value: &mut Value, file: &SpecFile) -> Result<Option<String>, SpecError> {
+    let Some(extends) = value.as_mapping_mut().and_then(|m| m.remove("extends")) else {
+        return Ok(None);
+    };
+    match extends.as_str() {
+        Some(path) => Ok(Some(path.to_owned())),
+        None => {
+            let offset = file.index.get("extends").map(|p| p.value);
+            let snippet = match offset {
+                Some(offset) => file.snippet(offset),
+                None => super::Snippet {
+                    src: file.named_source(),
+                    span: None,
+                },
+            };
+            Err(SpecError::Invalid {
+                message: "`extends` must be the path of a spec file".into(),
+                src: snippet.src,
+                span: snippet.span,
+                label: "not a path".into(),
+                help: Some("write `extends: ../agency.yaml`".into()),
+            })
+        }
+    }
 }
 
 /// Maps merge deeply, lists are replaced, the child wins. A KPI's `target` is one

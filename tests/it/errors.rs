@@ -222,3 +222,64 @@ fn a_cell_that_is_not_a_finite_number_is_named() {
         "{text}"
     );
 }
+
+/// A spec whose `extends` names `target`, in a fresh folder.
+fn extending(name: &str, target: &str) -> std::path::PathBuf {
+    let dir = super::out_dir(name);
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        format!("version: 1\nextends: {target}\nclient: {{ name: X, slug: x }}\nkpis:\n  a: {{ value: \"1\" }}\n"),
+    )
+    .unwrap();
+    spec
+}
+
+/// `check` with a secret in the environment, as CI runs it; returns stderr.
+fn check_with_secret(spec: &std::path::Path) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kpipress"))
+        .args(["check", spec.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .env("KPIPRESS_TEST_SECRET", "hunter2-do-not-print")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    stderr(&output)
+}
+
+/// Files that are not specs are named, never read to the end or quoted: a device, the
+/// process's environment (CI tokens), the password file.
+#[cfg(target_os = "linux")]
+#[test]
+fn files_that_are_not_specs_are_named_not_quoted() {
+    let zero = check_with_secret(&extending("extends-zero", "/dev/zero"));
+    assert!(
+        zero.contains("`/dev/zero` is not a spec: it is not a regular file"),
+        "{zero}"
+    );
+    let environ = check_with_secret(&extending("extends-environ", "/proc/self/environ"));
+    assert!(environ.contains("`/proc/self/environ` is not a spec"), "{environ}");
+    assert!(!environ.contains("hunter2"), "{environ}");
+    let passwd = check_with_secret(&extending("extends-passwd", "/etc/passwd"));
+    assert!(passwd.contains("`/etc/passwd` is not a spec"), "{passwd}");
+    assert!(!passwd.contains("root:"), "{passwd}");
+}
+
+/// A FIFO named as a spec would block the reader forever.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_not_read() {
+    let dir = super::out_dir("fifo-spec");
+    let fifo = dir.join("spec.yaml");
+    let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0);
+    let text = check_with_secret(&fifo);
+    assert!(text.contains("is not a spec: it is not a regular file"), "{text}");
+}
+
+#[test]
+fn extends_that_is_not_a_path_is_an_error() {
+    let text = check_with_secret(&extending("extends-number", "42"));
+    assert!(text.contains("`extends` must be the path of a spec file"), "{text}");
+    assert!(text.contains("spec.yaml:2:"), "{text}");
+}
