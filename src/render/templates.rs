@@ -153,19 +153,31 @@ fn overlay(dir: &Path) -> Result<TemplateSet, RenderError> {
         dir: set.origin.clone(),
         message: e.to_string(),
     })?;
+    let folder = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     for entry in entries.flatten() {
         let path = entry.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
             continue;
         };
-        if path.is_file() && (name.ends_with(".j2") || name.ends_with(".typ")) {
-            let text = std::fs::read_to_string(&path).map_err(|e| RenderError::TemplateDir {
-                dir: crate::source::display(&path),
-                message: e.to_string(),
-            })?;
-            set.files.insert(name.clone(), text);
-            set.overridden.insert(name);
+        if !(name.ends_with(".j2") || name.ends_with(".typ")) {
+            continue;
         }
+        let refuse = |message: &str| RenderError::TemplateDir {
+            dir: crate::source::display(&path),
+            message: message.to_owned(),
+        };
+        // A template file is read only when it is a regular file inside the folder: a
+        // symlink out of it (`leak.typ -> /etc/passwd`) would put another file in the PDF.
+        let real = path.canonicalize().map_err(|e| refuse(&e.to_string()))?;
+        if !real.starts_with(&folder) {
+            return Err(refuse("it links outside the template folder, which is not read"));
+        }
+        if !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+            return Err(refuse("it is not a regular file"));
+        }
+        let text = std::fs::read_to_string(&real).map_err(|e| refuse(&e.to_string()))?;
+        set.files.insert(name.clone(), text);
+        set.overridden.insert(name);
     }
     Ok(set)
 }

@@ -283,3 +283,27 @@ fn extends_that_is_not_a_path_is_an_error() {
     assert!(text.contains("`extends` must be the path of a spec file"), "{text}");
     assert!(text.contains("spec.yaml:2:"), "{text}");
 }
+
+/// A template file that links out of its folder is refused before anything is read:
+/// `/etc/passwd` never reaches the PDF or the message.
+#[cfg(unix)]
+#[test]
+fn a_template_symlink_out_of_its_folder_is_refused() {
+    let dir = super::out_dir("template-leak");
+    let template = dir.join("template");
+    std::fs::create_dir_all(&template).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", template.join("leak.typ")).unwrap();
+    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
+    std::fs::write(
+        dir.join("spec.yaml"),
+        format!(
+            "version: 1\nclient: {{ name: T, slug: t }}\nreport: {{ language: en, period: 2026-10, template: ./template }}\n\
+             sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n",
+            posts.display()
+        ),
+    )
+    .unwrap();
+    let text = check_with_secret(&dir.join("spec.yaml"));
+    assert!(text.contains("links outside the template folder"), "{text}");
+    assert!(!text.contains("root:"), "{text}");
+}
