@@ -111,12 +111,7 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
             smart,
         });
     };
-    let pdf_path = out.join(
-        spec.report
-            .output
-            .replace("{client}", &spec.client.slug)
-            .replace("{period}", &period.label()),
-    );
+    let pdf_path = out.join(output_path(&spec, &period.label()));
     let mut written = Vec::new();
     if let Some(rendered) = &rendered {
         if let Some(pdf) = &rendered.pdf {
@@ -141,6 +136,33 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
         model,
         smart,
     })
+}
+
+/// Where the spec's report for the period labelled `period` goes, relative to `--out`.
+pub fn output_path(spec: &Spec, period: &str) -> PathBuf {
+    PathBuf::from(
+        spec.report
+            .output
+            .replace("{client}", &spec.client.slug)
+            .replace("{period}", period),
+    )
+}
+
+/// Every file a build of `spec` writes in `formats`, with `{period}` left as it is: two
+/// specs (or two formats of one) that share one are a clash whatever the period.
+pub fn planned_outputs(spec: &Spec, formats: Formats) -> Vec<PathBuf> {
+    let pdf = output_path(spec, "{period}");
+    let mut paths = Vec::new();
+    if formats.pdf {
+        paths.push(pdf.clone());
+    }
+    if formats.typ {
+        paths.push(pdf.with_extension("typ"));
+    }
+    if formats.json {
+        paths.push(pdf.with_extension("json"));
+    }
+    paths
 }
 
 fn requested_period(spec: &Spec, cli: Option<&str>) -> Result<Option<Period>, Error> {

@@ -68,6 +68,37 @@ impl FailOn {
     }
 }
 
+/// Two specs, or two formats of one, that would write the same file: found before
+/// anything is written, since one would silently replace the other. Specs that do not
+/// load are left for the build to report.
+fn output_clash(paths: &[PathBuf], formats: Formats) -> Option<String> {
+    let mut owners: std::collections::HashMap<PathBuf, &PathBuf> = std::collections::HashMap::new();
+    for path in paths {
+        let Ok(spec) = spec::load(path) else { continue };
+        let mut own = std::collections::HashSet::new();
+        for output in pipeline::planned_outputs(&spec, formats) {
+            if !own.insert(output.clone()) {
+                return Some(format!(
+                    "error: `{}` would write `{}` twice: its `report.output` has the extension of another format; \
+                     give it a `.pdf` name\n",
+                    display(path),
+                    output.display()
+                ));
+            }
+            if let Some(first) = owners.insert(output.clone(), path) {
+                return Some(format!(
+                    "error: `{}` and `{}` would both write `{}`; nothing was written\n  \
+                     help: give one of them its own `client.slug` (the default is the file's name) or `report.output`\n",
+                    display(first),
+                    display(path),
+                    output.display()
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// How many clients may be built at once: more threads than four per core only cost
 /// memory, and a request for a hundred thousand would spend minutes creating them.
 fn jobs(requested: Option<usize>) -> usize {
@@ -92,6 +123,10 @@ pub fn run(args: BuildArgs) -> u8 {
             typ: args.format.contains(&OutputFormat::Typ),
         },
     };
+    if let Some(clash) = output_clash(&paths, options.formats) {
+        print::err(&clash);
+        return FAILED;
+    }
     let fonts = FontCache::new();
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs(args.jobs)).build() {
         Ok(pool) => pool,

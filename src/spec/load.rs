@@ -32,7 +32,9 @@ pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, SpecError> {
         found.sort();
         paths.extend(found);
     }
-    paths.dedup();
+    // A spec two globs both name is built once, where it was first named.
+    let mut seen = std::collections::HashSet::new();
+    paths.retain(|path| seen.insert(absolute(path)));
     Ok(paths)
 }
 

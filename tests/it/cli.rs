@@ -210,3 +210,91 @@ fn a_closed_pipe_is_not_a_panic() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
 }
+
+/// `clients/*/spec.yaml` all default to the slug `spec`: a clash before anything is
+/// written, naming both.
+#[test]
+fn two_specs_that_would_write_one_file_are_an_error_before_writing() {
+    let dir = out_dir("clash-source");
+    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
+    for client in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(client)).unwrap();
+        std::fs::write(
+            dir.join(client).join("spec.yaml"),
+            format!(
+                "version: 1\nclient: {{ name: {client} }}\nreport: {{ period: 2026-10 }}\n\
+                 sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n",
+                posts.display()
+            ),
+        )
+        .unwrap();
+    }
+    let out = out_dir("clash");
+    let glob = dir.join("*/spec.yaml");
+    let output = kpipress(&[
+        "build",
+        glob.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(text.contains("a/spec.yaml`") && text.contains("b/spec.yaml`"), "{text}");
+    assert!(text.contains("would both write `reports/spec/{period}.json`"), "{text}");
+    assert!(!out.join("reports").exists(), "nothing is written");
+}
+
+#[test]
+fn an_output_named_like_another_format_is_an_error() {
+    let dir = out_dir("clash-format-source");
+    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
+    std::fs::write(
+        dir.join("spec.yaml"),
+        format!(
+            "version: 1\nclient: {{ name: A, slug: a }}\nreport: {{ period: 2026-10, output: \"{{client}}.json\" }}\n\
+             sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n",
+            posts.display()
+        ),
+    )
+    .unwrap();
+    let out = out_dir("clash-format");
+    let spec = dir.join("spec.yaml");
+    let output = kpipress(&[
+        "build",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf,json",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("would write `a.json` twice"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_spec_two_globs_name_is_built_once() {
+    let out = out_dir("twice");
+    let spec = "tests/fixtures/ok/numbers/spec.yaml";
+    let output = kpipress(&[
+        "build",
+        spec,
+        "tests/fixtures/ok/numbers/*.yaml",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).matches("built numbers").count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
+}
