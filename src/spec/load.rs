@@ -44,13 +44,9 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
     let merged = load_chain(&normalize(path), &mut files)?;
     let raw: RawSpec = yaml::from_value(merged)
         .map_err(|e| files.invalid("", super::Part::Key, e.message, "in the merged spec", None))?;
-    let root = absolute(
-        files
-            .files
-            .last()
-            .and_then(|f| f.path.parent())
-            .unwrap_or(Path::new("")),
-    );
+    // The folder of the spec named, whatever its `extends` chain names: a chain that
+    // reaches `/.dockerenv` must not make `/` what a template may read.
+    let root = absolute(path.parent().unwrap_or(Path::new("")));
     resolve::resolve(raw, files, root)
 }
 

@@ -34,8 +34,8 @@ pub struct Spec {
     pub seasonality: Vec<Window>,
     pub funnel: Option<Funnel>,
     pub content: Option<Content>,
-    /// The folder tree the report may read from: the folder of the topmost spec in the
-    /// `extends` chain.
+    /// The folder tree the report's template may read from: the folder of the spec named
+    /// on the command line, never moved by what it `extends`.
     pub root: PathBuf,
     /// The spec's files, for pointing later errors at their lines.
     pub files: SpecFiles,

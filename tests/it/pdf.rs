@@ -225,3 +225,45 @@ fn sections_without_data_are_left_out() {
         assert!(!text.contains(absent), "{absent:?} in:\n{text}");
     }
 }
+
+/// The sandbox is the named spec's folder, whatever its `extends` chain names, and a link
+/// inside it that points out is refused by the World's own check, not by typst's `..` rule.
+#[cfg(unix)]
+#[test]
+fn the_sandbox_is_the_spec_folder_and_links_out_are_refused() {
+    let dir = out_dir("sandbox-extends");
+    let client = dir.join("client");
+    std::fs::create_dir_all(client.join("template")).unwrap();
+    std::fs::write(dir.join("secret.txt"), "the agency's secret").unwrap();
+    std::fs::write(dir.join("base.yaml"), "version: 1\n").unwrap();
+    std::os::unix::fs::symlink(dir.join("secret.txt"), client.join("link.txt")).unwrap();
+    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
+    let spec = client.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        format!(
+            "version: 1\nextends: ../base.yaml\nclient: {{ name: S, slug: s }}\n\
+             report: {{ language: en, period: 2026-10, template: ./template }}\n\
+             sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n",
+            posts.display()
+        ),
+    )
+    .unwrap();
+    let cover = client.join("template/cover.typ.j2");
+    for (read, denied) in [("/secret.txt", "not found"), ("/link.txt", "denied")] {
+        std::fs::write(&cover, format!("#read(\"{read}\")\n")).unwrap();
+        let out = out_dir("sandbox-extends-out");
+        let output = kpipress(&[
+            "build",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "typ,pdf",
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{read}: {}", stderr(&output));
+        let text = stderr(&output);
+        assert!(text.to_lowercase().contains(denied), "{read}: {text}");
+        assert!(!text.contains("the agency's secret"), "{text}");
+    }
+}
