@@ -1,6 +1,6 @@
 //! The command line as a CI job uses it: many specs, one failing, the others built.
 
-use super::{kpipress, out_dir, stderr};
+use super::{kpipress, out_dir, stderr, views_spec};
 
 #[test]
 fn one_failing_client_does_not_stop_the_others() {
@@ -216,18 +216,14 @@ fn a_closed_pipe_is_not_a_panic() {
 #[test]
 fn two_specs_that_would_write_one_file_are_an_error_before_writing() {
     let dir = out_dir("clash-source");
-    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
     for client in ["a", "b"] {
         std::fs::create_dir_all(dir.join(client)).unwrap();
-        std::fs::write(
-            dir.join(client).join("spec.yaml"),
-            format!(
-                "version: 1\nclient: {{ name: {client} }}\nreport: {{ period: 2026-10 }}\n\
-                 sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n",
-                posts.display()
-            ),
-        )
-        .unwrap();
+        views_spec(
+            &dir.join(client).join("spec.yaml"),
+            "",
+            &format!("name: {client}"),
+            "period: 2026-10",
+        );
     }
     let out = out_dir("clash");
     let glob = dir.join("*/spec.yaml");
@@ -249,16 +245,12 @@ fn two_specs_that_would_write_one_file_are_an_error_before_writing() {
 #[test]
 fn an_output_named_like_another_format_is_an_error() {
     let dir = out_dir("clash-format-source");
-    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
-    std::fs::write(
-        dir.join("spec.yaml"),
-        format!(
-            "version: 1\nclient: {{ name: A, slug: a }}\nreport: {{ period: 2026-10, output: \"{{client}}.json\" }}\n\
-             sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n",
-            posts.display()
-        ),
-    )
-    .unwrap();
+    views_spec(
+        &dir.join("spec.yaml"),
+        "",
+        "name: A, slug: a",
+        "period: 2026-10, output: \"{client}.json\"",
+    );
     let out = out_dir("clash-format");
     let spec = dir.join("spec.yaml");
     let output = kpipress(&[

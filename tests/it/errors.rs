@@ -293,16 +293,12 @@ fn a_template_symlink_out_of_its_folder_is_refused() {
     let template = dir.join("template");
     std::fs::create_dir_all(&template).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", template.join("leak.typ")).unwrap();
-    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
-    std::fs::write(
-        dir.join("spec.yaml"),
-        format!(
-            "version: 1\nclient: {{ name: T, slug: t }}\nreport: {{ language: en, period: 2026-10, template: ./template }}\n\
-             sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n",
-            posts.display()
-        ),
-    )
-    .unwrap();
+    super::views_spec(
+        &dir.join("spec.yaml"),
+        "",
+        "name: T, slug: t",
+        "language: en, period: 2026-10, template: ./template",
+    );
     let text = check_with_secret(&dir.join("spec.yaml"));
     assert!(text.contains("links outside the template folder"), "{text}");
     assert!(!text.contains("root:"), "{text}");

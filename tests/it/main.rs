@@ -62,6 +62,18 @@ pub fn kpi<'a>(card: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
         .unwrap_or_else(|| panic!("no KPI {id}"))
 }
 
+/// Writes at `path` a spec that sums the `numbers` fixture's views: `top` goes right after
+/// `version: 1` (an `extends:` line), `client` and `report` are those sections' keys.
+pub fn views_spec(path: &Path, top: &str, client: &str, report: &str) {
+    let posts = root().join("tests/fixtures/ok/numbers/posts.csv");
+    let spec = format!(
+        "version: 1\n{top}client: {{ {client} }}\nreport: {{ {report} }}\n\
+         sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n",
+        posts.display()
+    );
+    std::fs::write(path, spec).unwrap();
+}
+
 /// `value` is a number within 1e-6 of `expected`.
 pub fn close(value: &serde_json::Value, expected: f64) {
     let actual = value.as_f64().unwrap_or_else(|| panic!("{value} is not a number"));

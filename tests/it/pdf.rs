@@ -237,18 +237,9 @@ fn the_sandbox_is_the_spec_folder_and_links_out_are_refused() {
     std::fs::write(dir.join("secret.txt"), "the agency's secret").unwrap();
     std::fs::write(dir.join("base.yaml"), "version: 1\n").unwrap();
     std::os::unix::fs::symlink(dir.join("secret.txt"), client.join("link.txt")).unwrap();
-    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
     let spec = client.join("spec.yaml");
-    std::fs::write(
-        &spec,
-        format!(
-            "version: 1\nextends: ../base.yaml\nclient: {{ name: S, slug: s }}\n\
-             report: {{ language: en, period: 2026-10, template: ./template }}\n\
-             sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n",
-            posts.display()
-        ),
-    )
-    .unwrap();
+    let report = "language: en, period: 2026-10, template: ./template";
+    super::views_spec(&spec, "extends: ../base.yaml\n", "name: S, slug: s", report);
     let cover = client.join("template/cover.typ.j2");
     for (read, denied) in [("/secret.txt", "not found"), ("/link.txt", "denied")] {
         std::fs::write(&cover, format!("#read(\"{read}\")\n")).unwrap();
