@@ -1,6 +1,6 @@
 //! The command line as a CI job uses it: many specs, one failing, the others built.
 
-use super::{kpipress, out_dir, stderr, views_spec};
+use super::{build_output, kpipress, out_dir, stderr, views_spec};
 
 #[test]
 fn one_failing_client_does_not_stop_the_others() {
@@ -114,19 +114,7 @@ fn fail_on_takes_a_list_and_the_log_counts_the_same_statuses() {
     let dir = out_dir("behind-source");
     let spec = behind_spec(&dir);
     let out = out_dir("behind");
-    let run = |gates: &str| {
-        let args = [
-            "build",
-            &spec,
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "json",
-            "--fail-on",
-            gates,
-        ];
-        kpipress(&args)
-    };
+    let run = |gates: &str| build_output(&[&spec, "--fail-on", gates], &out, "json");
     let missed = run("missed");
     assert_eq!(missed.status.code(), Some(0), "{}", stderr(&missed));
     assert!(
@@ -146,17 +134,11 @@ fn fail_on_takes_a_list_and_the_log_counts_the_same_statuses() {
 #[test]
 fn a_huge_jobs_count_is_capped() {
     let out = out_dir("jobs");
-    let args = [
-        "build",
-        "tests/fixtures/ok/numbers/spec.yaml",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
+    let output = build_output(
+        &["tests/fixtures/ok/numbers/spec.yaml", "--jobs", "100000"],
+        &out,
         "json",
-        "--jobs",
-        "100000",
-    ];
-    let output = kpipress(&args);
+    );
     assert!(output.status.success(), "{}", stderr(&output));
 }
 
@@ -167,15 +149,8 @@ fn a_huge_jobs_count_is_capped() {
 fn reports_keep_the_umask_and_their_mode() {
     use std::os::unix::fs::PermissionsExt;
     let out = out_dir("modes");
-    let args = [
-        "build",
-        "tests/fixtures/ok/numbers/spec.yaml",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-    ];
-    let output = kpipress(&args);
+    let build = || build_output(&["tests/fixtures/ok/numbers/spec.yaml"], &out, "json");
+    let output = build();
     assert!(output.status.success(), "{}", stderr(&output));
     let report = out.join("reports/numbers/2026-10.json");
     let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
@@ -183,7 +158,7 @@ fn reports_keep_the_umask_and_their_mode() {
     unsafe { libc::umask(umask) };
     assert_eq!(mode(&report), 0o666 & !(umask as u32), "umask {umask:o}");
     std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).unwrap();
-    assert!(kpipress(&args).status.success());
+    assert!(build().status.success());
     assert_eq!(mode(&report), 0o640);
 }
 
@@ -227,14 +202,7 @@ fn two_specs_that_would_write_one_file_are_an_error_before_writing() {
     }
     let out = out_dir("clash");
     let glob = dir.join("*/spec.yaml");
-    let output = kpipress(&[
-        "build",
-        glob.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let output = build_output(&[glob.to_str().unwrap()], &out, "json");
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let text = stderr(&output);
     assert!(text.contains("a/spec.yaml`") && text.contains("b/spec.yaml`"), "{text}");
@@ -253,14 +221,7 @@ fn an_output_named_like_another_format_is_an_error() {
     );
     let out = out_dir("clash-format");
     let spec = dir.join("spec.yaml");
-    let output = kpipress(&[
-        "build",
-        spec.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf,json",
-    ]);
+    let output = build_output(&[spec.to_str().unwrap()], &out, "pdf,json");
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("would write `a.json` twice"),
@@ -273,15 +234,7 @@ fn an_output_named_like_another_format_is_an_error() {
 fn a_spec_two_globs_name_is_built_once() {
     let out = out_dir("twice");
     let spec = "tests/fixtures/ok/numbers/spec.yaml";
-    let output = kpipress(&[
-        "build",
-        spec,
-        "tests/fixtures/ok/numbers/*.yaml",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let output = build_output(&[spec, "tests/fixtures/ok/numbers/*.yaml"], &out, "json");
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stderr(&output).matches("built numbers").count(),

@@ -40,6 +40,15 @@ pub fn out_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// `kpipress build ARGS --out OUT --format FORMATS`, whatever its exit code; `args` are
+/// the specs and any other flags.
+pub fn build_output(args: &[&str], out: &Path, formats: &str) -> Output {
+    let mut all = vec!["build"];
+    all.extend_from_slice(args);
+    all.extend(["--out", out.to_str().unwrap(), "--format", formats]);
+    kpipress(&all)
+}
+
 /// Builds `spec` into a fresh folder with `--format FORMATS`; panics with stderr when it fails.
 pub fn build(spec: &str, name: &str, formats: &str) -> PathBuf {
     let out = out_dir(name);

@@ -244,14 +244,7 @@ fn the_sandbox_is_the_spec_folder_and_links_out_are_refused() {
     for (read, denied) in [("/secret.txt", "not found"), ("/link.txt", "denied")] {
         std::fs::write(&cover, format!("#read(\"{read}\")\n")).unwrap();
         let out = out_dir("sandbox-extends-out");
-        let output = kpipress(&[
-            "build",
-            spec.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "typ,pdf",
-        ]);
+        let output = super::build_output(&[spec.to_str().unwrap()], &out, "typ,pdf");
         assert_eq!(output.status.code(), Some(2), "{read}: {}", stderr(&output));
         let text = stderr(&output);
         assert!(text.to_lowercase().contains(denied), "{read}: {text}");

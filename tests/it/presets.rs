@@ -396,17 +396,7 @@ fn a_daily_meta_file_saved_again_with_tabs_reads_alike() {
 fn first_skips_days_without_a_value() {
     let out = out_dir("first-value");
     let spec = "tests/fixtures/presets/tiktok-studio-followers/spec.yaml";
-    let args = [
-        "build",
-        spec,
-        "--period",
-        "2026-09",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-    ];
-    let output = kpipress(&args);
+    let output = super::build_output(&[spec, "--period", "2026-09"], &out, "json");
     assert!(output.status.success(), "{}", stderr(&output));
     let card = read_json(&out.join("reports/tiktok-studio-followers/2026-09.json"));
     close(&kpi(&card, "first_followers")["value"], 1000.0);
