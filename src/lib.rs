@@ -10,6 +10,8 @@
 //! 5. [`report`]: everything the template needs, as one serialisable [`report::ReportModel`].
 //! 6. [`render`]: minijinja writes typst source, typst compiles it to PDF in-process.
 //!
+//! 7. [`output`]: the files are written whole or not at all.
+//!
 //! [`pipeline`] runs the steps for one client; the command line runs it for many.
 
 // Errors carry the spec's source text for their snippet; they are built once per failing
@@ -19,6 +21,7 @@
 pub mod cli;
 pub mod goals;
 pub mod metrics;
+pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod report;

@@ -1,11 +1,12 @@
 //! One client's run through every stage, and the writing of its files.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use miette::Diagnostic;
 
 use crate::metrics::{self, MetricsError};
+use crate::output;
+use crate::render::isolate::Limits;
 use crate::render::{self, FontCache, RenderError};
 use crate::report::{self, ReportModel};
 use crate::source::{self, display, SourceError};
@@ -58,6 +59,8 @@ pub struct Options {
     /// Where outputs go; `None` computes and renders everything but writes nothing (`check`).
     pub out: Option<PathBuf>,
     pub formats: Formats,
+    /// What rendering one report may take.
+    pub limits: Limits,
 }
 
 /// What one client's run produced.
@@ -88,17 +91,18 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
         .map(|w| spec.files.warning(&w.at, &w.message, w.help.clone()))
         .collect();
     let content = metrics::content::rank(&spec, &sources, period)?;
-    let mut model = report::build(
-        &spec,
-        &sources,
-        &table,
-        &scorecard,
-        content.as_ref(),
-        &smart,
-        render::logo_path(&spec),
-    );
+    let mut model = report::build(&spec, &sources, &table, &scorecard, content.as_ref(), &smart);
     let rendered = if options.formats.pdf || options.formats.typ {
-        Some(render::render(&spec, &mut model, fonts, options.formats.pdf)?)
+        let limits = options.limits;
+        let job = render::prepare(
+            &spec,
+            &mut model,
+            period.end(),
+            fonts,
+            options.formats.pdf,
+            limits.seconds,
+        )?;
+        Some(render::isolate::render(&job, limits)?)
     } else {
         None
     };
@@ -115,19 +119,16 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
     let mut written = Vec::new();
     if let Some(rendered) = &rendered {
         if let Some(pdf) = &rendered.pdf {
-            written.push(write_atomically(&pdf_path, pdf)?);
+            written.push(write(&pdf_path, pdf)?);
         }
         if options.formats.typ {
-            written.push(write_atomically(
-                &pdf_path.with_extension("typ"),
-                rendered.typst.as_bytes(),
-            )?);
+            written.push(write(&pdf_path.with_extension("typ"), rendered.typst.as_bytes())?);
         }
     }
     if options.formats.json {
         let mut json = serde_json::to_vec_pretty(&model).expect("the report model serialises");
         json.push(b'\n');
-        written.push(write_atomically(&pdf_path.with_extension("json"), &json)?);
+        written.push(write(&pdf_path.with_extension("json"), &json)?);
     }
     Ok(Outcome {
         client: spec.client.slug.clone(),
@@ -178,40 +179,10 @@ fn requested_period(spec: &Spec, cli: Option<&str>) -> Result<Option<Period>, Er
     }
 }
 
-/// Writes to a temporary file beside `path`, then renames it over `path`: a reader never
-/// sees half a file, and a failed run leaves the previous file as it was. The file gets
-/// the mode of the one it replaces, or a new file's mode under the umask (0644 under
-/// the usual 022), not the temporary file's private 0600.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
-    let error = |source: std::io::Error| Error::Write {
+fn write(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
+    output::write_atomically(path, bytes).map_err(|source| Error::Write {
         path: display(path),
         source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(error)?;
-    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
-    let mut builder = tempfile::Builder::new();
-    if let Some(mode) = existing.clone().or_else(new_file_mode) {
-        builder.permissions(mode);
-    }
-    let mut file = builder.tempfile_in(dir).map_err(error)?;
-    // The umask applies when a file is created; the mode of the file replaced is kept whole.
-    if let Some(mode) = existing {
-        file.as_file().set_permissions(mode).map_err(error)?;
-    }
-    file.write_all(bytes).map_err(error)?;
-    file.persist(path).map_err(|e| error(e.error))?;
+    })?;
     Ok(path.to_path_buf())
-}
-
-/// The mode a new report is created with, before the umask takes its part; elsewhere
-/// than unix, the system's default.
-fn new_file_mode() -> Option<std::fs::Permissions> {
-    #[cfg(unix)]
-    return Some(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    #[cfg(not(unix))]
-    return None;
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use super::{print, FAILED, GATE, OK};
+use super::{print, LimitArgs, FAILED, GATE, OK};
 use crate::goals::Status;
 use crate::pipeline::{self, Formats, Options};
 use crate::render::FontCache;
@@ -35,6 +35,8 @@ pub struct BuildArgs {
     /// comma-separated (`missed,behind`).
     #[arg(long, value_enum, value_delimiter = ',')]
     fail_on: Vec<FailOn>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +124,7 @@ pub fn run(args: BuildArgs) -> u8 {
             json: args.format.contains(&OutputFormat::Json),
             typ: args.format.contains(&OutputFormat::Typ),
         },
+        limits: args.limits.limits(),
     };
     if let Some(clash) = output_clash(&paths, options.formats) {
         print::err(&clash);

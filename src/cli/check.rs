@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::{print, FAILED, OK};
+use super::{print, LimitArgs, FAILED, OK};
 use crate::pipeline::{self, Formats, Options};
 use crate::render::FontCache;
 use crate::source::display;
@@ -17,6 +17,8 @@ pub struct CheckArgs {
     /// The period to check (`2026-10`); default as for `build`.
     #[arg(long)]
     period: Option<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -35,6 +37,7 @@ pub fn run(args: CheckArgs) -> u8 {
             json: false,
             typ: false,
         },
+        limits: args.limits.limits(),
     };
     let fonts = FontCache::new();
     let mut failed = 0;

@@ -10,7 +10,9 @@ mod print;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+
+use crate::render::isolate::{self, Limits};
 
 /// Turns YAML goal specs into branded PDF audit reports on social-media-marketing KPIs.
 #[derive(Debug, Parser)]
@@ -33,6 +35,32 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// List the built-in presets, or show one preset's columns.
     Presets(presets::PresetsArgs),
+    /// Render one report sent on stdin; `build` and `check` run it for every report.
+    #[command(name = isolate::WORKER_COMMAND, hide = true)]
+    RenderWorker {
+        #[arg(long)]
+        memory_mib: u64,
+    },
+}
+
+/// What one report's render may take before it is stopped.
+#[derive(Debug, Args)]
+struct LimitArgs {
+    /// Seconds one report may take to render.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    time_limit: u64,
+    /// Memory one report's render may use, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(64..))]
+    memory_limit: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            seconds: self.time_limit,
+            memory_mib: self.memory_limit,
+        }
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -43,6 +71,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Presets(args) => presets::run(args),
+        Command::RenderWorker { memory_mib } => return isolate::serve(memory_mib),
     };
     ExitCode::from(code)
 }

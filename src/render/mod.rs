@@ -1,8 +1,11 @@
 //! Rendering: minijinja writes typst source from the template set, typst compiles it
 //! in-process against a sandboxed World, typst-pdf writes the PDF. The report model
-//! reaches typst only as data (`/_kpipress/report.json`). Output: [`Rendered`].
+//! reaches typst only as data (`/_kpipress/report.json`). A build renders each report
+//! in a worker process with a time and a memory limit ([`isolate`]). Output: [`Rendered`].
 
 mod fonts;
+pub mod isolate;
+mod job;
 mod templates;
 mod world;
 
@@ -14,6 +17,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 pub use fonts::{FontCache, DEFAULT_FAMILY};
+pub use job::{prepare, Job, LOGO};
 pub use templates::{builtin_files, typst_string, TemplateSet};
 use world::{ReportWorld, RESERVED};
 
@@ -65,6 +69,24 @@ pub enum RenderError {
     #[error("cannot read logo `{path}` ({message})")]
     #[diagnostic(code(render::logo))]
     Logo { path: String, message: String },
+
+    #[error("the report took longer than {seconds} s to render, and was stopped")]
+    #[diagnostic(
+        code(render::time_limit),
+        help("a template that loops without end is stopped here; a report that needs longer can have it with `--time-limit SECONDS`")
+    )]
+    TimeLimit { seconds: u64 },
+
+    #[error("the report needed more than {mib} MiB to render, and was stopped")]
+    #[diagnostic(
+        code(render::memory_limit),
+        help("a template that grows a value without end is stopped here; a report that needs more can have it with `--memory-limit MIB`")
+    )]
+    MemoryLimit { mib: u64 },
+
+    #[error("the render worker failed: {message}")]
+    #[diagnostic(code(render::worker))]
+    Worker { message: String },
 }
 
 /// The sections to print: the spec's choice or all, those with something to show.
@@ -91,118 +113,81 @@ fn has_content(section: &str, model: &ReportModel) -> bool {
 }
 
 /// The typst source a report compiles from, and the PDF when asked for.
+#[derive(Debug)]
 pub struct Rendered {
     pub typst: String,
     pub pdf: Option<Vec<u8>>,
 }
 
-/// Where the logo sits inside the typst World.
-pub fn logo_path(spec: &Spec) -> Option<String> {
-    let extension = spec.brand.logo.as_ref()?.extension()?.to_str()?.to_ascii_lowercase();
-    Some(format!("{RESERVED}/logo.{extension}"))
-}
-
 /// How many reports a memoised typst result survives unused.
 const EVICT_AFTER_REPORTS: usize = 4;
 
-/// Renders `model`. A brand font that is not there is replaced by the embedded default,
-/// with a warning added to the model.
-pub fn render(spec: &Spec, model: &mut ReportModel, fonts: &FontCache, pdf: bool) -> Result<Rendered, RenderError> {
-    let set = TemplateSet::load(&spec.report.template)?;
-    let fonts = fonts.fonts(spec.brand.fonts.as_deref())?;
-    check_brand_font(model, &fonts);
-    let mut context = serde_json::to_value(&*model).expect("the report model serialises");
-    context["sections"] = serde_json::json!(sections(spec, model));
-    let typst = set.render(&context)?;
-    if !pdf {
+/// Renders `job` in this process. A build renders through [`isolate::render`], which
+/// runs this in a worker process with a time and a memory limit.
+pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
+    let typst = job.set.render(&job.context, job.fuel)?;
+    if !job.pdf {
         return Ok(Rendered { typst, pdf: None });
     }
+    let fonts = fonts.fonts(job.brand_fonts.as_deref())?;
     let mut files = vec![
         (format!("{RESERVED}/main.typ"), typst.clone().into_bytes()),
-        (
-            format!("{RESERVED}/report.json"),
-            serde_json::to_vec(&*model).expect("the report model serialises"),
-        ),
+        (format!("{RESERVED}/report.json"), job.model.clone().into_bytes()),
     ];
     files.extend(
-        set.typst_files()
+        job.set
+            .typst_files()
             .map(|(name, text)| (format!("{RESERVED}/{name}"), text.clone().into_bytes())),
     );
-    if let (Some(logo), Some(virtual_path)) = (&spec.brand.logo, logo_path(spec)) {
-        let bytes = std::fs::read(logo).map_err(|e| RenderError::Logo {
-            path: crate::source::display(logo),
-            message: e.to_string(),
-        })?;
-        files.push((virtual_path, bytes));
+    if let Some(logo) = &job.logo {
+        files.push((format!("{RESERVED}/{LOGO}"), logo.clone()));
     }
-    let period_end = chrono::NaiveDate::parse_from_str(&model.period_end, "%Y-%m-%d").unwrap_or_default();
-    let world = ReportWorld::new(&format!("{RESERVED}/main.typ"), files, &spec.root, fonts, period_end);
+    let world = ReportWorld::new(&format!("{RESERVED}/main.typ"), files, &job.root, fonts, job.today());
     let document = typst::compile::<PagedDocument>(&world)
         .output
-        .map_err(|errors| typst_error(&world, &set, &errors))?;
+        .map_err(|errors| typst_error(&world, &job.set, &errors))?;
     let options = PdfOptions {
-        ident: Smart::Custom(format!("kpipress/{}/{}", model.client.slug, model.period)),
+        ident: Smart::Custom(job.ident.clone()),
         creator: Smart::Custom(Some("kpipress".to_owned())),
-        timestamp: document_date(period_end).map(Timestamp::new_utc),
+        timestamp: document_date(job.created).map(Timestamp::new_utc),
         ..PdfOptions::default()
     };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &set, &errors));
-    // typst memoises layouts and evaluations process-wide; without eviction a build of
-    // many clients keeps every client's cache. What the next report shares (the
-    // template's library, fonts) was used just now and stays.
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &job.set, &errors));
+    // typst memoises layouts and evaluations process-wide; without eviction a worker
+    // that renders many reports keeps every one's cache. What the next report shares
+    // (the template's library, fonts) was used just now and stays.
     comemo::evict(EVICT_AFTER_REPORTS);
-    let bytes = bytes?;
     Ok(Rendered {
         typst,
-        pdf: Some(bytes),
+        pdf: Some(bytes?),
     })
 }
 
-/// The document's date: `SOURCE_DATE_EPOCH` when set, else the period's last day; never
-/// the wall clock, so the same inputs give the same bytes.
-fn document_date(period_end: chrono::NaiveDate) -> Option<Datetime> {
+fn document_date(seconds: i64) -> Option<Datetime> {
     use chrono::{Datelike, Timelike};
-    let epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok());
-    match epoch.and_then(|s| chrono::DateTime::from_timestamp(s, 0)) {
-        Some(t) => Datetime::from_ymd_hms(
-            t.year(),
-            t.month() as u8,
-            t.day() as u8,
-            t.hour() as u8,
-            t.minute() as u8,
-            t.second() as u8,
-        ),
-        None => Datetime::from_ymd_hms(
-            period_end.year(),
-            period_end.month() as u8,
-            period_end.day() as u8,
-            0,
-            0,
-            0,
-        ),
-    }
-}
-
-fn check_brand_font(model: &mut ReportModel, fonts: &[typst::text::Font]) {
-    let Some(family) = model.brand.font.clone() else { return };
-    let known = fonts.iter().any(|f| f.info().family.eq_ignore_ascii_case(&family));
-    if !known {
-        model.warnings.push(format!(
-            "font `{family}` was not found in `brand.fonts`; the report uses {DEFAULT_FAMILY}"
-        ));
-        model.brand.font = None;
-    }
+    let t = chrono::DateTime::from_timestamp(seconds, 0)?;
+    Datetime::from_ymd_hms(
+        t.year(),
+        t.month() as u8,
+        t.day() as u8,
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second() as u8,
+    )
 }
 
 fn typst_error(world: &ReportWorld, set: &TemplateSet, errors: &[SourceDiagnostic]) -> RenderError {
     let first = &errors[0];
     let id = first.span.id();
     let text = id.and_then(|id| world.text(id)).unwrap_or_default();
+    let range = world.range(first.span);
     let name = match id.map(|id| id.vpath().get_with_slash().to_owned()) {
         Some(path) if path == format!("{RESERVED}/main.typ") => {
-            format!("{} (as generated typst)", set.path_of(templates::ENTRY))
+            let partial = range.as_ref().and_then(|r| templates::partial_at(&text, r.start));
+            format!(
+                "{} (as generated typst)",
+                set.path_of(partial.unwrap_or(templates::ENTRY))
+            )
         }
         Some(path) => match path.strip_prefix(&format!("{RESERVED}/")) {
             Some(name) => set.path_of(name),
@@ -210,10 +195,8 @@ fn typst_error(world: &ReportWorld, set: &TemplateSet, errors: &[SourceDiagnosti
         },
         None => set.origin.clone(),
     };
-    let span = world
-        .range(first.span)
-        .map(|r| SourceSpan::from((r.start, r.end.saturating_sub(r.start).max(1))));
-    let mut hints: Vec<String> = first.hints.iter().map(|h| h.v.to_string()).collect();
+    let span = range.map(|r| SourceSpan::from((r.start, r.end.saturating_sub(r.start).max(1))));
+    let mut hints: Vec<String> = first.hints.iter().map(|h| hint(&h.v, world)).collect();
     if errors.len() > 1 {
         hints.push(format!(
             "{} more typst errors follow from this one or stand beside it",
@@ -225,5 +208,18 @@ fn typst_error(world: &ReportWorld, set: &TemplateSet, errors: &[SourceDiagnosti
         src: NamedSource::new(name, text),
         span,
         help: (!hints.is_empty()).then(|| hints.join("\n")),
+    }
+}
+
+/// typst's hint in kpipress's terms: typst's own command line has a `--root`, kpipress
+/// has a fixed root, the spec's folder.
+fn hint(hint: &str, world: &ReportWorld) -> String {
+    if hint.contains("--root") {
+        format!(
+            "templates read files only inside the spec's folder `{}`",
+            crate::source::display(world.root())
+        )
+    } else {
+        hint.to_owned()
     }
 }

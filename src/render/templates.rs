@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::RenderError;
 use crate::spec::{suggest, TemplateRef};
@@ -38,7 +38,7 @@ const BUILTIN: &[(&str, &[(&str, &str)])] = &[("audit", AUDIT)];
 
 /// The files of one template set: minijinja templates (`*.j2`) and typst files that are
 /// served to typst as they are.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TemplateSet {
     /// Where the files came from, for messages: `builtin:audit` or a folder.
     pub origin: String,
@@ -60,9 +60,10 @@ impl TemplateSet {
         self.files.iter().filter(|(name, _)| !name.ends_with(".j2"))
     }
 
-    /// Renders the entry template with `context`.
-    pub fn render(&self, context: impl Serialize) -> Result<String, RenderError> {
+    /// Renders the entry template with `context`, running at most `fuel` instructions.
+    pub fn render(&self, context: impl Serialize, fuel: u64) -> Result<String, RenderError> {
         let mut env = Environment::new();
+        env.set_fuel(Some(fuel));
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
         env.set_auto_escape_callback(|name| {
@@ -78,7 +79,7 @@ impl TemplateSet {
             Ok(if name.split('/').any(|part| part == "..") {
                 None
             } else {
-                files.get(name).cloned()
+                files.get(name).map(|text| marked(name, text))
             })
         });
         let template = env.get_template(ENTRY).map_err(|e| self.error(e))?;
@@ -103,9 +104,15 @@ impl TemplateSet {
         let message = error
             .detail()
             .map_or_else(|| error.kind().to_string(), |d| format!("{} ({d})", error.kind()));
-        let help = (error.kind() == minijinja::ErrorKind::UndefinedError).then(|| {
-            "templates see `sections` and the report model's keys (`client`, `period`, `kpis`, `words`, …, as `--format json` writes them); typst reads the same model as `data`".to_owned()
-        });
+        let help = match error.kind() {
+            minijinja::ErrorKind::UndefinedError => Some(
+                "templates see `sections` and the report model's keys (`client`, `period`, `kpis`, `words`, …, as `--format json` writes them); typst reads the same model as `data`".to_owned(),
+            ),
+            minijinja::ErrorKind::OutOfFuel => Some(
+                "the template ran more steps than `--time-limit` allows for; a loop without end is stopped here, a report that needs more can have a higher `--time-limit SECONDS`".to_owned(),
+            ),
+            _ => None,
+        };
         RenderError::Template {
             message,
             src: miette::NamedSource::new(self.path_of(&name), text),
@@ -113,6 +120,40 @@ impl TemplateSet {
             help,
         }
     }
+}
+
+/// A partial's text between typst comments that name it, so that a typst error in the
+/// generated source can be traced to the partial that wrote it ([`partial_at`]). The
+/// opening mark shares the first line, keeping minijinja's line numbers true.
+fn marked(name: &str, text: &str) -> String {
+    if name == ENTRY {
+        return text.to_owned();
+    }
+    format!("{OPEN}{name} */{text}{CLOSE}")
+}
+
+const OPEN: &str = "/* kpipress: from ";
+const CLOSE: &str = "/* kpipress: end */";
+
+/// The innermost partial whose output holds byte `offset` of the generated source.
+pub fn partial_at(generated: &str, offset: usize) -> Option<&str> {
+    let before = generated.get(..offset)?;
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = before;
+    while let Some(at) = rest.find("/* kpipress: ") {
+        rest = &rest[at..];
+        if let Some(tail) = rest.strip_prefix(OPEN) {
+            let end = tail.find(" */")?;
+            open.push(&tail[..end]);
+            rest = &tail[end..];
+        } else {
+            if rest.starts_with(CLOSE) {
+                open.pop();
+            }
+            rest = &rest[1..];
+        }
+    }
+    open.pop()
 }
 
 /// The error inside includes: "could not render include" names the partial that failed,
@@ -239,6 +280,8 @@ pub fn typst_string(text: &str) -> String {
 mod tests {
     use super::*;
 
+    const FUEL: u64 = 1_000_000;
+
     #[test]
     fn strings_become_typst_literals() {
         assert_eq!(
@@ -253,7 +296,7 @@ mod tests {
         let mut set = builtin("audit").unwrap();
         set.files.insert(ENTRY.into(), "#text({{ name }}) {{ count }}".into());
         let out = set
-            .render(serde_json::json!({ "name": "*bold* #x", "count": 3 }))
+            .render(serde_json::json!({ "name": "*bold* #x", "count": 3 }), FUEL)
             .unwrap();
         assert_eq!(out, r##"#text("*bold* #x") 3"##);
     }
@@ -262,7 +305,7 @@ mod tests {
     fn undefined_variables_are_errors() {
         let mut set = builtin("audit").unwrap();
         set.files.insert(ENTRY.into(), "line one\n{{ missing.name }}".into());
-        let error = set.render(serde_json::json!({})).unwrap_err();
+        let error = set.render(serde_json::json!({}), FUEL).unwrap_err();
         assert!(
             matches!(error, RenderError::Template { span: Some(_), .. }),
             "{error:?}"
@@ -270,10 +313,36 @@ mod tests {
     }
 
     #[test]
+    fn endless_loops_run_out_of_fuel() {
+        let mut set = builtin("audit").unwrap();
+        let forever = "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}";
+        set.files.insert(ENTRY.into(), forever.into());
+        let error = set.render(serde_json::json!({}), FUEL).unwrap_err();
+        assert!(error.to_string().contains("fuel"), "{error}");
+    }
+
+    #[test]
+    fn generated_typst_names_the_partial_it_came_from() {
+        let mut set = builtin("audit").unwrap();
+        set.files
+            .insert(ENTRY.into(), "head {% include 'a.typ.j2' %} tail".into());
+        set.files
+            .insert("a.typ.j2".into(), "A {% include 'b.typ.j2' %} A2".into());
+        set.files.insert("b.typ.j2".into(), "B".into());
+        let out = set.render(serde_json::json!({}), FUEL).unwrap();
+        let at = |needle: &str| partial_at(&out, out.find(needle).unwrap());
+        assert_eq!(at("head"), None);
+        assert_eq!(at("A "), Some("a.typ.j2"));
+        assert_eq!(at("B"), Some("b.typ.j2"));
+        assert_eq!(at("A2"), Some("a.typ.j2"));
+        assert_eq!(at("tail"), None);
+    }
+
+    #[test]
     fn includes_cannot_climb_out() {
         let mut set = builtin("audit").unwrap();
         set.files
             .insert(ENTRY.into(), "{% include '../secret.typ.j2' %}".into());
-        assert!(set.render(serde_json::json!({})).is_err());
+        assert!(set.render(serde_json::json!({}), FUEL).is_err());
     }
 }

@@ -53,6 +53,11 @@ impl ReportWorld {
         }
     }
 
+    /// The folder typst may read files from.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The text of a file typst saw, for error snippets.
     pub fn text(&self, id: FileId) -> Option<String> {
         self.source(id).ok().map(|s| s.text().to_owned())
@@ -68,6 +73,13 @@ impl ReportWorld {
         let real = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
         if !real.starts_with(&self.root) {
             return Err(FileError::AccessDenied);
+        }
+        // A FIFO or a device would hang the read or never end it.
+        match std::fs::metadata(&real) {
+            Ok(meta) if meta.is_dir() => return Err(FileError::IsDirectory),
+            Ok(meta) if !meta.is_file() => return Err(FileError::Other(Some("it is not a regular file".into()))),
+            Ok(_) => {}
+            Err(e) => return Err(FileError::from_io(e, &real)),
         }
         std::fs::read(&real).map_err(|e| FileError::from_io(e, &real))
     }

@@ -4,6 +4,7 @@
 mod advice;
 mod chart;
 mod content;
+mod files;
 pub mod format;
 mod statements;
 mod summary;
@@ -20,6 +21,7 @@ use crate::metrics::content::ContentRanking;
 use crate::metrics::MetricTable;
 use crate::source::{display, Sources};
 use crate::spec::{Client, Colors, Factor, Grain, Kpi, Language, Period, Spec, SpecWarning, ValueFormat};
+pub use files::{DataModel, FileModel};
 pub use summary::Summary;
 use words::Words;
 
@@ -60,7 +62,7 @@ pub struct ReportModel {
 #[derive(Debug, Clone, Serialize)]
 pub struct BrandModel {
     pub colors: Colors,
-    /// The logo's path inside the typst World, if there is one.
+    /// The logo's file as the spec names it (typst reads it as `/_kpipress/logo`).
     pub logo: Option<String>,
     pub font: Option<String>,
     pub footer: Option<String>,
@@ -213,28 +215,6 @@ pub struct CoverageModel {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct DataModel {
-    /// The last day any source has data for.
-    pub end: Option<String>,
-    /// The same day as the report's language writes dates.
-    pub end_text: Option<String>,
-    pub files: Vec<FileModel>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FileModel {
-    pub source: String,
-    pub path: String,
-    pub rows: usize,
-    /// Rows a newer file of the same source replaced.
-    pub replaced: usize,
-    pub first: Option<String>,
-    pub last: Option<String>,
-    /// The dates as the report's language writes them.
-    pub dates: String,
-}
-
 /// Everything the template needs for `spec`'s report on `scorecard.period`.
 pub fn build(
     spec: &Spec,
@@ -243,7 +223,6 @@ pub fn build(
     scorecard: &Scorecard,
     content: Option<&ContentRanking>,
     smart: &[SpecWarning],
-    logo: Option<String>,
 ) -> ReportModel {
     let language = spec.report.language;
     let words = words::words(language).clone();
@@ -270,7 +249,7 @@ pub fn build(
             .unwrap_or_else(|| words.label("title").to_owned()),
         brand: BrandModel {
             colors: spec.brand.colors.clone(),
-            logo,
+            logo: spec.brand.logo.as_deref().map(display),
             font: spec.brand.font.clone(),
             footer: spec.brand.footer.clone(),
             agency: spec.brand.agency.clone(),
@@ -294,7 +273,7 @@ pub fn build(
             &kpis.iter().map(|k| (&spec.kpis[&k.id], k)).collect::<Vec<_>>(),
             language,
         ),
-        data: data(sources, table, language),
+        data: files::data(sources, table, language, &words),
         warnings: warnings(sources, table, scorecard, smart),
         kpis,
         words,
@@ -554,36 +533,11 @@ fn coverage(scorecard: &Scorecard, words: &Words) -> Option<CoverageModel> {
     })
 }
 
-fn data(sources: &Sources, table: &MetricTable, language: Language) -> DataModel {
-    let files = sources
-        .sources
-        .iter()
-        .flat_map(|(name, source)| {
-            source.files.iter().map(move |f| FileModel {
-                source: name.clone(),
-                path: display(&f.path),
-                rows: f.rows,
-                replaced: f.replaced,
-                first: f.first.map(|d| d.to_string()),
-                last: f.last.map(|d| d.to_string()),
-                dates: match (f.first, f.last) {
-                    (Some(first), Some(last)) => format::dates(first, last, language),
-                    _ => "—".to_owned(),
-                },
-            })
-        })
-        .collect();
-    DataModel {
-        end: table.data_end.map(|d| d.to_string()),
-        end_text: table.data_end.map(|d| format::date(d, language)),
-        files,
-    }
-}
-
 /// Warnings for whoever runs the build (in English, with spec locations): the sources'
 /// files, a period the data does not cover to its end, and the SMART checks.
 fn warnings(sources: &Sources, table: &MetricTable, scorecard: &Scorecard, smart: &[SpecWarning]) -> Vec<String> {
     let mut warnings = sources.warnings.clone();
+    warnings.extend(table.warnings.iter().cloned());
     if let Some(end) = table.data_end.filter(|end| *end < scorecard.period.end()) {
         let place = if end < scorecard.period.start {
             "before"

@@ -1,0 +1,115 @@
+//! `benchmarks`: the spec's bands over the built-in ones, and KPIs' references to them.
+
+use indexmap::IndexMap;
+
+use super::super::error::{Part, SpecError};
+use super::super::number::Number;
+use super::super::raw::*;
+use super::super::*;
+use super::Resolver;
+
+const PER: [&str; 4] = ["day", "week", "month", "quarter"];
+
+/// The built-in sets with the spec's added: a set the spec names gains its KPIs, and a
+/// KPI it names replaces the built-in band.
+pub(super) fn benchmarks(
+    r: &Resolver,
+    raw: IndexMap<String, IndexMap<String, RawBand>>,
+) -> Result<IndexMap<String, IndexMap<String, Band>>, SpecError> {
+    let mut sets = builtin_benchmarks();
+    for (set, bands) in raw {
+        for (kpi, raw_band) in bands {
+            let band = band(r, &format!("benchmarks.{set}.{kpi}"), raw_band)?;
+            sets.entry(set.clone()).or_default().insert(kpi, band);
+        }
+    }
+    Ok(sets)
+}
+
+/// The sets shipped in `benchmarks.yaml`.
+pub(super) fn builtin_benchmarks() -> IndexMap<String, IndexMap<String, Band>> {
+    let raw: IndexMap<String, IndexMap<String, RawBand>> =
+        serde_yaml::from_str(include_str!("../benchmarks.yaml")).expect("the built-in benchmarks are valid YAML");
+    raw.into_iter()
+        .map(|(set, bands)| {
+            let bands = bands
+                .into_iter()
+                .map(|(kpi, raw)| {
+                    let band = Band {
+                        market: raw.market.map(range),
+                        optimal: raw.optimal.map(range),
+                        per: raw.per,
+                    };
+                    (kpi, band)
+                })
+                .collect();
+            (set, bands)
+        })
+        .collect()
+}
+
+/// `[low, high]` in order; a single threshold is open upwards.
+pub(super) fn range(raw: RawRange) -> [f64; 2] {
+    match raw {
+        RawRange::Range([Number(low), Number(high)]) => [low.min(high), low.max(high)],
+        RawRange::Threshold(Number(x)) => [x, f64::INFINITY],
+    }
+}
+
+pub(super) fn band(r: &Resolver, at: &str, raw: RawBand) -> Result<Band, SpecError> {
+    if let Some(per) = raw.per.as_deref().filter(|p| !PER.contains(p)) {
+        return Err(r.error(
+            &format!("{at}.per"),
+            Part::Value,
+            format!("`per: {per}` is not a period length"),
+            suggest::help(per, PER),
+        ));
+    }
+    if raw.market.is_none() && raw.optimal.is_none() {
+        return Err(r.error(
+            at,
+            Part::Key,
+            format!("`{at}` gives neither a `market` nor an `optimal` band"),
+            Some("write e.g. `{ market: [4%, 6%], optimal: [7%, 10%] }`, or one threshold: `{ market: 10000 }`".into()),
+        ));
+    }
+    Ok(Band {
+        market: raw.market.map(range),
+        optimal: raw.optimal.map(range),
+        per: raw.per,
+    })
+}
+
+/// The benchmark `reference` names must exist: `set.kpi`.
+pub(super) fn benchmark_ref(
+    r: &Resolver,
+    at: &str,
+    reference: &str,
+    sets: &IndexMap<String, IndexMap<String, Band>>,
+) -> Result<BenchmarkRef, SpecError> {
+    let unknown = |message: String, help: Option<String>| r.error(at, Part::Value, message, help);
+    let Some((set, kpi)) = reference.split_once('.') else {
+        return Err(unknown(
+            format!("`{at}` `{reference}` names no benchmark"),
+            Some("write `set.kpi`, e.g. `tiktok.engagement_rate`".into()),
+        ));
+    };
+    let Some(bands) = sets.get(set) else {
+        return Err(unknown(
+            format!("`{at}` names an unknown benchmark set `{set}`"),
+            suggest::help(set, sets.keys().map(String::as_str))
+                .or_else(|| Some("define the set under `benchmarks:` in the spec".into())),
+        ));
+    };
+    if !bands.contains_key(kpi) {
+        return Err(unknown(
+            format!("benchmark set `{set}` has no KPI `{kpi}`"),
+            suggest::help(kpi, bands.keys().map(String::as_str))
+                .or_else(|| Some(format!("add `{kpi}` under `benchmarks.{set}` in the spec"))),
+        ));
+    }
+    Ok(BenchmarkRef {
+        set: set.into(),
+        kpi: kpi.into(),
+    })
+}

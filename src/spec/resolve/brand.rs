@@ -1,0 +1,109 @@
+//! `brand`: colours checked, the logo checked to be the image its name says.
+
+use std::path::{Path, PathBuf};
+
+use super::super::error::{Part, SpecError};
+use super::super::raw::*;
+use super::super::*;
+use super::Resolver;
+
+/// The largest logo read: a cover image, not a photo archive.
+const LOGO_MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What is wrong with the logo file, if its bytes are not the image its name says: a
+/// logo linked to `/etc/shadow` must fail here, by name, before any of it is shown.
+pub(super) fn logo_problem(logo: &Path, extension: &str) -> Option<String> {
+    use std::io::Read;
+    let too_big = std::fs::metadata(logo).map_or(true, |m| m.len() > LOGO_MAX_BYTES);
+    if too_big {
+        return Some(format!("is larger than {} MiB", LOGO_MAX_BYTES / 1024 / 1024));
+    }
+    let mut head = Vec::new();
+    let read = std::fs::File::open(logo).and_then(|f| f.take(4096).read_to_end(&mut head));
+    if let Err(e) = read {
+        return Some(format!("cannot be read ({e})"));
+    }
+    let fits = match extension {
+        "png" => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => head.starts_with(&[0xFF, 0xD8, 0xFF]),
+        _ => String::from_utf8_lossy(&head).contains("<svg"),
+    };
+    let kind = match extension {
+        "png" => "a PNG",
+        "jpg" | "jpeg" => "a JPEG",
+        _ => "an SVG",
+    };
+    (!fits).then(|| format!("is not {kind} image: its first bytes are not one's"))
+}
+
+pub(super) fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
+    let colors = raw.colors.unwrap_or_default();
+    let color = |key: &str, value: Option<String>, default: &str| -> Result<String, SpecError> {
+        let value = value.unwrap_or_else(|| default.to_owned());
+        let hex = value.strip_prefix('#').unwrap_or("");
+        if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            let path = format!("brand.colors.{key}");
+            return Err(r.error(
+                &path,
+                Part::Value,
+                format!("`{path}` `{value}` is not a colour"),
+                Some("write colours as `#RRGGBB`".into()),
+            ));
+        }
+        Ok(value)
+    };
+    let colors = Colors {
+        primary: color("primary", colors.primary, "#0B5FFF")?,
+        accent: color("accent", colors.accent, "#FFB800")?,
+        text: color("text", colors.text, "#1A1A1A")?,
+    };
+    let logo = raw.logo.map(PathBuf::from);
+    if let Some(logo) = &logo {
+        let extension = logo
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if !matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") {
+            return Err(r.error(
+                "brand.logo",
+                Part::Value,
+                "`brand.logo` must be an SVG, PNG or JPEG file".into(),
+                None,
+            ));
+        }
+        if !logo.is_file() {
+            return Err(r.error(
+                "brand.logo",
+                Part::Value,
+                format!("logo `{}` does not exist", logo.display()),
+                None,
+            ));
+        }
+        if let Some(problem) = logo_problem(logo, &extension) {
+            return Err(r.error(
+                "brand.logo",
+                Part::Value,
+                format!("logo `{}` {problem}", logo.display()),
+                None,
+            ));
+        }
+    }
+    let fonts = raw.fonts.map(PathBuf::from);
+    if let Some(fonts) = fonts.as_ref().filter(|f| !f.is_dir()) {
+        return Err(r.error(
+            "brand.fonts",
+            Part::Value,
+            format!("font folder `{}` does not exist", fonts.display()),
+            None,
+        ));
+    }
+    Ok(Brand {
+        logo,
+        colors,
+        font: raw.font,
+        fonts,
+        footer: raw.footer,
+        agency: raw.agency,
+    })
+}

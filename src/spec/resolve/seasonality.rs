@@ -1,0 +1,90 @@
+//! `seasonality`: windows of dates or months that adjust targets.
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+
+use super::super::error::{Part, SpecError};
+use super::super::raw::*;
+use super::super::*;
+use super::Resolver;
+
+pub(super) fn window(
+    r: &Resolver,
+    i: usize,
+    raw: RawWindow,
+    kpis: &IndexMap<String, Kpi>,
+) -> Result<Window, SpecError> {
+    let at = format!("seasonality[{i}]");
+    let name = r.required(&format!("{at}.name"), raw.name)?;
+    let when = match (raw.from, raw.to, raw.months) {
+        (Some(from), Some(to), None) => window_dates(r, &at, &from, &to)?,
+        (None, None, Some(months)) => {
+            if let Some(bad) = months.iter().find(|m| !(1..=12).contains(*m)) {
+                return Err(r.error(
+                    &format!("{at}.months"),
+                    Part::Value,
+                    format!("month {bad} does not exist"),
+                    None,
+                ));
+            }
+            WindowDates::Months(months)
+        }
+        _ => {
+            return Err(r.error(
+                &at,
+                Part::Key,
+                format!("`{at}` needs either `from` and `to`, or `months`"),
+                None,
+            ))
+        }
+    };
+    for kpi in raw.targets.keys().filter(|k| *k != "*") {
+        if !kpis.contains_key(kpi) {
+            return Err(r.error(
+                &format!("{at}.targets.{kpi}"),
+                Part::Key,
+                format!("`{at}` adjusts the target of an unknown KPI `{kpi}`"),
+                suggest::help(kpi, kpis.keys().map(String::as_str)),
+            ));
+        }
+    }
+    Ok(Window {
+        name,
+        when,
+        targets: raw.targets,
+    })
+}
+
+pub(super) fn window_dates(r: &Resolver, at: &str, from: &str, to: &str) -> Result<WindowDates, SpecError> {
+    let bad = |key: &str, text: &str| {
+        r.error(
+            &format!("{at}.{key}"),
+            Part::Value,
+            format!("`{text}` is not a date"),
+            Some("write `MM-DD` for every year or `YYYY-MM-DD` for once".into()),
+        )
+    };
+    let month_day = |key: &str, text: &str| {
+        NaiveDate::parse_from_str(&format!("2000-{text}"), "%Y-%m-%d")
+            .map(|d| (chrono::Datelike::month(&d), chrono::Datelike::day(&d)))
+            .map_err(|_| bad(key, text))
+    };
+    let full = |key: &str, text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad(key, text));
+    if from.len() == 5 && to.len() == 5 {
+        Ok(WindowDates::Yearly {
+            from: month_day("from", from)?,
+            to: month_day("to", to)?,
+        })
+    } else {
+        let (from, to) = (full("from", from)?, full("to", to)?);
+        if to < from {
+            return Err(r.error(
+                &format!("{at}.to"),
+                Part::Value,
+                "a window must end after it starts".into(),
+                None,
+            ));
+        }
+        Ok(WindowDates::Once { from, to })
+    }
+}

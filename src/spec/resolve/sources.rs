@@ -1,0 +1,90 @@
+//! `sources`: paths, presets, formats, dates and CSV options.
+
+use super::super::error::{Part, SpecError};
+use super::super::raw::*;
+use super::super::*;
+use super::Resolver;
+
+pub(super) fn source(r: &Resolver, name: String, raw: RawSource) -> Result<SourceSpec, SpecError> {
+    let at = format!("sources.{name}");
+    let pattern = raw.path.ok_or_else(|| {
+        r.error(
+            &at,
+            Part::Key,
+            format!("`{at}.path` is missing"),
+            Some("give the export's file or a glob such as `data/tiktok/*.csv`".into()),
+        )
+    })?;
+    if let Err(e) = glob::Pattern::new(&pattern) {
+        return Err(r.error(
+            &format!("{at}.path"),
+            Part::Value,
+            format!("`{at}.path` is not a valid glob ({})", e.msg),
+            None,
+        ));
+    }
+    let format = raw
+        .format
+        .map(|f| r.closed(&format!("{at}.format"), &f, &FileFormat::NAMES, FileFormat::parse))
+        .transpose()?;
+    let date = match raw.date {
+        None => None,
+        Some(RawDate::Column(column)) => Some(DateColumn { column, format: None }),
+        Some(RawDate::Detailed(d)) => Some(DateColumn {
+            column: r.required(&format!("{at}.date.column"), d.column)?,
+            format: d.format,
+        }),
+    };
+    let csv = csv_options(r, &at, raw.csv.unwrap_or_default())?;
+    Ok(SourceSpec {
+        name,
+        pattern,
+        format,
+        preset: raw.preset,
+        date,
+        columns: raw.columns,
+        csv,
+        sheet: raw.sheet.map(|sheet| match sheet {
+            RawSheet::Index(index) => Sheet::Index(index),
+            RawSheet::Name(name) => Sheet::Name(name),
+        }),
+        key: raw.key,
+        filter: raw.filter,
+        year: raw.year,
+    })
+}
+
+pub(super) fn csv_options(r: &Resolver, at: &str, raw: RawCsv) -> Result<CsvOptions, SpecError> {
+    let separator = raw
+        .separator
+        .map(|s| match s.as_str() {
+            "\\t" | "tab" | "\t" => Ok(b'\t'),
+            s if s.len() == 1 => Ok(s.as_bytes()[0]),
+            _ => Err(r.error(
+                &format!("{at}.csv.separator"),
+                Part::Value,
+                format!("`{at}.csv.separator` must be one ASCII character, not `{s}`"),
+                None,
+            )),
+        })
+        .transpose()?;
+    let encoding = raw
+        .encoding
+        .map(|label| {
+            encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                r.error(
+                    &format!("{at}.csv.encoding"),
+                    Part::Value,
+                    format!("unknown encoding `{label}`"),
+                    Some("use `utf-8`, `utf-16`, `windows-1251` or another WHATWG encoding label".into()),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(CsvOptions {
+        separator,
+        decimal_comma: raw.decimal_comma,
+        encoding,
+        skip_rows: raw.skip_rows,
+    })
+}
