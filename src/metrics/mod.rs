@@ -6,6 +6,7 @@ mod additive;
 pub mod content;
 mod error;
 mod graph;
+mod outliers;
 
 use std::collections::{HashMap, HashSet};
 
@@ -20,6 +21,8 @@ use crate::spec::{Period, Spec};
 
 const PERIOD: &str = "__period";
 const LAST_DATE: &str = "__last_date";
+const FIRST_DATE: &str = "__first_date";
+const ROWS: &str = "__rows";
 
 /// KPI x period. A value is `None` where there is no data: an empty period, missing
 /// values, or a division by zero.
@@ -36,6 +39,8 @@ pub struct MetricTable {
     pub ends: IndexMap<String, Option<NaiveDate>>,
     /// The KPIs that add up over days, so a partial period can be projected.
     pub additive: HashSet<String>,
+    /// Rows left out because they lie far out in time, for whoever reads the report.
+    pub warnings: Vec<String>,
 }
 
 impl MetricTable {
@@ -52,15 +57,18 @@ impl MetricTable {
 pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Result<MetricTable, MetricsError> {
     let derived = graph::derived(spec)?;
     let grain = spec.report.grain;
-    let mut per_source: Vec<DataFrame> = Vec::new();
-    let mut source_ends: HashMap<&str, Option<NaiveDate>> = HashMap::new();
+    let mut per_source: Vec<(&str, DataFrame)> = Vec::new();
     for (name, loaded) in &sources.sources {
         let kpis: Vec<_> = spec
             .kpis
             .values()
             .filter(|k| k.source.as_deref() == Some(name))
             .collect();
-        let mut aggregates = vec![col(DATE).max().alias(LAST_DATE)];
+        let mut aggregates = vec![
+            col(DATE).max().alias(LAST_DATE),
+            col(DATE).min().alias(FIRST_DATE),
+            len().alias(ROWS),
+        ];
         for kpi in &kpis {
             aggregates.push(kpi_expr(spec, &kpi.id, &kpi.value)?.alias(kpi.id.as_str()));
         }
@@ -74,19 +82,32 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
             .collect()
             .map_err(|e| error::culprit(spec, &kpis, loaded, e))?;
         error::check_aggregated(spec, &kpis, &frame)?;
-        source_ends.insert(name, dates(&frame, LAST_DATE)?.into_iter().flatten().max());
-        per_source.push(frame);
+        per_source.push((name.as_str(), frame));
     }
 
-    let (periods, data_end) = period_range(&per_source, grain, requested)?;
+    let mut groups = Vec::new();
+    for (name, frame) in &per_source {
+        groups.push(period_groups(name, frame, grain)?);
+    }
+    let all: Vec<outliers::Group> = groups.iter().flatten().flatten().cloned().collect();
+    let (outlying, warnings) = outliers::outliers(&all, outliers::today());
+    let left_out = |group: &outliers::Group| outlying.contains(group) && Some(group.period) != requested;
+    let kept: Vec<&outliers::Group> = all.iter().filter(|g| !left_out(g)).collect();
+    let (periods, data_end) = period_range(&kept, requested);
+    let source_ends: HashMap<&str, Option<NaiveDate>> = per_source
+        .iter()
+        .map(|(name, _)| (*name, kept.iter().filter(|g| g.source == *name).map(|g| g.last).max()))
+        .collect();
     let position: HashMap<Period, usize> = periods.iter().enumerate().map(|(i, p)| (*p, i)).collect();
     let mut values: IndexMap<String, Vec<Option<f64>>> = IndexMap::new();
-    for frame in &per_source {
-        let starts = dates(frame, PERIOD)?;
+    for ((_, frame), groups) in per_source.iter().zip(&groups) {
         for name in frame.get_column_names().iter().filter(|n| !n.starts_with("__")) {
             let mut column = vec![None; periods.len()];
-            for (start, value) in starts.iter().zip(finite_values(frame, name.as_str())?) {
-                if let Some(&i) = start.and_then(|d| position.get(&Period::containing(grain, d))) {
+            for (group, value) in groups.iter().zip(finite_values(frame, name.as_str())?) {
+                let Some(group) = group.as_ref().filter(|g| !left_out(g)) else {
+                    continue;
+                };
+                if let Some(&i) = position.get(&group.period) {
                     column[i] = value;
                 }
             }
@@ -110,7 +131,39 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
         data_end,
         ends: kpi_ends(spec, &derived, &source_ends),
         additive: additive::additive_kpis(spec, &derived.order),
+        warnings,
     })
+}
+
+/// The group of each row of `frame`, the source `name`'s rows grouped by period; `None`
+/// for rows without a date.
+fn period_groups(
+    name: &str,
+    frame: &DataFrame,
+    grain: crate::spec::Grain,
+) -> Result<Vec<Option<outliers::Group>>, MetricsError> {
+    let rows = frame
+        .column(ROWS)
+        .and_then(|c| c.cast(&DataType::UInt64))
+        .map_err(MetricsError::internal)?;
+    let rows = rows.u64().map_err(MetricsError::internal)?;
+    let starts = dates(frame, PERIOD)?;
+    let (firsts, lasts) = (dates(frame, FIRST_DATE)?, dates(frame, LAST_DATE)?);
+    Ok(starts
+        .into_iter()
+        .zip(firsts)
+        .zip(lasts)
+        .zip(rows.iter())
+        .map(|(((start, first), last), rows)| {
+            Some(outliers::Group {
+                source: name.to_owned(),
+                period: Period::containing(grain, start?),
+                rows: rows.unwrap_or(0),
+                first: first?,
+                last: last?,
+            })
+        })
+        .collect())
 }
 
 fn kpi_ends(
@@ -139,35 +192,36 @@ fn kpi_ends(
 /// A KPI's SQL as a polars expression. `FIRST` and `LAST` take the first and last value
 /// there is: a stock such as TikTok's followers is `undefined` (no value) on the days
 /// before its history starts, and a month that starts there still has a first value.
+/// Every division by zero is no value rather than infinity: in `AVG(likes / views)` a
+/// day without views drops out instead of making the month's average infinite.
 fn kpi_expr(spec: &Spec, id: &str, sql: &str) -> Result<Expr, MetricsError> {
     let expr = polars::sql::sql_expr(sql).map_err(|e| MetricsError::expression(spec, id, &e))?;
     Ok(expr.map_expr(|e| match e {
         Expr::Agg(AggExpr::First(input)) => Expr::Agg(AggExpr::FirstNonNull(input)),
         Expr::Agg(AggExpr::Last(input)) => Expr::Agg(AggExpr::LastNonNull(input)),
+        Expr::BinaryExpr {
+            op: Operator::RustDivide | Operator::TrueDivide | Operator::FloorDivide,
+            ..
+        } => {
+            let quotient = e.cast(DataType::Float64);
+            when(quotient.clone().is_finite())
+                .then(quotient)
+                .otherwise(lit(NULL).cast(DataType::Float64))
+        }
         other => other,
     }))
 }
 
-/// From the first period with data to the last, extended to `requested`.
-fn period_range(
-    frames: &[DataFrame],
-    grain: crate::spec::Grain,
-    requested: Option<Period>,
-) -> Result<(Vec<Period>, Option<NaiveDate>), MetricsError> {
-    let mut starts = Vec::new();
-    let mut last_dates = Vec::new();
-    for frame in frames {
-        starts.extend(dates(frame, PERIOD)?.into_iter().flatten());
-        last_dates.extend(dates(frame, LAST_DATE)?.into_iter().flatten());
-    }
-    let data_end = last_dates.into_iter().max();
-    let bounds = starts.iter().map(|d| Period::containing(grain, *d)).chain(requested);
-    let (first, last) = (bounds.clone().min(), bounds.max());
-    let periods = match (first, last) {
+/// From the first period with data to the last, extended to `requested`; and the last
+/// day with data.
+fn period_range(groups: &[&outliers::Group], requested: Option<Period>) -> (Vec<Period>, Option<NaiveDate>) {
+    let data_end = groups.iter().map(|g| g.last).max();
+    let bounds = groups.iter().map(|g| g.period).chain(requested);
+    let periods = match (bounds.clone().min(), bounds.max()) {
         (Some(first), Some(last)) => first.through(last).collect(),
         _ => Vec::new(),
     };
-    Ok((periods, data_end))
+    (periods, data_end)
 }
 
 fn dates(frame: &DataFrame, name: &str) -> Result<Vec<Option<NaiveDate>>, MetricsError> {
