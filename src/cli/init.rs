@@ -91,11 +91,9 @@ pub fn run(args: InitArgs) -> u8 {
 /// Writes the scaffold into `dir`; refuses before writing anything if a file is there.
 fn init(dir: &Path, with_template: bool) -> Result<usize, InitError> {
     let files = scaffold(with_template);
-    let existing: Vec<String> = files
-        .iter()
-        .filter(|(path, _)| dir.join(path).exists())
-        .map(|(path, _)| path.clone())
-        .collect();
+    let mut existing: Vec<String> = files.iter().filter_map(|(path, _)| occupied(dir, path)).collect();
+    existing.sort();
+    existing.dedup();
     if !existing.is_empty() {
         return Err(InitError::Exists {
             dir: display(dir),
@@ -109,9 +107,34 @@ fn init(dir: &Path, with_template: bool) -> Result<usize, InitError> {
             source,
         };
         std::fs::create_dir_all(path.parent().expect("scaffold files sit in a folder")).map_err(error)?;
-        std::fs::write(&path, bytes).map_err(error)?;
+        // `create_new` refuses whatever appeared since the check, a symlink included.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(error)?;
+        std::io::Write::write_all(&mut file, bytes).map_err(error)?;
     }
     Ok(files.len())
+}
+
+/// What is in the way of writing `relative` under `dir`: the file itself (a dangling
+/// symlink too, which a write would follow out of `dir`), or a symlinked folder on
+/// its way.
+fn occupied(dir: &Path, relative: &str) -> Option<String> {
+    let mut path = dir.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            return None;
+        };
+        let last = i + 1 == parts.len();
+        if last || meta.file_type().is_symlink() {
+            return Some(parts[..=i].join("/"));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -125,6 +148,18 @@ mod tests {
         assert!(agency.contains("template: templates/audit"), "{agency}");
         assert!(files.iter().any(|(p, _)| p == "templates/audit/lib.typ"));
         assert!(!scaffold(false).iter().any(|(p, _)| p.starts_with("templates/")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn init_never_writes_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("planted");
+        std::os::unix::fs::symlink(&target, dir.path().join("agency.yaml")).unwrap();
+        let error = init(dir.path(), false).unwrap_err();
+        assert!(matches!(&error, InitError::Exists { files, .. } if files == &["agency.yaml"]));
+        assert!(!target.exists());
     }
 
     #[test]

@@ -58,7 +58,20 @@ fn report(file: &str, found: &Inspection) -> String {
         Some((first, last)) => format!(" from {first} to {last}"),
         None => String::new(),
     };
-    line(&mut out, "rows", &format!("{}{dates}", found.rows));
+    match found.lines_in_file {
+        Some(lines) => {
+            line(&mut out, "rows", &format!("{lines} lines in the file"));
+            line(
+                &mut out,
+                "",
+                &format!(
+                    "described from its first {} rows{dates}: the file is too large to read whole here",
+                    found.rows
+                ),
+            );
+        }
+        None => line(&mut out, "rows", &format!("{}{dates}", found.rows)),
+    }
     if let Some(date) = &found.date {
         let formats = match date.formats.as_slice() {
             [one] => format!("`{one}`"),

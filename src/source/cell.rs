@@ -55,6 +55,8 @@ pub fn parse(text: &str, decimal_comma: bool) -> Cell {
     let (point, group) = if decimal_comma { (',', '.') } else { ('.', ',') };
     match plain_number(body, point, group) {
         Some(plain) => match plain.parse::<f64>() {
+            // Four hundred digits overflow to infinity: not a number any export means.
+            Ok(n) if n.is_infinite() => Cell::Bad,
             Ok(n) => {
                 let n = if negative { -n } else { n };
                 Cell::Number(if percent { n / 100.0 } else { n })

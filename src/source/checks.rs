@@ -34,6 +34,33 @@ impl Rows {
     }
 }
 
+/// The first row of a plain CSV whose field count is not the header's, as its line,
+/// its count and the header's. polars fills a short row with nulls and shifts nothing,
+/// but a long one (an unquoted `1,200`) either fails without a line or, read leniently,
+/// puts every later value one column off; neither is a file to trust.
+pub fn ragged_row(reader: impl std::io::Read, separator: u8, skip_lines: usize) -> Option<(usize, usize, usize)> {
+    let mut lines = std::io::BufReader::new(reader);
+    for _ in 0..skip_lines {
+        std::io::BufRead::read_until(&mut lines, b'\n', &mut Vec::new()).ok()?;
+    }
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(lines);
+    let mut record = ::csv::ByteRecord::new();
+    reader.read_byte_record(&mut record).ok()?;
+    let headers = record.len();
+    while reader.read_byte_record(&mut record).ok()? {
+        let blank = record.len() == 1 && record[0].is_empty();
+        if record.len() != headers && !blank {
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            return Some((line + skip_lines, record.len(), headers));
+        }
+    }
+    None
+}
+
 /// The ISO forms polars would recognise itself, tried first when no format is given.
 const ISO_DATES: [&str; 2] = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S"];
 
@@ -239,4 +266,22 @@ pub fn check_numeric(cells: &Cells, header: &str, frame: &mut DataFrame, column:
             message: e.to_string(),
         })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ragged_row;
+
+    #[test]
+    fn a_row_with_a_field_too_many_or_too_few_is_found_by_its_line() {
+        let long = "skipped\ndate,views\n2026-10-01,5\n2026-10-02,\"1,2\"\n2026-10-03,1,200\n";
+        assert_eq!(ragged_row(long.as_bytes(), b',', 1), Some((5, 3, 2)));
+        assert_eq!(ragged_row("a,b\n1,2\n3\n".as_bytes(), b',', 0), Some((3, 1, 2)));
+    }
+
+    #[test]
+    fn quoted_separators_and_blank_lines_are_no_ragged_rows() {
+        assert_eq!(ragged_row("a,b\n\"1,5\",2\n\n3,4\n".as_bytes(), b',', 0), None);
+        assert_eq!(ragged_row("a;b\n1,5;2\n".as_bytes(), b';', 0), None);
+    }
 }

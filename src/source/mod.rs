@@ -17,6 +17,9 @@ mod typed;
 mod value;
 mod years;
 
+#[cfg(fuzzing)]
+pub mod fuzzing;
+
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;

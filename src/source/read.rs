@@ -8,7 +8,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::checks::{check_numeric, parse_dates, Cells, Rows};
+use super::checks::{self, check_numeric, parse_dates, Cells, Rows};
 use super::error::{columns_help, SourceError};
 use super::plan::Plan;
 use super::{display, excel, grid, typed, DATE};
@@ -45,7 +45,7 @@ pub fn read_file(
     }
     let (mut frame, rows) = match format {
         FileFormat::Csv | FileFormat::Tsv if !plan.needs_cells() => {
-            let frame = read_csv(plan, path, format, numeric, columns).map_err(read_error)?;
+            let frame = read_csv(plan, path, format, numeric, columns)?;
             let first = source.csv.skip_rows.unwrap_or(0) + 2;
             (frame, Rows::counted("line", first))
         }
@@ -232,14 +232,34 @@ fn read_csv(
     format: FileFormat,
     numeric: &[&str],
     columns: &Columns,
-) -> Result<DataFrame, String> {
+) -> Result<DataFrame, SourceError> {
     let source = plan.source;
+    let read_error = |message: String| SourceError::Read {
+        file: display(path),
+        message,
+    };
     let separator = source
         .csv
         .separator
         .unwrap_or(if format == FileFormat::Tsv { b'\t' } else { b',' });
     let encoding = source.csv.encoding.unwrap_or(encoding_rs::UTF_8);
-    let bytes = needs_decoding(path, encoding).map_err(|e| e.to_string())?;
+    let bytes = needs_decoding(path, encoding).map_err(|e| read_error(e.to_string()))?;
+    let skip = source.csv.skip_rows.unwrap_or(0);
+    let ragged = match &bytes {
+        Some(bytes) => checks::ragged_row(bytes.as_slice(), separator, skip),
+        None => File::open(path)
+            .map_err(|e| read_error(e.to_string()))
+            .map(|f| checks::ragged_row(f, separator, skip))?,
+    };
+    if let Some((line, cells, headers)) = ragged {
+        return Err(SourceError::RaggedRow {
+            file: display(path),
+            unit: "line",
+            row: line,
+            cells,
+            headers,
+        });
+    }
     let header = match &bytes {
         Some(bytes) => header_row(bytes.as_slice(), source, separator),
         None => File::open(path).ok().and_then(|f| header_row(f, source, separator)),
@@ -269,8 +289,10 @@ fn read_csv(
         Ok(frame) => Ok(frame),
         // A cell that does not fit the type polars inferred from the first rows: read every
         // column as text, so the cell checks below can name the row and column.
-        Err(PolarsError::ComputeError(_)) if !numeric.is_empty() => read(Some(0)).map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
+        Err(PolarsError::ComputeError(_)) if !numeric.is_empty() => {
+            read(Some(0)).map_err(|e| read_error(e.to_string()))
+        }
+        Err(e) => Err(read_error(e.to_string())),
     }
 }
 

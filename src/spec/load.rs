@@ -42,8 +42,18 @@ pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, SpecError> {
 pub fn load(path: &Path) -> Result<Spec, SpecError> {
     let mut files = SpecFiles::default();
     let merged = load_chain(&normalize(path), &mut files)?;
-    let raw: RawSpec = yaml::from_value(merged)
-        .map_err(|e| files.invalid("", super::Part::Key, e.message, "in the merged spec", None))?;
+    // Each file parsed alone already; what fails here is the merge's (a `1984` that YAML
+    // reads as a number where a name is text), found at the path of the file that wrote it.
+    let raw: RawSpec = yaml::from_value(merged).map_err(|e| match &e.path {
+        Some(path) => files.invalid(
+            path,
+            super::Part::Value,
+            format!("`{path}`: {}", e.message),
+            "here",
+            quote_help(&e.message),
+        ),
+        None => files.invalid("", super::Part::Key, e.message, "in the merged spec", None),
+    })?;
     // The folder of the spec named, whatever its `extends` chain names: a chain that
     // reaches `/.dockerenv` must not make `/` what a template may read.
     let root = absolute(path.parent().unwrap_or(Path::new("")));
@@ -125,7 +135,12 @@ fn check_alone(file: &SpecFile) -> Result<Value, SpecError> {
             };
         }
         let help = unknown_name_help(&e.message);
-        let snippet = match e.offset {
+        // serde_yaml places a duplicate key at its mapping; the second key is the news.
+        let offset = match e.message.contains("duplicate entry") {
+            true => file.index.duplicate().or(e.offset),
+            false => e.offset,
+        };
+        let snippet = match offset {
             Some(offset) => file.snippet(offset),
             None => super::Snippet {
                 src: file.named_source(),
@@ -152,6 +167,15 @@ fn check_alone(file: &SpecFile) -> Result<Value, SpecError> {
     }
     yaml::from_str::<RawSpec>(&file.text).map_err(error)?;
     Ok(value)
+}
+
+/// A number or a `yes` where text is wanted is text once quoted.
+fn quote_help(message: &str) -> Option<String> {
+    let scalar = ["integer", "floating point", "boolean"]
+        .iter()
+        .any(|t| message.contains(&format!("invalid type: {t}")));
+    (scalar && message.contains("expected a string"))
+        .then(|| "YAML reads it as a number or a yes/no; quote it to make it text: `name: \"1984\"`".to_owned())
 }
 
 /// serde says "unknown field `valeu`, expected one of `title`, `value`"; turn that into

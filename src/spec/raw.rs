@@ -1,6 +1,7 @@
 //! Raw spec structs that mirror the YAML exactly; [`super::resolve`] turns them into
 //! checked types. Every field is optional here because a file that `extends` another may
-//! set only a few of them.
+//! set only a few of them (`content: { top: 3 }` over the agency's `content`): required
+//! keys are checked after the merge, by `resolve`.
 
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -102,7 +103,7 @@ pub enum RawDate {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDateDetailed {
-    pub column: String,
+    pub column: Option<String>,
     pub format: Option<String>,
 }
 
@@ -154,10 +155,10 @@ pub struct RawTarget {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRamp {
-    pub from: String,
-    pub start: Number,
+    pub from: Option<String>,
+    pub start: Option<Number>,
     pub to: Option<String>,
-    pub goal: Number,
+    pub goal: Option<Number>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,7 +180,7 @@ pub enum RawRange {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawWindow {
-    pub name: String,
+    pub name: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
     pub months: Option<Vec<u32>>,
@@ -190,9 +191,9 @@ pub struct RawWindow {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFunnel {
-    pub revenue_goal: Number,
-    pub average_order_value: Number,
-    pub lead_to_sale: Number,
+    pub revenue_goal: Option<Number>,
+    pub average_order_value: Option<Number>,
+    pub lead_to_sale: Option<Number>,
     pub budget: Option<Number>,
     pub actual: Option<RawFunnelActual>,
 }
@@ -207,10 +208,10 @@ pub struct RawFunnelActual {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawContent {
-    pub source: String,
+    pub source: Option<String>,
     pub id: Option<String>,
     pub title: Option<String>,
-    pub rank_by: String,
+    pub rank_by: Option<String>,
     pub format: Option<String>,
     pub top: Option<usize>,
     pub group_by: Option<String>,

@@ -8,11 +8,13 @@ use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-/// A YAML error with the byte offset it happened at.
+/// A YAML error with the byte offset it happened at, or for a merged value, the key
+/// path (`client.name`) it happened at.
 #[derive(Debug)]
 pub struct YamlError {
     pub message: String,
     pub offset: Option<usize>,
+    pub path: Option<String>,
 }
 
 /// Deserializes `text`; errors keep their position but lose serde_yaml's own
@@ -21,9 +23,16 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(yaml_error)
 }
 
-/// Deserializes an already parsed (merged) value.
+/// Deserializes an already parsed (merged) value; an error names the key path it is at,
+/// since a merged value has no lines.
 pub fn from_value<T: DeserializeOwned>(value: serde_yaml::Value) -> Result<T, YamlError> {
-    serde_yaml::from_value(value).map_err(yaml_error)
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        YamlError {
+            path: (path != ".").then_some(path),
+            ..yaml_error(e.into_inner())
+        }
+    })
 }
 
 fn yaml_error(error: serde_yaml::Error) -> YamlError {
@@ -32,7 +41,37 @@ fn yaml_error(error: serde_yaml::Error) -> YamlError {
     if let Some(at) = message.rfind(" at line ") {
         message.truncate(at);
     }
-    YamlError { message, offset }
+    YamlError {
+        message: plain_types(&message),
+        offset,
+        path: None,
+    }
+}
+
+/// serde names the Rust types it expected (`expected struct RawClient`); a spec's
+/// author knows YAML's.
+fn plain_types(message: &str) -> String {
+    const TYPES: [(&str, &str); 4] = [
+        (
+            "untagged enum RawText",
+            "a text, or a text per language (`{ en: …, ru: … }`)",
+        ),
+        ("untagged enum RawDate", "a column name, or `{ column: …, format: … }`"),
+        ("untagged enum RawSheet", "a sheet's number or name"),
+        ("untagged enum RawRange", "a number, or a pair `[low, high]`"),
+    ];
+    let mut message = message.to_owned();
+    for (rust, yaml) in TYPES {
+        message = message.replace(rust, yaml);
+    }
+    while let Some(at) = message.find("struct Raw") {
+        let name = at + "struct ".len();
+        let end = message[name..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(message.len(), |e| name + e);
+        message.replace_range(at..end, "a mapping of keys");
+    }
+    message
 }
 
 /// Where a key path (`kpis.cost_per_lead.value`, `seasonality[0].name`) sits in a file.
@@ -48,6 +87,8 @@ pub struct Position {
 #[derive(Debug, Default)]
 pub struct PositionIndex {
     positions: HashMap<String, Position>,
+    /// The first key written a second time in its mapping: its second place.
+    duplicate: Option<usize>,
 }
 
 impl PositionIndex {
@@ -69,6 +110,11 @@ impl PositionIndex {
 
     pub fn get(&self, path: &str) -> Option<Position> {
         self.positions.get(path).copied()
+    }
+
+    /// Where the first key written twice in one mapping is written the second time.
+    pub fn duplicate(&self) -> Option<usize> {
+        self.duplicate
     }
 }
 
@@ -144,6 +190,10 @@ impl MarkedEventReceiver for Recorder<'_> {
                 if let Some(Frame::Map { path, key: key @ None }) = self.stack.last_mut() {
                     let full = join(path, &text);
                     *key = Some(text);
+                    if self.index.positions.contains_key(&full) {
+                        self.index.duplicate.get_or_insert(offset);
+                        return;
+                    }
                     self.index.positions.insert(
                         full,
                         Position {

@@ -5,6 +5,7 @@ mod cli;
 mod content;
 mod errors;
 mod goals;
+mod hostile;
 mod numbers;
 mod pdf;
 mod presets;

@@ -8,7 +8,7 @@ fn pages_of(pdf: &std::path::Path) -> Vec<String> {
     pdf_extract::extract_text_from_mem_by_pages(&bytes).expect("the PDF's text can be read")
 }
 
-fn text_of(pdf: &std::path::Path) -> String {
+pub fn text_of(pdf: &std::path::Path) -> String {
     pages_of(pdf).join("\n")
 }
 
