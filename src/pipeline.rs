@@ -59,8 +59,17 @@ pub struct Options {
     /// Where outputs go; `None` computes and renders everything but writes nothing (`check`).
     pub out: Option<PathBuf>,
     pub formats: Formats,
+    pub render: RenderOptions,
+}
+
+/// How each report is rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
     /// What rendering one report may take.
     pub limits: Limits,
+    /// The PDF's creation time in seconds since 1970 (`SOURCE_DATE_EPOCH`); `None` for the
+    /// period's last day.
+    pub created: Option<i64>,
 }
 
 /// What one client's run produced.
@@ -91,14 +100,23 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
         .map(|w| spec.files.warning(&w.at, &w.message, w.help.clone()))
         .collect();
     let content = metrics::content::rank(&spec, &sources, period)?;
-    let mut model = report::build(&spec, &sources, &table, &scorecard, content.as_ref(), &smart);
+    let missing_font = render::missing_font(&spec, fonts)?;
+    let model = report::build(
+        &spec,
+        &sources,
+        &table,
+        &scorecard,
+        content.as_ref(),
+        &smart,
+        missing_font,
+    );
     let rendered = if options.formats.pdf || options.formats.typ {
-        let limits = options.limits;
+        let (limits, created) = (options.render.limits, options.render.created);
         let job = render::prepare(
             &spec,
-            &mut model,
+            &model,
             period.end(),
-            fonts,
+            created,
             options.formats.pdf,
             limits.seconds,
         )?;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use super::{print, LimitArgs, FAILED, GATE, OK};
+use super::{print, RenderArgs, FAILED, GATE, OK};
 use crate::goals::Status;
 use crate::pipeline::{self, Formats, Options};
 use crate::render::FontCache;
@@ -36,7 +36,7 @@ pub struct BuildArgs {
     #[arg(long, value_enum, value_delimiter = ',')]
     fail_on: Vec<FailOn>,
     #[command(flatten)]
-    limits: LimitArgs,
+    render: RenderArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -124,7 +124,7 @@ pub fn run(args: BuildArgs) -> u8 {
             json: args.format.contains(&OutputFormat::Json),
             typ: args.format.contains(&OutputFormat::Typ),
         },
-        limits: args.limits.limits(),
+        render: args.render.options(),
     };
     if let Some(clash) = output_clash(&paths, options.formats) {
         print::err(&clash);

@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::{print, LimitArgs, FAILED, OK};
+use super::{print, RenderArgs, FAILED, OK};
 use crate::pipeline::{self, Formats, Options};
 use crate::render::FontCache;
 use crate::source::display;
@@ -18,7 +18,7 @@ pub struct CheckArgs {
     #[arg(long)]
     period: Option<String>,
     #[command(flatten)]
-    limits: LimitArgs,
+    render: RenderArgs,
 }
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -37,7 +37,7 @@ pub fn run(args: CheckArgs) -> u8 {
             json: false,
             typ: false,
         },
-        limits: args.limits.limits(),
+        render: args.render.options(),
     };
     let fonts = FontCache::new();
     let mut failed = 0;

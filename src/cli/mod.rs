@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::pipeline::RenderOptions;
 use crate::render::isolate::{self, Limits};
 
 /// Turns YAML goal specs into branded PDF audit reports on social-media-marketing KPIs.
@@ -43,22 +44,29 @@ enum Command {
     },
 }
 
-/// What one report's render may take before it is stopped.
+/// How `build` and `check` render each report.
 #[derive(Debug, Args)]
-struct LimitArgs {
+struct RenderArgs {
     /// Seconds one report may take to render.
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     time_limit: u64,
     /// Memory one report's render may use, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(64..))]
     memory_limit: u64,
+    /// The PDF's creation time, in seconds since 1970, for reproducible builds; default:
+    /// the period's last day.
+    #[arg(long, value_name = "SECONDS", env = "SOURCE_DATE_EPOCH")]
+    source_date_epoch: Option<i64>,
 }
 
-impl LimitArgs {
-    fn limits(&self) -> Limits {
-        Limits {
-            seconds: self.time_limit,
-            memory_mib: self.memory_limit,
+impl RenderArgs {
+    fn options(&self) -> RenderOptions {
+        RenderOptions {
+            limits: Limits {
+                seconds: self.time_limit,
+                memory_mib: self.memory_limit,
+            },
+            created: self.source_date_epoch,
         }
     }
 }

@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::templates::TemplateSet;
-use super::{FontCache, RenderError, DEFAULT_FAMILY};
+use super::{FontCache, RenderError};
 use crate::report::ReportModel;
 use crate::spec::Spec;
 
@@ -17,17 +17,17 @@ use crate::spec::Spec;
 /// the report model never shows it (typst tells an SVG from a PNG by its bytes).
 pub const LOGO: &str = "logo";
 
-/// minijinja instructions a template may run per second of `--time-limit`: about a
-/// tenth of a second's work each, a thousand times what the built-in set needs.
+/// minijinja instructions a template may run per second of `--time-limit`, about a
+/// tenth of a second's work: the built-in set needs under a hundred in all (it leaves
+/// the loops to typst), a template that loops over every post of a month thousands.
 const FUEL_PER_SECOND: u64 = 5_000_000;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Job {
     pub set: TemplateSet,
-    /// The report model as templates see it, with `sections`.
-    pub context: serde_json::Value,
-    /// The report model as typst reads it (`/_kpipress/report.json`).
-    pub model: String,
+    /// The report model, as templates see it and as typst reads it
+    /// (`/_kpipress/report.json`).
+    pub model: serde_json::Value,
     /// The spec's `brand.fonts` folder.
     pub brand_fonts: Option<PathBuf>,
     pub logo: Option<Vec<u8>>,
@@ -36,7 +36,7 @@ pub struct Job {
     pub pdf: bool,
     /// The PDF's identifier.
     pub ident: String,
-    /// The PDF's creation time, in seconds since 1970: `SOURCE_DATE_EPOCH` or the
+    /// The PDF's creation time, in seconds since 1970: `--source-date-epoch` or the
     /// period's last day, never the clock, so the same inputs give the same bytes.
     pub created: i64,
     /// The period's last day, which typst sees as "today", in days from 1 January of
@@ -52,21 +52,16 @@ impl Job {
     }
 }
 
-/// The job that renders `model`. A brand font that is not there is replaced by the
-/// embedded default, with a warning added to the model.
+/// The job that renders `model`, which it only reads.
 pub fn prepare(
     spec: &Spec,
-    model: &mut ReportModel,
+    model: &ReportModel,
     period_end: NaiveDate,
-    fonts: &FontCache,
+    created: Option<i64>,
     pdf: bool,
     seconds: u64,
 ) -> Result<Job, RenderError> {
     let set = TemplateSet::load(&spec.report.template)?;
-    let loaded = fonts.fonts(spec.brand.fonts.as_deref())?;
-    check_brand_font(model, &loaded);
-    let mut context = serde_json::to_value(&*model).expect("the report model serialises");
-    context["sections"] = serde_json::json!(super::sections(spec, model));
     let logo = match &spec.brand.logo {
         Some(path) => Some(std::fs::read(path).map_err(|e| RenderError::Logo {
             path: crate::source::display(path),
@@ -76,39 +71,29 @@ pub fn prepare(
     };
     Ok(Job {
         set,
-        context,
-        model: serde_json::to_string(&*model).expect("the report model serialises"),
+        model: serde_json::to_value(model).expect("the report model serialises"),
         brand_fonts: spec.brand.fonts.clone(),
         logo,
         root: spec.root.clone(),
         pdf,
         ident: format!("kpipress/{}/{}", model.client.slug, model.period),
-        created: created(period_end),
+        created: created.unwrap_or_else(|| midnight(period_end)),
         today: period_end.num_days_from_ce(),
         fuel: FUEL_PER_SECOND.saturating_mul(seconds.max(1)),
     })
 }
 
-fn created(period_end: NaiveDate) -> i64 {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            period_end
-                .and_hms_opt(0, 0, 0)
-                .unwrap_or_default()
-                .and_utc()
-                .timestamp()
-        })
+fn midnight(day: NaiveDate) -> i64 {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp()
 }
 
-fn check_brand_font(model: &mut ReportModel, fonts: &[typst::text::Font]) {
-    let Some(family) = model.brand.font.clone() else { return };
-    let known = fonts.iter().any(|f| f.info().family.eq_ignore_ascii_case(&family));
-    if !known {
-        model.warnings.push(format!(
-            "font `{family}` was not found in `brand.fonts`; the report uses {DEFAULT_FAMILY}"
-        ));
-        model.brand.font = None;
-    }
+/// The brand font the spec asks for, if `brand.fonts` and the embedded fonts lack it:
+/// the report then falls back to [`super::DEFAULT_FAMILY`] and says so.
+pub fn missing_font<'a>(spec: &'a Spec, fonts: &FontCache) -> Result<Option<&'a str>, RenderError> {
+    let Some(family) = spec.brand.font.as_deref() else {
+        return Ok(None);
+    };
+    let loaded = fonts.fonts(spec.brand.fonts.as_deref())?;
+    let known = loaded.iter().any(|f| f.info().family.eq_ignore_ascii_case(family));
+    Ok((!known).then_some(family))
 }

@@ -17,12 +17,9 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 pub use fonts::{FontCache, DEFAULT_FAMILY};
-pub use job::{prepare, Job, LOGO};
+pub use job::{missing_font, prepare, Job, LOGO};
 pub use templates::{builtin_files, typst_string, TemplateSet};
 use world::{ReportWorld, RESERVED};
-
-use crate::report::ReportModel;
-use crate::spec::Spec;
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum RenderError {
@@ -89,29 +86,6 @@ pub enum RenderError {
     Worker { message: String },
 }
 
-/// The sections to print: the spec's choice or all, those with something to show.
-fn sections<'a>(spec: &'a Spec, model: &ReportModel) -> Vec<&'a str> {
-    match &spec.report.sections {
-        Some(chosen) => chosen.iter().map(String::as_str).collect::<Vec<_>>(),
-        None => crate::spec::SECTIONS.to_vec(),
-    }
-    .into_iter()
-    .filter(|section| has_content(section, model))
-    .collect()
-}
-
-/// Whether `section` has anything to show: a section without its data is left out
-/// rather than printed empty.
-fn has_content(section: &str, model: &ReportModel) -> bool {
-    match section {
-        "funnel" => model.funnel.is_some(),
-        "content" => model.content.as_ref().is_some_and(|c| c.scored > 0),
-        "recommendations" => !model.recommendations.is_empty(),
-        "trends" => model.kpis.iter().any(|k| k.chart.is_some()),
-        _ => true,
-    }
-}
-
 /// The typst source a report compiles from, and the PDF when asked for.
 #[derive(Debug)]
 pub struct Rendered {
@@ -125,14 +99,17 @@ const EVICT_AFTER_REPORTS: usize = 4;
 /// Renders `job` in this process. A build renders through [`isolate::render`], which
 /// runs this in a worker process with a time and a memory limit.
 pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
-    let typst = job.set.render(&job.context, job.fuel)?;
+    let typst = job.set.render(&job.model, job.fuel)?;
     if !job.pdf {
         return Ok(Rendered { typst, pdf: None });
     }
     let fonts = fonts.fonts(job.brand_fonts.as_deref())?;
     let mut files = vec![
         (format!("{RESERVED}/main.typ"), typst.clone().into_bytes()),
-        (format!("{RESERVED}/report.json"), job.model.clone().into_bytes()),
+        (
+            format!("{RESERVED}/report.json"),
+            serde_json::to_vec(&job.model).expect("a JSON value serialises"),
+        ),
     ];
     files.extend(
         job.set

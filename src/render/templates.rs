@@ -106,7 +106,7 @@ impl TemplateSet {
             .map_or_else(|| error.kind().to_string(), |d| format!("{} ({d})", error.kind()));
         let help = match error.kind() {
             minijinja::ErrorKind::UndefinedError => Some(
-                "templates see `sections` and the report model's keys (`client`, `period`, `kpis`, `words`, …, as `--format json` writes them); typst reads the same model as `data`".to_owned(),
+                "templates see the report model's keys (`client`, `period`, `kpis`, `sections`, `words`, …, as `--format json` writes them); typst reads the same model as `data`".to_owned(),
             ),
             minijinja::ErrorKind::OutOfFuel => Some(
                 "the template ran more steps than `--time-limit` allows for; a loop without end is stopped here, a report that needs more can have a higher `--time-limit SECONDS`".to_owned(),

@@ -64,8 +64,7 @@ fn advice_for(kpi: &Kpi, model: &KpiModel, language: Language) -> Option<AdviceM
 /// `cpl` is cost per lead, and so on.
 fn builtin(id: &str, language: Language) -> Option<String> {
     static ADVICE: OnceLock<HashMap<String, HashMap<String, String>>> = OnceLock::new();
-    let all = ADVICE
-        .get_or_init(|| serde_yaml::from_str(include_str!("advice.yaml")).expect("the built-in advice is valid YAML"));
+    let all = ADVICE.get_or_init(|| crate::spec::yaml::builtin(include_str!("advice.yaml"), "advice texts"));
     all.get(language.code())?.get(kind(id)?).cloned()
 }
 

@@ -6,6 +6,7 @@ mod chart;
 mod content;
 mod files;
 pub mod format;
+mod sections;
 mod statements;
 mod summary;
 pub mod words;
@@ -57,6 +58,8 @@ pub struct ReportModel {
     pub data: DataModel,
     pub warnings: Vec<String>,
     pub words: Words,
+    /// The sections the report prints, in order.
+    pub sections: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,6 +226,7 @@ pub fn build(
     scorecard: &Scorecard,
     content: Option<&ContentRanking>,
     smart: &[SpecWarning],
+    missing_font: Option<&str>,
 ) -> ReportModel {
     let language = spec.report.language;
     let words = words::words(language).clone();
@@ -232,7 +236,7 @@ pub fn build(
         .iter()
         .map(|score| kpi_model(spec, &spec.kpis[&score.id], score, scorecard, &words))
         .collect();
-    ReportModel {
+    let mut model = ReportModel {
         client: spec.client.clone(),
         period: period.label(),
         period_name: format::period_name(period, &words),
@@ -250,7 +254,7 @@ pub fn build(
         brand: BrandModel {
             colors: spec.brand.colors.clone(),
             logo: spec.brand.logo.as_deref().map(display),
-            font: spec.brand.font.clone(),
+            font: spec.brand.font.clone().filter(|_| missing_font.is_none()),
             footer: spec.brand.footer.clone(),
             agency: spec.brand.agency.clone(),
         },
@@ -274,10 +278,13 @@ pub fn build(
             language,
         ),
         data: files::data(sources, table, language, &words),
-        warnings: warnings(sources, table, scorecard, smart),
+        warnings: warnings(sources, table, scorecard, smart, missing_font),
         kpis,
         words,
-    }
+        sections: Vec::new(),
+    };
+    model.sections = sections::sections(spec, &model);
+    model
 }
 
 fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Scorecard, words: &Words) -> KpiModel {
@@ -535,8 +542,20 @@ fn coverage(scorecard: &Scorecard, words: &Words) -> Option<CoverageModel> {
 
 /// Warnings for whoever runs the build (in English, with spec locations): the sources'
 /// files, a period the data does not cover to its end, and the SMART checks.
-fn warnings(sources: &Sources, table: &MetricTable, scorecard: &Scorecard, smart: &[SpecWarning]) -> Vec<String> {
+fn warnings(
+    sources: &Sources,
+    table: &MetricTable,
+    scorecard: &Scorecard,
+    smart: &[SpecWarning],
+    missing_font: Option<&str>,
+) -> Vec<String> {
     let mut warnings = sources.warnings.clone();
+    if let Some(family) = missing_font {
+        warnings.push(format!(
+            "font `{family}` was not found in `brand.fonts`; the report uses {}",
+            crate::render::DEFAULT_FAMILY
+        ));
+    }
     warnings.extend(table.warnings.iter().cloned());
     if let Some(end) = table.data_end.filter(|end| *end < scorecard.period.end()) {
         let place = if end < scorecard.period.start {

@@ -40,8 +40,7 @@ impl Words {
 /// The words of `language`.
 pub fn words(language: Language) -> &'static Words {
     static WORDS: OnceLock<HashMap<String, Words>> = OnceLock::new();
-    let all = WORDS
-        .get_or_init(|| serde_yaml::from_str(include_str!("words.yaml")).expect("the built-in words are valid YAML"));
+    let all = WORDS.get_or_init(|| crate::spec::yaml::builtin(include_str!("words.yaml"), "words"));
     &all[language.code()]
 }
 

@@ -217,8 +217,7 @@ impl Preset {
 pub fn all() -> &'static IndexMap<String, Preset> {
     static PARSED: OnceLock<IndexMap<String, Preset>> = OnceLock::new();
     PARSED.get_or_init(|| {
-        let mut presets: IndexMap<String, Preset> =
-            serde_yaml::from_str(PRESETS).expect("the built-in presets.yaml is valid");
+        let mut presets: IndexMap<String, Preset> = crate::spec::yaml::builtin(PRESETS, "presets");
         for (name, preset) in &mut presets {
             preset.name.clone_from(name);
         }

@@ -3,7 +3,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use serde_yaml::{Mapping, Value};
+use super::yaml::{Mapping, Value};
 
 use super::error::{SpecError, SpecFile, SpecFiles};
 use super::raw::RawSpec;
@@ -302,7 +302,7 @@ mod tests {
     use super::*;
 
     fn yaml(text: &str) -> Value {
-        serde_yaml::from_str(text).unwrap()
+        yaml::from_str(text).unwrap()
     }
 
     #[test]

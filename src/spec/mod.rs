@@ -8,7 +8,7 @@ pub mod period;
 mod raw;
 mod resolve;
 pub mod suggest;
-mod yaml;
+pub(crate) mod yaml;
 
 use std::path::PathBuf;
 

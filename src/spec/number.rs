@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn yaml_accepts_both_spellings() {
-        let numbers: Vec<Number> = serde_yaml::from_str("[7%, 0.07, 500]").unwrap();
+        let numbers: Vec<Number> = crate::spec::yaml::from_str("[7%, 0.07, 500]").unwrap();
         assert_eq!(numbers, vec![Number(0.07), Number(0.07), Number(500.0)]);
     }
 }

@@ -1,6 +1,7 @@
 //! The one place that parses YAML. serde_yaml reads the values; yaml-rust2's event
 //! parser records where every key path sits, so errors found after parsing (an unknown
-//! source, a bad SQL expression) can still point at a line and column.
+//! source, a bad SQL expression) can still point at a line and column. serde_yaml is
+//! deprecated upstream: nothing else names it, so it can be swapped here alone.
 
 use std::collections::HashMap;
 
@@ -15,6 +16,15 @@ pub struct YamlError {
     pub message: String,
     pub offset: Option<usize>,
     pub path: Option<String>,
+}
+
+/// A spec's value before it is typed: what `extends` merges.
+pub use serde_yaml::{Mapping, Value};
+
+/// Deserializes a YAML file built into kpipress (presets, words, benchmarks), which is
+/// valid by test.
+pub fn builtin<T: DeserializeOwned>(text: &'static str, what: &str) -> T {
+    serde_yaml::from_str(text).unwrap_or_else(|e| panic!("the built-in {what} are invalid YAML: {e}"))
 }
 
 /// Deserializes `text`; errors keep their position but lose serde_yaml's own

@@ -379,3 +379,18 @@ fn a_template_does_not_read_a_fifo() {
     assert_eq!(output.status.code(), Some(2), "{text}");
     assert!(text.contains("it is not a regular file"), "{text}");
 }
+
+/// `SOURCE_DATE_EPOCH` is the PDF's one clock; a value that is not one is an error, not
+/// a silent fall back to the period's end.
+#[test]
+fn an_invalid_source_date_epoch_is_an_error() {
+    let spec = out_dir("epoch").join("spec.yaml");
+    views_spec(&spec, "", "name: E, slug: e", "language: en, period: 2026-10");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kpipress"))
+        .args(["check", spec.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--source-date-epoch"), "{}", stderr(&output));
+}

@@ -29,7 +29,7 @@ pub(super) fn benchmarks(
 /// The sets shipped in `benchmarks.yaml`.
 pub(super) fn builtin_benchmarks() -> IndexMap<String, IndexMap<String, Band>> {
     let raw: IndexMap<String, IndexMap<String, RawBand>> =
-        serde_yaml::from_str(include_str!("../benchmarks.yaml")).expect("the built-in benchmarks are valid YAML");
+        yaml::builtin(include_str!("../benchmarks.yaml"), "benchmarks");
     raw.into_iter()
         .map(|(set, bands)| {
             let bands = bands
