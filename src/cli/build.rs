@@ -6,22 +6,17 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use super::{print, RenderArgs, FAILED, GATE, OK};
+use super::{print, RunArgs, FAILED, GATE, OK};
 use crate::goals::Status;
-use crate::pipeline::{self, Formats, Options};
+use crate::pipeline::{self, Formats};
 use crate::render::FontCache;
 use crate::source::display;
 use crate::spec;
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Spec files or globs (`specs/clients/*.yaml`).
-    #[arg(required = true)]
-    specs: Vec<String>,
-    /// The period to report on (`2026-10`, `2026-W43`, `2026-Q4`); default: the spec's
-    /// `report.period`, else the last complete period in the data.
-    #[arg(long)]
-    period: Option<String>,
+    #[command(flatten)]
+    run: RunArgs,
     /// The folder `report.output` paths are relative to.
     #[arg(long, default_value = ".")]
     out: PathBuf,
@@ -35,8 +30,6 @@ pub struct BuildArgs {
     /// comma-separated (`missed,behind`).
     #[arg(long, value_enum, value_delimiter = ',')]
     fail_on: Vec<FailOn>,
-    #[command(flatten)]
-    render: RenderArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -109,23 +102,15 @@ fn jobs(requested: Option<usize>) -> usize {
 }
 
 pub fn run(args: BuildArgs) -> u8 {
-    let paths = match spec::expand_globs(&args.specs) {
-        Ok(paths) => paths,
-        Err(e) => {
-            print::error(&e);
-            return FAILED;
-        }
+    let Some(paths) = args.run.paths() else {
+        return FAILED;
     };
-    let options = Options {
-        period: args.period,
-        out: Some(args.out),
-        formats: Formats {
-            pdf: args.format.contains(&OutputFormat::Pdf),
-            json: args.format.contains(&OutputFormat::Json),
-            typ: args.format.contains(&OutputFormat::Typ),
-        },
-        render: args.render.options(),
+    let formats = Formats {
+        pdf: args.format.contains(&OutputFormat::Pdf),
+        json: args.format.contains(&OutputFormat::Json),
+        typ: args.format.contains(&OutputFormat::Typ),
     };
+    let options = args.run.options(Some(args.out), formats);
     if let Some(clash) = output_clash(&paths, options.formats) {
         print::err(&clash);
         return FAILED;

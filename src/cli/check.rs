@@ -3,42 +3,27 @@
 
 use clap::Args;
 
-use super::{print, RenderArgs, FAILED, OK};
-use crate::pipeline::{self, Formats, Options};
+use super::{print, RunArgs, FAILED, OK};
+use crate::pipeline::{self, Formats};
 use crate::render::FontCache;
 use crate::source::display;
-use crate::spec;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Spec files or globs (`specs/clients/*.yaml`).
-    #[arg(required = true)]
-    specs: Vec<String>,
-    /// The period to check (`2026-10`); default as for `build`.
-    #[arg(long)]
-    period: Option<String>,
     #[command(flatten)]
-    render: RenderArgs,
+    run: RunArgs,
 }
 
 pub fn run(args: CheckArgs) -> u8 {
-    let paths = match spec::expand_globs(&args.specs) {
-        Ok(paths) => paths,
-        Err(e) => {
-            print::error(&e);
-            return FAILED;
-        }
+    let Some(paths) = args.run.paths() else {
+        return FAILED;
     };
-    let options = Options {
-        period: args.period,
-        out: None,
-        formats: Formats {
-            pdf: true,
-            json: false,
-            typ: false,
-        },
-        render: args.render.options(),
+    let formats = Formats {
+        pdf: true,
+        json: false,
+        typ: false,
     };
+    let options = args.run.options(None, formats);
     let fonts = FontCache::new();
     let mut failed = 0;
     for path in &paths {

@@ -8,12 +8,14 @@ mod inspect;
 mod presets;
 mod print;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::pipeline::RenderOptions;
+use crate::pipeline::{Formats, Options, RenderOptions};
 use crate::render::isolate::{self, Limits};
+use crate::spec;
 
 /// Turns YAML goal specs into branded PDF audit reports on social-media-marketing KPIs.
 #[derive(Debug, Parser)]
@@ -42,6 +44,37 @@ enum Command {
         #[arg(long)]
         memory_mib: u64,
     },
+}
+
+/// What `build` and `check` share: which specs, which period, how reports render.
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Spec files or globs (`specs/clients/*.yaml`).
+    #[arg(required = true)]
+    specs: Vec<String>,
+    /// The period to report on (`2026-10`, `2026-W43`, `2026-Q4`); default: the spec's
+    /// `report.period`, else the last complete period in the data.
+    #[arg(long)]
+    period: Option<String>,
+    #[command(flatten)]
+    render: RenderArgs,
+}
+
+impl RunArgs {
+    /// The spec files the arguments name; `None`, with the error printed, when a glob
+    /// is broken or matches nothing.
+    fn paths(&self) -> Option<Vec<PathBuf>> {
+        spec::expand_globs(&self.specs).map_err(|e| print::error(&e)).ok()
+    }
+
+    fn options(&self, out: Option<PathBuf>, formats: Formats) -> Options {
+        Options {
+            period: self.period.clone(),
+            out,
+            formats,
+            render: self.render.options(),
+        }
+    }
 }
 
 /// How `build` and `check` render each report.

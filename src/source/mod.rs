@@ -10,6 +10,7 @@ mod excel;
 mod grid;
 mod inspect;
 mod merge;
+mod plain;
 mod plan;
 pub mod preset;
 mod read;

@@ -3,16 +3,16 @@
 //! and workbooks cell by cell through [`grid`] and [`typed`].
 
 use std::fs::File;
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::Path;
 
 use polars::prelude::*;
 
-use super::checks::{self, check_numeric, parse_dates, Cells, Rows};
+use super::checks::{check_numeric, parse_dates, Cells, Rows};
 use super::error::{columns_help, SourceError};
 use super::plan::Plan;
-use super::{display, excel, grid, typed, DATE};
-use crate::spec::{FileFormat, Part, SourceSpec, Spec};
+use super::{display, excel, grid, plain, typed, DATE};
+use crate::spec::{FileFormat, Part, Spec};
 
 /// The canonical columns a source's frame must have, and those it keeps when the file
 /// has them; a plain CSV reads only these.
@@ -45,7 +45,7 @@ pub fn read_file(
     }
     let (mut frame, rows) = match format {
         FileFormat::Csv | FileFormat::Tsv if !plan.needs_cells() => {
-            let frame = read_csv(plan, path, format, numeric, columns)?;
+            let frame = plain::read_csv(plan, path, format, numeric, columns)?;
             let first = source.csv.skip_rows.unwrap_or(0) + 2;
             (frame, Rows::counted("line", first))
         }
@@ -224,131 +224,6 @@ fn find_table(
         None => table.language.clone(),
     };
     Ok((tables, language))
-}
-
-fn read_csv(
-    plan: &Plan,
-    path: &Path,
-    format: FileFormat,
-    numeric: &[&str],
-    columns: &Columns,
-) -> Result<DataFrame, SourceError> {
-    let source = plan.source;
-    let read_error = |message: String| SourceError::Read {
-        file: display(path),
-        message,
-    };
-    let separator = source
-        .csv
-        .separator
-        .unwrap_or(if format == FileFormat::Tsv { b'\t' } else { b',' });
-    let encoding = source.csv.encoding.unwrap_or(encoding_rs::UTF_8);
-    let bytes = needs_decoding(path, encoding).map_err(|e| read_error(e.to_string()))?;
-    let skip = source.csv.skip_rows.unwrap_or(0);
-    let ragged = match &bytes {
-        Some(bytes) => checks::ragged_row(bytes.as_slice(), separator, skip),
-        None => File::open(path)
-            .map_err(|e| read_error(e.to_string()))
-            .map(|f| checks::ragged_row(f, separator, skip))?,
-    };
-    if let Some((line, cells, headers)) = ragged {
-        return Err(SourceError::RaggedRow {
-            file: display(path),
-            unit: "line",
-            row: line,
-            cells,
-            headers,
-        });
-    }
-    let header = match &bytes {
-        Some(bytes) => header_row(bytes.as_slice(), source, separator),
-        None => File::open(path).ok().and_then(|f| header_row(f, source, separator)),
-    };
-    let projection = header.and_then(|header| projection(plan, columns, &header));
-    let options = |infer: Option<usize>| {
-        CsvReadOptions::default()
-            .with_has_header(true)
-            .with_columns(projection.clone())
-            .with_skip_rows(source.csv.skip_rows.unwrap_or(0))
-            .with_infer_schema_length(infer)
-            .with_parse_options(
-                CsvParseOptions::default()
-                    .with_separator(separator)
-                    .with_decimal_comma(source.csv.decimal_comma.unwrap_or(false)),
-            )
-    };
-    let read = |infer: Option<usize>| match &bytes {
-        Some(bytes) => options(infer)
-            .into_reader_with_file_handle(Cursor::new(bytes.as_slice()))
-            .finish(),
-        None => options(infer)
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|r| r.finish()),
-    };
-    match read(Some(1000)) {
-        Ok(frame) => Ok(frame),
-        // A cell that does not fit the type polars inferred from the first rows: read every
-        // column as text, so the cell checks below can name the row and column.
-        Err(PolarsError::ComputeError(_)) if !numeric.is_empty() => {
-            read(Some(0)).map_err(|e| read_error(e.to_string()))
-        }
-        Err(e) => Err(read_error(e.to_string())),
-    }
-}
-
-/// The header row of a plain CSV, below the rows the spec skips.
-fn header_row(reader: impl Read, source: &SourceSpec, separator: u8) -> Option<Vec<String>> {
-    let mut lines = std::io::BufReader::new(reader);
-    for _ in 0..source.csv.skip_rows.unwrap_or(0) {
-        std::io::BufRead::read_line(&mut lines, &mut String::new()).ok()?;
-    }
-    let mut reader = ::csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(lines);
-    let record = reader.records().next()?.ok()?;
-    Some(record.iter().map(str::to_owned).collect())
-}
-
-/// The file's headers of the columns the spec reads, or `None` (read everything) when
-/// one is not there, so that the message about it can list every column the file has.
-fn projection(plan: &Plan, columns: &Columns, header: &[String]) -> Option<Arc<[PlSmallStr]>> {
-    let trimmed: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
-    let mappings = plan.mappings();
-    let in_file = |canonical: &String| -> Option<usize> {
-        let wanted = match mappings.iter().find(|m| m.canonical == *canonical) {
-            Some(mapping) => mapping.find(&trimmed)?,
-            None => canonical,
-        };
-        trimmed.iter().position(|h| h == wanted)
-    };
-    let mut wanted: Vec<usize> = Vec::new();
-    for canonical in &columns.required {
-        wanted.push(in_file(canonical)?);
-    }
-    wanted.extend(columns.optional.iter().filter_map(in_file));
-    let in_file_order: Vec<PlSmallStr> = header
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| wanted.contains(i))
-        .map(|(_, h)| h.as_str().into())
-        .collect();
-    Some(in_file_order.into())
-}
-
-/// The file as UTF-8 bytes when it is not plain UTF-8 already (another encoding, or a
-/// byte-order mark); `None` lets polars read the file itself.
-fn needs_decoding(path: &Path, encoding: &'static encoding_rs::Encoding) -> std::io::Result<Option<Vec<u8>>> {
-    let mut head = [0u8; 3];
-    let read = File::open(path)?.read(&mut head)?;
-    let has_bom = encoding_rs::Encoding::for_bom(&head[..read]).is_some();
-    if encoding == encoding_rs::UTF_8 && !has_bom {
-        return Ok(None);
-    }
-    let raw = std::fs::read(path)?;
-    let (text, _, _) = encoding.decode(&raw);
-    Ok(Some(text.into_owned().into_bytes()))
 }
 
 /// Headers trimmed of spaces and a byte-order mark polars kept.

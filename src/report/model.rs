@@ -1,0 +1,207 @@
+//! The report model's types: what `--format json` writes and typst reads as `data`.
+//! [`super::build`] fills them.
+
+use serde::Serialize;
+
+use super::advice;
+use super::chart;
+use super::content;
+use super::files::DataModel;
+use super::summary::Summary;
+use super::words::Words;
+use crate::goals::funnel::FunnelScore;
+use crate::goals::pace::Pace;
+use crate::goals::Status;
+use crate::spec::{Client, Colors, Grain, Language, ValueFormat};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportModel {
+    pub client: Client,
+    pub period: String,
+    /// The period in words: "октябрь 2026".
+    pub period_name: String,
+    pub period_start: String,
+    pub period_end: String,
+    /// The period's first and last day as the report's language writes dates.
+    pub period_dates: String,
+    pub grain: Grain,
+    pub language: Language,
+    pub currency: String,
+    pub title: String,
+    pub brand: BrandModel,
+    pub summary: Summary,
+    pub kpis: Vec<KpiModel>,
+    pub funnel: Option<FunnelModel>,
+    /// The period's best and weakest posts and the response per group, when the spec
+    /// has `content`.
+    pub content: Option<content::ContentModel>,
+    /// The seasonality windows over the periods the history shows.
+    pub seasonality: Vec<WindowModel>,
+    /// The benchmark bands the KPIs use, as they apply to this period.
+    pub benchmarks: Vec<BenchmarkNote>,
+    /// Set when the data ends inside the reported period.
+    pub coverage: Option<CoverageModel>,
+    /// What to do about each KPI that missed, is near or is behind, misses first.
+    pub recommendations: Vec<advice::AdviceModel>,
+    pub data: DataModel,
+    pub warnings: Vec<String>,
+    pub words: Words,
+    /// The sections the report prints, in order.
+    pub sections: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandModel {
+    pub colors: Colors,
+    /// The logo's file as the spec names it (typst reads it as `/_kpipress/logo`).
+    pub logo: Option<String>,
+    pub font: Option<String>,
+    pub footer: Option<String>,
+    pub agency: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiModel {
+    pub id: String,
+    pub title: String,
+    pub formula: String,
+    pub source: Option<String>,
+    pub format: ValueFormat,
+    pub better: crate::spec::Better,
+    pub value: Option<f64>,
+    pub previous: Option<f64>,
+    pub change: Option<f64>,
+    pub target: Option<TargetModel>,
+    pub status: Status,
+    pub benchmark: Option<BenchmarkModel>,
+    /// Set when the KPI's data ends inside the period.
+    pub pace: Option<Pace>,
+    /// The target as a SMART sentence in the report's language.
+    pub smart: Option<String>,
+    /// Whether the change is good news given `better`; none where there is no change.
+    pub change_is_good: Option<bool>,
+    /// How much of the target the value (or its projection) reaches: 1 is exactly on
+    /// target, above 1 beyond it, whichever way is better.
+    pub attainment: Option<f64>,
+    pub history: Vec<HistoryModel>,
+    /// The trend chart's scale; none when the history has no numbers.
+    pub chart: Option<chart::ChartModel>,
+    /// The same figures as the report prints them.
+    pub display: DisplayModel,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetModel {
+    pub value: Option<f64>,
+    /// The target before seasonality windows adjusted it.
+    pub base: Option<f64>,
+    pub kind: &'static str,
+    /// Whether reaching the target means being at or above it.
+    pub at_or_above: bool,
+    pub seasonal_factor: f64,
+    pub windows: Vec<AppliedWindowModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppliedWindowModel {
+    pub name: String,
+    /// Days of the period the window covers.
+    pub days: u32,
+    /// The multiplier (`x1.5` is 1.5), or the absolute target the window sets.
+    pub factor: f64,
+    pub absolute: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarkModel {
+    pub set: String,
+    pub kpi: String,
+    /// `[low, high]` for this period; a threshold's `high` is `null`.
+    pub market: Option<[f64; 2]>,
+    pub optimal: Option<[f64; 2]>,
+    /// The period the figures were given per, when they were compounded to this one.
+    pub converted_from: Option<String>,
+    /// below_market | market | above_market | optimal | above_optimal
+    pub position: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryModel {
+    pub period: String,
+    /// The period as a chart's axis names it: `окт`, `W43`, `Q4`.
+    pub label: String,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    /// The seasonality windows that cover part of the period, by name.
+    pub windows: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DisplayModel {
+    pub value: String,
+    pub previous: String,
+    pub change: String,
+    pub target: String,
+    pub target_kind: String,
+    pub status: String,
+    /// The market and optimal bands: `4–6 % / 7–10 %`.
+    pub benchmark: String,
+    pub position: String,
+    /// The value projected to the period's end, in a partial period.
+    pub projected: String,
+    /// `×1,18` where seasonality windows adjusted the target.
+    pub seasonal: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FunnelModel {
+    #[serde(flatten)]
+    pub figures: FunnelScore,
+    /// The same figures as the report prints them.
+    pub display: FunnelDisplay,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FunnelDisplay {
+    pub revenue_goal: String,
+    pub average_order_value: String,
+    pub lead_to_sale: String,
+    pub budget: String,
+    pub sales_needed: String,
+    pub leads_needed: String,
+    pub max_cost_per_lead: String,
+    pub actual_leads: String,
+    pub actual_spend: String,
+    pub actual_cost_per_lead: String,
+    pub expected_sales: String,
+    pub expected_revenue: String,
+    /// What the figures assume and where the actual ones come from.
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowModel {
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    /// The dates as the report's language writes them.
+    pub dates: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarkNote {
+    pub set: String,
+    pub kpi: String,
+    /// The KPIs of the report that use it, by title.
+    pub used_by: Vec<String>,
+    pub display: String,
+    /// How figures given per another length were converted, in words.
+    pub conversion: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageModel {
+    pub days: u32,
+    pub period_days: u32,
+    pub text: String,
+}
