@@ -88,8 +88,9 @@ pub struct Outcome {
 pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome, Error> {
     let spec = spec::load(path)?;
     let requested = requested_period(&spec, options.period.as_deref())?;
+    let plan = metrics::plan(&spec)?;
     let sources = source::load(&spec, requested)?;
-    let table = metrics::compute(&spec, &sources, requested)?;
+    let table = metrics::compute(&spec, &plan, &sources, requested)?;
     let period = requested
         .or_else(|| table.last_complete_period())
         .ok_or_else(|| Error::NoData { spec: display(path) })?;

@@ -1,73 +1,46 @@
 //! Which KPIs add up over days (`SUM(leads)`, `COUNT(post_id)`, or sums of such KPIs), so
 //! the part of a period the data covers can be projected to the whole period. Ratios,
-//! averages and stocks (`LAST(followers)`) cannot.
+//! averages, distinct counts and stocks (`LAST(followers)`) cannot. Decided from the
+//! parsed expression, never from its text.
 
 use std::collections::HashSet;
 
-use crate::spec::Spec;
+use indexmap::IndexMap;
+use polars::prelude::*;
 
-/// The KPIs of `spec` whose value over a period is the sum of their values over its days.
-pub fn additive_kpis(spec: &Spec, derived_order: &[String]) -> HashSet<String> {
-    let mut additive: HashSet<String> = spec
-        .kpis
-        .values()
-        .filter(|k| k.source.is_some() && terms(&k.value).is_some_and(|t| t.iter().all(|t| is_sum_or_count(t))))
-        .map(|k| k.id.clone())
+/// The KPIs whose value over a period is the sum of their values over its days: those
+/// with a source whose expression is a sum or difference of `SUM`s and `COUNT`s, then,
+/// in `derived_order`, those that add or subtract such KPIs.
+pub fn additive_kpis(exprs: &IndexMap<String, Expr>, derived_order: &[String]) -> HashSet<String> {
+    let mut additive: HashSet<String> = exprs
+        .iter()
+        .filter(|(id, expr)| !derived_order.contains(id) && adds_up(expr, &HashSet::new()))
+        .map(|(id, _)| id.clone())
         .collect();
     for id in derived_order {
-        let sums_additive = terms(&spec.kpis[id].value)
-            .is_some_and(|terms| terms.iter().all(|t| additive.contains(t.trim_matches('"'))));
-        if sums_additive {
+        if adds_up(&exprs[id], &additive) {
             additive.insert(id.clone());
         }
     }
     additive
 }
 
-/// The terms of a sum or difference at the top level of `sql`, or `None` when the
-/// brackets do not balance.
-fn terms(sql: &str) -> Option<Vec<&str>> {
-    let mut terms = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (i, c) in sql.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            '+' | '-' if depth == 0 => {
-                terms.push(sql[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-        if depth < 0 {
-            return None;
-        }
+/// Whether `expr` is a sum or difference of terms that add up: sums, counts of rows or
+/// values, and the KPIs named in `kpis`.
+fn adds_up(expr: &Expr, kpis: &HashSet<String>) -> bool {
+    match expr {
+        Expr::Agg(AggExpr::Sum(_) | AggExpr::Count { .. }) | Expr::Len => true,
+        Expr::BinaryExpr {
+            left,
+            op: Operator::Plus | Operator::Minus,
+            right,
+        } => adds_up(left, kpis) && adds_up(right, kpis),
+        Expr::Alias(inner, _) => adds_up(inner, kpis),
+        // polars writes SQL's `SUM(x)` as "the sum, or null when every x is null".
+        Expr::Ternary { truthy, falsy, .. } => adds_up(truthy, kpis) && matches!(falsy.as_ref(), Expr::Literal(_)),
+        Expr::Column(name) => kpis.contains(name.as_str()),
+        _ => false,
     }
-    terms.push(sql[start..].trim());
-    (depth == 0 && terms.iter().all(|t| !t.is_empty())).then_some(terms)
-}
-
-/// `SUM(...)` or `COUNT(...)` as a whole, its first bracket closing at the end.
-fn is_sum_or_count(term: &str) -> bool {
-    let upper = term.to_ascii_uppercase();
-    let Some(inner) = ["SUM", "COUNT"]
-        .iter()
-        .find_map(|f| upper.strip_prefix(f))
-        .map(str::trim_start)
-        .and_then(|rest| rest.strip_prefix('('))
-        .and_then(|rest| rest.strip_suffix(')'))
-    else {
-        return false;
-    };
-    let mut depth = 0i32;
-    inner.chars().all(|c| {
-        depth += match c {
-            '(' => 1,
-            ')' => -1,
-            _ => 0,
-        };
-        depth >= 0
-    })
 }
 
 #[cfg(test)]
@@ -75,23 +48,40 @@ mod tests {
     use super::*;
 
     fn additive(sql: &str) -> bool {
-        terms(sql).is_some_and(|t| t.iter().all(|t| is_sum_or_count(t)))
+        adds_up(&polars::sql::sql_expr(sql).unwrap(), &HashSet::new())
     }
 
     #[test]
     fn sums_and_counts_add_up_over_days() {
         assert!(additive("SUM(leads)"));
         assert!(additive("count(post_id)"));
+        assert!(additive("COUNT(*)"));
         assert!(additive("SUM(likes) + SUM(comments) - SUM(spam)"));
         assert!(additive("SUM(CASE WHEN x > 0 THEN x ELSE 0 END)"));
     }
 
     #[test]
-    fn ratios_stocks_and_averages_do_not() {
+    fn ratios_stocks_averages_and_distinct_counts_do_not() {
         assert!(!additive("SUM(clicks) / SUM(impressions)"));
         assert!(!additive("LAST(followers)"));
         assert!(!additive("AVG(views)"));
-        assert!(!additive("SUM(a)) + (SUM(b)"));
         assert!(!additive("SUM(views) * 2"));
+        assert!(!additive("COUNT(DISTINCT post_id)"));
+    }
+
+    #[test]
+    fn derived_kpis_add_up_when_what_they_add_does() {
+        let mut exprs = IndexMap::new();
+        for (id, sql) in [
+            ("leads", "SUM(leads)"),
+            ("rate", "AVG(x)"),
+            ("all", "leads + leads"),
+            ("odd", "leads + rate"),
+        ] {
+            exprs.insert(id.to_owned(), polars::sql::sql_expr(sql).unwrap());
+        }
+        let additive = additive_kpis(&exprs, &["all".to_owned(), "odd".to_owned()]);
+        assert!(additive.contains("leads") && additive.contains("all"));
+        assert!(!additive.contains("rate") && !additive.contains("odd"));
     }
 }

@@ -7,6 +7,7 @@ pub mod content;
 mod error;
 mod graph;
 mod outliers;
+mod plan;
 
 use std::collections::{HashMap, HashSet};
 
@@ -15,6 +16,7 @@ use indexmap::IndexMap;
 use polars::prelude::*;
 
 pub use error::MetricsError;
+pub use plan::{plan, KpiPlan};
 
 use crate::source::{Sources, DATE, EPOCH_DAYS_FROM_CE};
 use crate::spec::{Period, Spec};
@@ -53,9 +55,14 @@ impl MetricTable {
     }
 }
 
-/// Computes every KPI of `spec` for every period the data covers (and `requested`).
-pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Result<MetricTable, MetricsError> {
-    let derived = graph::derived(spec)?;
+/// Computes every KPI of `spec` as `plan` says, for every period the data covers (and
+/// `requested`).
+pub fn compute(
+    spec: &Spec,
+    plan: &KpiPlan,
+    sources: &Sources,
+    requested: Option<Period>,
+) -> Result<MetricTable, MetricsError> {
     let grain = spec.report.grain;
     let mut per_source: Vec<(&str, DataFrame)> = Vec::new();
     for (name, loaded) in &sources.sources {
@@ -70,7 +77,7 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
             len().alias(ROWS),
         ];
         for kpi in &kpis {
-            aggregates.push(kpi_expr(spec, &kpi.id, &kpi.value)?.alias(kpi.id.as_str()));
+            aggregates.push(plan.exprs[&kpi.id].clone().alias(kpi.id.as_str()));
         }
         let frame = loaded
             .frame
@@ -114,7 +121,7 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
             values.insert(name.to_string(), column);
         }
     }
-    derive(spec, &derived.order, &mut values, periods.len())?;
+    derive(spec, plan, &mut values, periods.len())?;
     let values = spec
         .kpis
         .keys()
@@ -129,8 +136,8 @@ pub fn compute(spec: &Spec, sources: &Sources, requested: Option<Period>) -> Res
         periods,
         values,
         data_end,
-        ends: kpi_ends(spec, &derived, &source_ends),
-        additive: additive::additive_kpis(spec, &derived.order),
+        ends: kpi_ends(spec, &plan.derived, &source_ends),
+        additive: plan.additive.clone(),
         warnings,
     })
 }
@@ -189,29 +196,6 @@ fn kpi_ends(
         .collect()
 }
 
-/// A KPI's SQL as a polars expression. `FIRST` and `LAST` take the first and last value
-/// there is: a stock such as TikTok's followers is `undefined` (no value) on the days
-/// before its history starts, and a month that starts there still has a first value.
-/// Every division by zero is no value rather than infinity: in `AVG(likes / views)` a
-/// day without views drops out instead of making the month's average infinite.
-fn kpi_expr(spec: &Spec, id: &str, sql: &str) -> Result<Expr, MetricsError> {
-    let expr = polars::sql::sql_expr(sql).map_err(|e| MetricsError::expression(spec, id, &e))?;
-    Ok(expr.map_expr(|e| match e {
-        Expr::Agg(AggExpr::First(input)) => Expr::Agg(AggExpr::FirstNonNull(input)),
-        Expr::Agg(AggExpr::Last(input)) => Expr::Agg(AggExpr::LastNonNull(input)),
-        Expr::BinaryExpr {
-            op: Operator::RustDivide | Operator::TrueDivide | Operator::FloorDivide,
-            ..
-        } => {
-            let quotient = e.cast(DataType::Float64);
-            when(quotient.clone().is_finite())
-                .then(quotient)
-                .otherwise(lit(NULL).cast(DataType::Float64))
-        }
-        other => other,
-    }))
-}
-
 /// From the first period with data to the last, extended to `requested`; and the last
 /// day with data.
 fn period_range(groups: &[&outliers::Group], requested: Option<Period>) -> (Vec<Period>, Option<NaiveDate>) {
@@ -250,10 +234,11 @@ fn finite_values(frame: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, Metr
 /// computed so far.
 fn derive(
     spec: &Spec,
-    order: &[String],
+    plan: &KpiPlan,
     values: &mut IndexMap<String, Vec<Option<f64>>>,
     periods: usize,
 ) -> Result<(), MetricsError> {
+    let order = &plan.derived.order;
     if order.is_empty() {
         return Ok(());
     }
@@ -268,7 +253,7 @@ fn derive(
         .collect();
     let mut frame = DataFrame::new(periods, columns).map_err(MetricsError::internal)?.lazy();
     for id in order {
-        let expr = kpi_expr(spec, id, &spec.kpis[id].value)?;
+        let expr = plan.exprs[id].clone();
         // Keep NaN and infinities out of later expressions: they are "no data".
         let finite = when(expr.clone().is_finite())
             .then(expr)

@@ -394,3 +394,21 @@ fn an_invalid_source_date_epoch_is_an_error() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("--source-date-epoch"), "{}", stderr(&output));
 }
+
+/// A typo in a KPI without a source is found from the spec alone, before any export is
+/// read: here the export is broken too, and the typo is what is reported.
+#[test]
+fn a_derived_kpi_typo_fails_before_any_export_is_read() {
+    let dir = out_dir("plan-first");
+    std::fs::write(dir.join("posts.csv"), "date,views\n2026-10-01,not a number\n").unwrap();
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "version: 1\nclient: { name: P, slug: p }\nreport: { period: 2026-10 }\nsources:\n  posts: { path: posts.csv }\n\
+         kpis:\n  views: { source: posts, value: \"SUM(views)\" }\n  double: { value: \"veiws * 2\" }\n",
+    )
+    .unwrap();
+    let text = stderr(&kpipress(&["check", spec.to_str().unwrap()]));
+    assert!(text.contains("veiws"), "{text}");
+    assert!(!text.contains("not a number"), "{text}");
+}
