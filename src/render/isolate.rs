@@ -1,4 +1,4 @@
-//! Each report renders in a worker process: this binary run as `kpipress render-worker`,
+//! Reports render in worker processes: this binary run as `kpipress render-worker`,
 //! with an empty environment (a spec from a pull request never sees CI's secrets), a
 //! memory limit the kernel enforces (`RLIMIT_DATA`), and a wall-clock limit after which
 //! it is killed. A template that loops in minijinja, in typst or in a WASM plugin, or
@@ -6,11 +6,14 @@
 //! error and the build goes on; in-process, typst can be neither stopped nor kept from
 //! aborting the whole process when an allocation fails.
 //!
-//! The worker reads a [`Job`] as JSON on stdin and answers with one JSON line, a
-//! [`Reply`], followed by the PDF's bytes.
+//! Each build thread keeps one worker for the reports it renders, so fonts and typst's
+//! caches are loaded once per thread, not per report. The worker reads each [`Job`] as
+//! a length-prefixed JSON message on stdin and answers with a [`Reply`] and the PDF's
+//! bytes, each length-prefixed; the memory limit is the worker's, across its reports.
 
+use std::cell::RefCell;
 use std::io::{Read, Write};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -54,56 +57,144 @@ struct WireSnippet {
     help: Option<String>,
 }
 
-/// Renders `job` in a worker process under `limits`.
+/// The largest message either side reads: a report's PDF is a few megabytes.
+const MAX_FRAME: u64 = 1 << 30;
+
+thread_local! {
+    /// This thread's worker, started for its first report and kept for the next, so
+    /// that its fonts and typst's caches serve every report the thread renders.
+    static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+}
+
+/// Renders `job` in this thread's worker process under `limits`. A worker that fails
+/// its limits is killed, and the next report starts a new one.
 pub fn render(job: &Job, limits: Limits) -> Result<Rendered, RenderError> {
-    let worker = |message: String| RenderError::Worker { message };
-    let exe = std::env::current_exe().map_err(|e| worker(format!("cannot find kpipress itself ({e})")))?;
     let request = serde_json::to_vec(job).expect("a render job serialises");
-    let mut child = Command::new(exe)
-        .args([WORKER_COMMAND, "--memory-mib", &limits.memory_mib.to_string()])
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| worker(format!("cannot start it ({e})")))?;
-    let (mut stdin, mut stdout, mut stderr) = (
-        child.stdin.take().expect("stdin is piped"),
-        child.stdout.take().expect("stdout is piped"),
-        child.stderr.take().expect("stderr is piped"),
-    );
-    let (finished, done) = mpsc::channel();
-    let (output, errors, timed_out) = std::thread::scope(|scope| {
-        // A worker that dies before reading it all makes this write fail; its exit says why.
-        scope.spawn(move || stdin.write_all(&request));
-        let errors = scope.spawn(move || {
+    WORKER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_some_and(|w| w.memory_mib != limits.memory_mib) {
+            *slot = None;
+        }
+        let worker = match slot.as_mut() {
+            Some(worker) => worker,
+            None => slot.insert(Worker::start(limits.memory_mib)?),
+        };
+        match worker.exchange(&request, Duration::from_secs(limits.seconds)) {
+            Ok((header, pdf)) => read_reply(&header, pdf),
+            Err(timed_out) => {
+                let worker = slot.take().expect("the worker is in its slot");
+                Err(worker.failed(timed_out, limits))
+            }
+        }
+    })
+}
+
+/// A running worker: its pipes, and a thread that reads its answers.
+struct Worker {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    answers: mpsc::Receiver<(Vec<u8>, Vec<u8>)>,
+    errors: Option<std::thread::JoinHandle<String>>,
+    memory_mib: u64,
+}
+
+impl Worker {
+    fn start(memory_mib: u64) -> Result<Self, RenderError> {
+        let worker = |message: String| RenderError::Worker { message };
+        let exe = std::env::current_exe().map_err(|e| worker(format!("cannot find kpipress itself ({e})")))?;
+        let mut child = Command::new(exe)
+            .args([WORKER_COMMAND, "--memory-mib", &memory_mib.to_string()])
+            .env_clear()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| worker(format!("cannot start it ({e})")))?;
+        let mut stdout = child.stdout.take().expect("stdout is piped");
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let (send, answers) = mpsc::channel();
+        std::thread::spawn(move || {
+            while let Ok(Some(header)) = read_frame(&mut stdout) {
+                let Ok(Some(pdf)) = read_frame(&mut stdout) else { break };
+                if send.send((header, pdf)).is_err() {
+                    break;
+                }
+            }
+        });
+        let errors = std::thread::spawn(move || {
             let mut text = String::new();
             let _ = stderr.read_to_string(&mut text);
             text
         });
-        let output = scope.spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stdout.read_to_end(&mut bytes);
-            let _ = finished.send(());
-            bytes
-        });
-        let timed_out = done.recv_timeout(Duration::from_secs(limits.seconds)).is_err();
-        if timed_out {
-            let _ = child.kill();
+        Ok(Self {
+            stdin: child.stdin.take(),
+            child,
+            answers,
+            errors: Some(errors),
+            memory_mib,
+        })
+    }
+
+    /// Sends one request and waits for its answer; `Err(true)` when the time ran out,
+    /// `Err(false)` when the worker ended without one.
+    fn exchange(&mut self, request: &[u8], limit: Duration) -> Result<(Vec<u8>, Vec<u8>), bool> {
+        let stdin = self.stdin.as_mut().ok_or(false)?;
+        write_frame(stdin, request).map_err(|_| false)?;
+        match self.answers.recv_timeout(limit) {
+            Ok(answer) => Ok(answer),
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(true),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(false),
         }
-        let output = output.join().unwrap_or_default();
-        (output, errors.join().unwrap_or_default(), timed_out)
-    });
-    let status = child.wait().map_err(|e| worker(e.to_string()))?;
-    if timed_out {
-        return Err(RenderError::TimeLimit {
-            seconds: limits.seconds,
-        });
     }
-    if !status.success() {
-        return Err(exit_error(status, &errors, limits));
+
+    /// Ends a worker that failed, and says why.
+    fn failed(mut self, timed_out: bool, limits: Limits) -> RenderError {
+        if timed_out {
+            let _ = self.child.kill();
+        }
+        self.stdin = None;
+        let status = self.child.wait();
+        let errors = self.errors.take().and_then(|h| h.join().ok()).unwrap_or_default();
+        match status {
+            _ if timed_out => RenderError::TimeLimit {
+                seconds: limits.seconds,
+            },
+            Ok(status) => exit_error(status, &errors, limits),
+            Err(e) => RenderError::Worker { message: e.to_string() },
+        }
     }
-    read_reply(output)
+}
+
+impl Drop for Worker {
+    /// Closing its input ends an idle worker; waiting for it leaves no zombie.
+    fn drop(&mut self) {
+        if self.stdin.take().is_some() {
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn write_frame(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    out.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    out.write_all(bytes)?;
+    out.flush()
+}
+
+/// The next message, or `None` at the end of the stream.
+fn read_frame(input: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
+    let mut length = [0u8; 8];
+    match input.read_exact(&mut length) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let length = u64::from_le_bytes(length);
+    if length > MAX_FRAME {
+        return Err(std::io::Error::other("a message larger than 1 GiB"));
+    }
+    let mut bytes = vec![0u8; length as usize];
+    input.read_exact(&mut bytes)?;
+    Ok(Some(bytes))
 }
 
 /// Why a worker that gave no answer ended: out of memory (an allocation refused under
@@ -120,54 +211,54 @@ fn exit_error(status: std::process::ExitStatus, errors: &str, limits: Limits) ->
     }
 }
 
-fn read_reply(output: Vec<u8>) -> Result<Rendered, RenderError> {
-    let garbled = || RenderError::Worker {
-        message: "its answer was cut short".to_owned(),
-    };
-    let split = output.iter().position(|&b| b == b'\n').ok_or_else(garbled)?;
-    let reply: Reply = serde_json::from_slice(&output[..split]).map_err(|_| garbled())?;
+fn read_reply(header: &[u8], pdf: Vec<u8>) -> Result<Rendered, RenderError> {
+    let reply: Reply = serde_json::from_slice(header).map_err(|_| RenderError::Worker {
+        message: "its answer was garbled".to_owned(),
+    })?;
     match reply {
-        Reply::Done { typst, pdf } => Ok(Rendered {
+        Reply::Done { typst, pdf: has_pdf } => Ok(Rendered {
             typst,
-            pdf: pdf.then(|| output[split + 1..].to_vec()),
+            pdf: has_pdf.then_some(pdf),
         }),
         Reply::Failed(error) => Err(from_wire(error)),
     }
 }
 
-/// The worker's side: limits itself, reads the job, renders it, answers.
+/// The worker's side: limits itself, then renders each job it is sent until its input
+/// ends, answering each.
 pub fn serve(memory_mib: u64) -> ExitCode {
     limit_memory(memory_mib);
-    let mut request = Vec::new();
-    if std::io::stdin().read_to_end(&mut request).is_err() {
-        return ExitCode::FAILURE;
-    }
-    let reply = match serde_json::from_slice::<Job>(&request) {
-        Ok(job) => super::render(&job, &FontCache::new()),
-        Err(e) => Err(RenderError::Worker {
-            message: format!("it was sent a job it cannot read ({e})"),
-        }),
-    };
-    let (header, pdf) = match reply {
-        Ok(rendered) => (
-            Reply::Done {
-                typst: rendered.typst,
-                pdf: rendered.pdf.is_some(),
-            },
-            rendered.pdf.unwrap_or_default(),
-        ),
-        Err(error) => (Reply::Failed(to_wire(error)), Vec::new()),
-    };
-    let mut out = std::io::stdout().lock();
-    let mut line = serde_json::to_vec(&header).expect("a reply serialises");
-    line.push(b'\n');
-    match out
-        .write_all(&line)
-        .and_then(|()| out.write_all(&pdf))
-        .and_then(|()| out.flush())
-    {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(_) => ExitCode::FAILURE,
+    let fonts = FontCache::new();
+    let (mut input, mut out) = (std::io::stdin().lock(), std::io::stdout().lock());
+    loop {
+        let request = match read_frame(&mut input) {
+            Ok(Some(request)) => request,
+            Ok(None) => return ExitCode::SUCCESS,
+            Err(_) => return ExitCode::FAILURE,
+        };
+        let reply = match serde_json::from_slice::<Job>(&request) {
+            Ok(job) => super::render(&job, &fonts),
+            Err(e) => Err(RenderError::Worker {
+                message: format!("it was sent a job it cannot read ({e})"),
+            }),
+        };
+        let (header, pdf) = match reply {
+            Ok(rendered) => (
+                Reply::Done {
+                    typst: rendered.typst,
+                    pdf: rendered.pdf.is_some(),
+                },
+                rendered.pdf.unwrap_or_default(),
+            ),
+            Err(error) => (Reply::Failed(to_wire(error)), Vec::new()),
+        };
+        let header = serde_json::to_vec(&header).expect("a reply serialises");
+        if write_frame(&mut out, &header)
+            .and_then(|()| write_frame(&mut out, &pdf))
+            .is_err()
+        {
+            return ExitCode::FAILURE;
+        }
     }
 }
 
