@@ -51,7 +51,7 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
         benchmark: score
             .benchmark
             .as_ref()
-            .map(|b| band_text(&b.band, kpi.format, spec, words))
+            .map(|b| band_lines(&b.band, kpi.format, spec, words))
             .unwrap_or_default(),
         position: benchmark
             .as_ref()
@@ -59,17 +59,12 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
             .and_then(|p| words.positions.get(p))
             .cloned()
             .unwrap_or_default(),
-        projected: score
-            .pace
-            .and_then(|p| p.projected)
-            .map(|p| show(Some(p)))
-            .unwrap_or_default(),
+        projected: score.pace.and_then(|p| p.projected).map(|p| show(Some(p))),
         seasonal: score
             .target
             .as_ref()
             .filter(|t| !t.windows.is_empty())
-            .map(|t| format!("×{}", format::number(t.seasonal_factor, 2, language)))
-            .unwrap_or_default(),
+            .map(|t| format!("×{}", format::number(t.seasonal_factor, 2, language))),
     };
     KpiModel {
         id: kpi.id.clone(),
@@ -153,7 +148,8 @@ fn target_model(target: &TargetValue) -> TargetModel {
 }
 
 /// `4–6 % / 7–10 %`: the market band, then the optimal one; `10 000+` for a threshold.
-pub(super) fn band_text(band: &PeriodBand, format: ValueFormat, spec: &Spec, words: &Words) -> String {
+/// A benchmark's bands, a line each (`market 4–6 %`, `optimal 7–10 %`).
+pub(super) fn band_lines(band: &PeriodBand, format: ValueFormat, spec: &Spec, words: &Words) -> Vec<String> {
     let language = spec.report.language;
     let edge = |v: f64| format::level(v, format, language, &spec.report.currency);
     let range = |[low, high]: [f64; 2]| {
@@ -166,8 +162,7 @@ pub(super) fn band_text(band: &PeriodBand, format: ValueFormat, spec: &Spec, wor
     [("market", band.market), ("optimal", band.optimal)]
         .into_iter()
         .filter_map(|(name, r)| r.map(|r| format!("{} {}", words.label(name), range(r))))
-        .collect::<Vec<_>>()
-        .join(" · ")
+        .collect()
 }
 
 fn attainment(score: &KpiScore) -> Option<f64> {

@@ -20,7 +20,7 @@ use crate::metrics::MetricTable;
 use crate::source::{display, Sources};
 use crate::spec::{Period, Spec, SpecWarning, ValueFormat};
 pub use files::{DataModel, FileModel};
-use kpis::{band_text, kpi_model};
+use kpis::{band_lines, kpi_model};
 pub use model::*;
 pub use summary::Summary;
 use words::Words;
@@ -143,7 +143,7 @@ fn benchmark_notes(spec: &Spec, scorecard: &Scorecard, period: Period, words: &W
             set: band.set.clone(),
             kpi: band.kpi.clone(),
             used_by: vec![title],
-            display: band_text(band, kpi.format, spec, words),
+            display: band_lines(band, kpi.format, spec, words),
             conversion: band
                 .converted_from
                 .as_deref()

@@ -144,13 +144,13 @@ pub struct DisplayModel {
     pub target: String,
     pub target_kind: String,
     pub status: String,
-    /// The market and optimal bands: `4–6 % / 7–10 %`.
-    pub benchmark: String,
+    /// The market and optimal bands, a line each: `market 4–6 %`.
+    pub benchmark: Vec<String>,
     pub position: String,
     /// The value projected to the period's end, in a partial period.
-    pub projected: String,
+    pub projected: Option<String>,
     /// `×1,18` where seasonality windows adjusted the target.
-    pub seasonal: String,
+    pub seasonal: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -194,7 +194,8 @@ pub struct BenchmarkNote {
     pub kpi: String,
     /// The KPIs of the report that use it, by title.
     pub used_by: Vec<String>,
-    pub display: String,
+    /// Its bands, a line each.
+    pub display: Vec<String>,
     /// How figures given per another length were converted, in words.
     pub conversion: Option<String>,
 }
