@@ -9,6 +9,7 @@ mod hostile;
 mod numbers;
 mod pdf;
 mod presets;
+mod scorecards;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
