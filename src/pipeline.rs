@@ -104,7 +104,7 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
     let missing_font = render::missing_font(&spec, fonts)?;
     let model = report::build(
         &spec,
-        &sources,
+        &sources.coverage(),
         &table,
         &scorecard,
         content.as_ref(),

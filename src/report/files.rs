@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::format;
 use super::words::Words;
 use crate::metrics::MetricTable;
-use crate::source::{display, Sources};
+use crate::source::{display, Coverage};
 use crate::spec::Language;
 
 /// A source with more files than this is listed as one line.
@@ -37,19 +37,18 @@ pub struct FileModel {
     pub dates: String,
 }
 
-pub fn data(sources: &Sources, table: &MetricTable, language: Language, words: &Words) -> DataModel {
+pub fn data(coverage: &Coverage, table: &MetricTable, language: Language, words: &Words) -> DataModel {
     let dates = |first, last| match (first, last) {
         (Some(first), Some(last)) => format::dates(first, last, language),
         _ => "—".to_owned(),
     };
     let mut files = Vec::new();
     let mut listed = Vec::new();
-    for (name, source) in &sources.sources {
-        let own: Vec<FileModel> = source
-            .files
+    for (name, source_files) in &coverage.files {
+        let own: Vec<FileModel> = source_files
             .iter()
             .map(|f| FileModel {
-                source: name.clone(),
+                source: (*name).to_owned(),
                 path: display(&f.path),
                 rows: f.rows,
                 replaced: f.replaced,
@@ -60,11 +59,11 @@ pub fn data(sources: &Sources, table: &MetricTable, language: Language, words: &
             .collect();
         if own.len() > LISTED_PER_SOURCE {
             let (first, last) = (
-                source.files.iter().filter_map(|f| f.first).min(),
-                source.files.iter().filter_map(|f| f.last).max(),
+                source_files.iter().filter_map(|f| f.first).min(),
+                source_files.iter().filter_map(|f| f.last).max(),
             );
             listed.push(FileModel {
-                source: name.clone(),
+                source: (*name).to_owned(),
                 path: words
                     .label("many_files")
                     .replace("{n}", &own.len().to_string())

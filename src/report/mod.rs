@@ -17,7 +17,7 @@ use crate::goals::funnel::FunnelScore;
 use crate::goals::Scorecard;
 use crate::metrics::content::ContentRanking;
 use crate::metrics::MetricTable;
-use crate::source::{display, Sources};
+use crate::source::{display, Coverage};
 use crate::spec::{Period, Spec, SpecWarning, ValueFormat};
 pub use files::{DataModel, FileModel};
 use kpis::{band_lines, kpi_model};
@@ -28,7 +28,7 @@ use words::Words;
 /// Everything the template needs for `spec`'s report on `scorecard.period`.
 pub fn build(
     spec: &Spec,
-    sources: &Sources,
+    sources: &Coverage,
     table: &MetricTable,
     scorecard: &Scorecard,
     content: Option<&ContentRanking>,
@@ -182,13 +182,13 @@ fn coverage(scorecard: &Scorecard, words: &Words) -> Option<CoverageModel> {
 /// Warnings for whoever runs the build (in English, with spec locations): the sources'
 /// files, a period the data does not cover to its end, and the SMART checks.
 fn warnings(
-    sources: &Sources,
+    sources: &Coverage,
     table: &MetricTable,
     scorecard: &Scorecard,
     smart: &[SpecWarning],
     missing_font: Option<&str>,
 ) -> Vec<String> {
-    let mut warnings = sources.warnings.clone();
+    let mut warnings = sources.warnings.to_vec();
     if let Some(family) = missing_font {
         warnings.push(format!(
             "font `{family}` was not found in `brand.fonts`; the report uses {}",

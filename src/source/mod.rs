@@ -47,6 +47,26 @@ pub struct LoadedSource {
     pub files: Vec<FileCoverage>,
 }
 
+/// What the report tells of the sources: the files each read, and the warnings for
+/// whoever runs the build. The frames stay with the stages that compute.
+pub struct Coverage<'a> {
+    pub files: Vec<(&'a str, &'a [FileCoverage])>,
+    pub warnings: &'a [String],
+}
+
+impl Sources {
+    pub fn coverage(&self) -> Coverage<'_> {
+        Coverage {
+            files: self
+                .sources
+                .iter()
+                .map(|(name, source)| (name.as_str(), source.files.as_slice()))
+                .collect(),
+            warnings: &self.warnings,
+        }
+    }
+}
+
 /// Which dates one file covered, for the report's appendix.
 #[derive(Debug, Clone)]
 pub struct FileCoverage {
