@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::spec::{BandName, Better, Kpi, Period, Spec};
+use crate::spec::{BandName, Better, Kpi, Per, Period, Spec};
 
 /// A KPI's benchmark band as it applies to one period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -14,7 +14,7 @@ pub struct PeriodBand {
     pub market: Option<[f64; 2]>,
     pub optimal: Option<[f64; 2]>,
     /// The period the spec gave the figures per, when they were compounded to this one.
-    pub converted_from: Option<String>,
+    pub converted_from: Option<Per>,
 }
 
 /// Where a value falls, from worst to best given `better`.
@@ -44,9 +44,9 @@ impl Position {
 pub fn band_for(spec: &Spec, kpi: &Kpi, period: Period) -> Option<PeriodBand> {
     let reference = kpi.benchmark.as_ref()?;
     let band = spec.benchmarks.get(&reference.set)?.get(&reference.kpi)?;
-    let per = band.per.as_deref().filter(|per| *per != period.grain.name());
+    let per = band.per.filter(|per| !per.is(period.grain));
     let convert = |range: [f64; 2]| match per {
-        Some(per) => range.map(|rate| compound(rate, per_days(per), period.days() as f64)),
+        Some(per) => range.map(|rate| compound(rate, per.days(), period.days() as f64)),
         None => range,
     };
     Some(PeriodBand {
@@ -54,24 +54,13 @@ pub fn band_for(spec: &Spec, kpi: &Kpi, period: Period) -> Option<PeriodBand> {
         kpi: reference.kpi.clone(),
         market: band.market.map(convert),
         optimal: band.optimal.map(convert),
-        converted_from: per.map(str::to_owned),
+        converted_from: per,
     })
 }
 
 /// A rate per `from_days` compounded over `to_days`: (1 + r)^(to/from) − 1.
 pub fn compound(rate: f64, from_days: f64, to_days: f64) -> f64 {
     (1.0 + rate).powf(to_days / from_days) - 1.0
-}
-
-/// Days in a `per:` length; months and quarters of the average Gregorian year, since the
-/// spec gives no particular month.
-fn per_days(per: &str) -> f64 {
-    match per {
-        "day" => 1.0,
-        "week" => 7.0,
-        "month" => 365.25 / 12.0,
-        _ => 365.25 / 4.0,
-    }
 }
 
 /// Where `value` falls in `band`, judged in the direction `better` says.

@@ -28,7 +28,7 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
         kpi: b.band.kpi.clone(),
         market: b.band.market,
         optimal: b.band.optimal,
-        converted_from: b.band.converted_from.clone(),
+        converted_from: b.band.converted_from.map(|per| per.name().to_owned()),
         position: b.position.map(|p| p.key()),
     });
     let display = DisplayModel {

@@ -18,7 +18,7 @@ use crate::goals::Scorecard;
 use crate::metrics::content::ContentRanking;
 use crate::metrics::MetricTable;
 use crate::source::{display, Coverage};
-use crate::spec::{Period, Spec, SpecWarning, ValueFormat};
+use crate::spec::{Language, Per, Period, Spec, SpecWarning, ValueFormat};
 pub use files::{DataModel, FileModel};
 use kpis::{band_lines, kpi_model};
 pub use model::*;
@@ -146,25 +146,20 @@ fn benchmark_notes(spec: &Spec, scorecard: &Scorecard, period: Period, words: &W
             display: band_lines(band, kpi.format, spec, words),
             conversion: band
                 .converted_from
-                .as_deref()
-                .map(|per| conversion_note(per, period, words)),
+                .map(|per| conversion_note(per, period, spec.report.language, words)),
         });
     }
     notes
 }
 
-fn conversion_note(per: &str, period: Period, words: &Words) -> String {
-    let per_days = match per {
-        "day" => "1",
-        "week" => "7",
-        "month" => "30,44",
-        _ => "91,31",
-    };
+fn conversion_note(per: Per, period: Period, language: Language, words: &Words) -> String {
+    let name = per.name();
+    let decimals = if per.days().fract() == 0.0 { 0 } else { 2 };
     words
         .label("conversion")
-        .replace("{per}", words.pers.get(per).map_or(per, String::as_str))
+        .replace("{per}", words.pers.get(name).map_or(name, String::as_str))
         .replace("{days}", &period.days().to_string())
-        .replace("{n}", per_days)
+        .replace("{n}", &format::number(per.days(), decimals, language))
 }
 
 fn coverage(scorecard: &Scorecard, words: &Words) -> Option<CoverageModel> {

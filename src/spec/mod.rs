@@ -19,7 +19,7 @@ use serde::Serialize;
 pub use error::{Part, Snippet, SpecError, SpecFiles, SpecWarning};
 pub use load::{expand_globs, load};
 pub use number::Factor;
-pub use period::{Grain, Period};
+pub use period::{Grain, Per, Period};
 pub use resolve::period_help;
 
 /// One client's validated spec.
@@ -315,8 +315,8 @@ pub enum FunnelTarget {
 pub struct Band {
     pub market: Option<[f64; 2]>,
     pub optimal: Option<[f64; 2]>,
-    /// The period the figures are given per (`week`), if not the report's grain.
-    pub per: Option<String>,
+    /// The length the figures are given per (`week`), if not the report's grain.
+    pub per: Option<Per>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -39,6 +39,50 @@ impl Grain {
     }
 }
 
+/// A length that benchmark figures are given per (`per: week`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Per {
+    Day,
+    Week,
+    Month,
+    Quarter,
+}
+
+impl Per {
+    pub const NAMES: [&'static str; 4] = ["day", "week", "month", "quarter"];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "day" => Some(Self::Day),
+            "week" => Some(Self::Week),
+            "month" => Some(Self::Month),
+            "quarter" => Some(Self::Quarter),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// Its days; months and quarters of the average Gregorian year, since a benchmark
+    /// names no particular month.
+    pub fn days(self) -> f64 {
+        match self {
+            Self::Day => 1.0,
+            Self::Week => 7.0,
+            Self::Month => 365.25 / 12.0,
+            Self::Quarter => 365.25 / 4.0,
+        }
+    }
+
+    /// Whether it is the length of a `grain` period.
+    pub fn is(self, grain: Grain) -> bool {
+        self.name() == grain.name()
+    }
+}
+
 /// One reporting period. Weeks are ISO weeks, starting on Monday.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {
@@ -138,6 +182,15 @@ impl fmt::Display for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_read_back_their_names_and_match_grains_by_name() {
+        for name in Per::NAMES {
+            assert_eq!(Per::parse(name).map(Per::name), Some(name));
+        }
+        assert!(Per::Week.is(Grain::Week) && !Per::Day.is(Grain::Month));
+        assert_eq!(Per::parse("fortnight"), None);
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
