@@ -134,7 +134,7 @@ pub fn run(args: BuildArgs) -> u8 {
     for (path, result) in paths.iter().zip(results) {
         match result {
             Ok(outcome) => {
-                for warning in &outcome.model.warnings {
+                for warning in outcome.model.warnings.iter().chain(&outcome.model.target_warnings) {
                     print::warning(&outcome.client, warning);
                 }
                 let files: Vec<String> = outcome.written.iter().map(|p| display(p)).collect();

@@ -32,8 +32,7 @@ pub fn run(args: CheckArgs) -> u8 {
                 for warning in &outcome.smart {
                     print::error(warning);
                 }
-                let smart: Vec<String> = outcome.smart.iter().map(|w| w.one_line()).collect();
-                for warning in outcome.model.warnings.iter().filter(|w| !smart.contains(w)) {
+                for warning in &outcome.model.warnings {
                     print::warning(&outcome.client, warning);
                 }
                 print::err(&format!(
@@ -41,7 +40,7 @@ pub fn run(args: CheckArgs) -> u8 {
                     display(path),
                     outcome.period,
                     outcome.model.kpis.len(),
-                    outcome.model.warnings.len()
+                    outcome.model.warnings.len() + outcome.smart.len()
                 ));
             }
             Err(error) => {

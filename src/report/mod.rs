@@ -85,7 +85,8 @@ pub fn build(
             language,
         ),
         data: files::data(sources, table, language, &words),
-        warnings: warnings(sources, table, scorecard, smart, missing_font),
+        warnings: warnings(sources, table, scorecard, missing_font),
+        target_warnings: smart.iter().map(SpecWarning::one_line).collect(),
         kpis,
         words,
         sections: Vec::new(),
@@ -174,15 +175,9 @@ fn coverage(scorecard: &Scorecard, words: &Words) -> Option<CoverageModel> {
     })
 }
 
-/// Warnings for whoever runs the build (in English, with spec locations): the sources'
-/// files, a period the data does not cover to its end, and the SMART checks.
-fn warnings(
-    sources: &Coverage,
-    table: &MetricTable,
-    scorecard: &Scorecard,
-    smart: &[SpecWarning],
-    missing_font: Option<&str>,
-) -> Vec<String> {
+/// Warnings for whoever runs the build (in English): the sources' files, rows left out,
+/// a missing font, a period the data does not cover to its end.
+fn warnings(sources: &Coverage, table: &MetricTable, scorecard: &Scorecard, missing_font: Option<&str>) -> Vec<String> {
     let mut warnings = sources.warnings.to_vec();
     if let Some(family) = missing_font {
         warnings.push(format!(
@@ -202,6 +197,5 @@ fn warnings(
             scorecard.period
         ));
     }
-    warnings.extend(smart.iter().map(SpecWarning::one_line));
     warnings
 }

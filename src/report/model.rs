@@ -44,7 +44,10 @@ pub struct ReportModel {
     /// What to do about each KPI that missed, is near or is behind, misses first.
     pub recommendations: Vec<advice::AdviceModel>,
     pub data: DataModel,
+    /// For whoever runs the build: the data's gaps, rows left out, a missing font.
     pub warnings: Vec<String>,
+    /// The SMART checks' doubts about the targets, a line each, with the spec's place.
+    pub target_warnings: Vec<String>,
     pub words: Words,
     /// The sections the report prints, in order.
     pub sections: Vec<String>,
