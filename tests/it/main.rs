@@ -30,6 +30,22 @@ pub fn kpipress(args: &[&str]) -> Output {
         .expect("the kpipress binary runs")
 }
 
+/// `kpipress ARGS` as a golden file holds it: the exit code, stdout and stderr, with the
+/// tests' temporary folder written `[TEMP]` so the text is the same on every machine.
+pub fn transcript(args: &[&str]) -> String {
+    let output = kpipress(args);
+    let temp = env!("CARGO_TARGET_TMPDIR");
+    format!(
+        "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+        output
+            .status
+            .code()
+            .map_or_else(|| "none".to_owned(), |c| c.to_string()),
+        String::from_utf8_lossy(&output.stdout).replace(temp, "[TEMP]"),
+        stderr(&output).replace(temp, "[TEMP]"),
+    )
+}
+
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
