@@ -3,14 +3,16 @@
 //!
 //! # Steps
 //! 1. [`spec`]: YAML files (with `extends`) are parsed and validated into a [`spec::Spec`].
-//! 2. [`source`]: the analytics exports a spec names become polars frames with canonical
+//! 2. [`plan`]: every KPI expression parsed once, from the spec alone, before any file is
+//!    read ([`plan::Plan`]).
+//! 3. [`source`]: the analytics exports a spec names become polars frames with canonical
 //!    columns and a `date` ([`source::Sources`]).
-//! 3. [`metrics`]: every KPI is computed per period with polars SQL ([`metrics::MetricTable`]).
-//! 4. [`goals`]: every KPI is graded against its target ([`goals::Scorecard`]).
-//! 5. [`report`]: everything the template needs, as one serialisable [`report::ReportModel`].
-//! 6. [`render`]: minijinja writes typst source, typst compiles it to PDF in-process.
-//!
-//! 7. [`output`]: the files are written whole or not at all.
+//! 4. [`metrics`]: every KPI is computed per period with polars SQL ([`metrics::MetricTable`]).
+//! 5. [`goals`]: every KPI is graded against its target ([`goals::Scorecard`]).
+//! 6. [`report`]: everything the template needs, as one serialisable [`report::ReportModel`].
+//! 7. [`render`]: minijinja writes typst source, typst compiles it to PDF, in a worker
+//!    process with a time and a memory limit.
+//! 8. [`output`]: the files are written whole or not at all.
 //!
 //! [`pipeline`] runs the steps for one client; the command line runs it for many.
 
@@ -23,6 +25,7 @@ pub mod goals;
 pub mod metrics;
 pub mod output;
 pub mod pipeline;
+pub mod plan;
 pub mod render;
 pub mod report;
 pub mod source;

@@ -6,6 +6,7 @@ use miette::Diagnostic;
 
 use crate::metrics::{self, MetricsError};
 use crate::output;
+use crate::plan::{self, PlanError};
 use crate::render::isolate::Limits;
 use crate::render::{self, FontCache, RenderError};
 use crate::report::{self, ReportModel};
@@ -18,6 +19,9 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Spec(#[from] SpecError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] PlanError),
     #[error(transparent)]
     #[diagnostic(transparent)]
     Source(#[from] SourceError),
@@ -88,8 +92,8 @@ pub struct Outcome {
 pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome, Error> {
     let spec = spec::load(path)?;
     let requested = requested_period(&spec, options.period.as_deref())?;
-    let plan = metrics::plan(&spec)?;
-    let sources = source::load(&spec, requested)?;
+    let plan = plan::plan(&spec)?;
+    let sources = source::load(&spec, &plan, requested)?;
     let table = metrics::compute(&spec, &plan, &sources, requested)?;
     let period = requested
         .or_else(|| table.last_complete_period())
@@ -100,7 +104,7 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
         .iter()
         .map(|w| spec.files.warning(&w.at, &w.message, w.help.clone()))
         .collect();
-    let content = metrics::content::rank(&spec, &sources, period)?;
+    let content = metrics::content::rank(&spec, &plan, &sources, period)?;
     let missing_font = render::missing_font(&spec, fonts)?;
     let model = report::build(
         &spec,

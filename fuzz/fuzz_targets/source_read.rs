@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 
 use libfuzzer_sys::fuzz_target;
 
-/// A copy of one fixture folder, its spec loaded once, and the data file it reads.
+/// A copy of one fixture folder, its spec loaded and planned once, and the data file it
+/// reads.
 struct Case {
     _dir: tempfile::TempDir,
     spec: kpipress::spec::Spec,
+    plan: kpipress::plan::Plan,
     data: PathBuf,
 }
 
@@ -56,7 +58,13 @@ fn case(spec_text: String, data: &str) -> Case {
     // The spec's glob must match when it loads; the fuzzer's bytes replace this file.
     std::fs::write(&data, "").expect("the data file");
     let spec = kpipress::spec::load(&path).expect("the fixture spec loads");
-    Case { _dir: dir, spec, data }
+    let plan = kpipress::plan::plan(&spec).expect("the fixture spec plans");
+    Case {
+        _dir: dir,
+        spec,
+        plan,
+        data,
+    }
 }
 
 fuzz_target!(|bytes: &[u8]| {
@@ -66,7 +74,7 @@ fuzz_target!(|bytes: &[u8]| {
     CASES.with(|cases| {
         let case = &cases[usize::from(pick) % cases.len()];
         std::fs::write(&case.data, data).expect("the data file");
-        if let Ok(sources) = kpipress::source::load(&case.spec, case.spec.report.period) {
+        if let Ok(sources) = kpipress::source::load(&case.spec, &case.plan, case.spec.report.period) {
             for source in sources.sources.values() {
                 let _ = source.frame.clone().collect();
             }

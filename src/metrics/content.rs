@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::{dates, finite_values, MetricsError};
-use crate::source::{referenced_columns, Sources, DATE};
+use crate::plan::Plan;
+use crate::source::{Sources, DATE};
 use crate::spec::{Content, Period, Spec, ValueFormat};
 
 const SCORE: &str = "__score";
@@ -53,14 +54,21 @@ pub struct Group {
 }
 
 /// Ranks the posts of `period`, or `None` when the spec has no `content`.
-pub fn rank(spec: &Spec, sources: &Sources, period: Period) -> Result<Option<ContentRanking>, MetricsError> {
+pub fn rank(
+    spec: &Spec,
+    plan: &Plan,
+    sources: &Sources,
+    period: Period,
+) -> Result<Option<ContentRanking>, MetricsError> {
     let Some(content) = &spec.content else {
         return Ok(None);
     };
     let loaded = &sources.sources[&content.source];
     let fail = |e: PolarsError| MetricsError::content(spec, &e);
-    let score = polars::sql::sql_expr(&content.rank_by).map_err(fail)?;
-    let metrics = unique(referenced_columns(&content.rank_by).map_err(fail)?);
+    let Some(score) = plan.rank_by.clone() else {
+        return Ok(None);
+    };
+    let metrics = crate::plan::root_names(&score);
     let posts = one_row_per_post(loaded.frame.clone(), content, period, &metrics)
         .with_column(score.cast(DataType::Float64).alias(SCORE))
         .with_column(finite(SCORE))

@@ -21,32 +21,6 @@ pub enum MetricsError {
         help: Option<String>,
     },
 
-    #[error("KPI `{kpi}` reads `{name}`, which is not a KPI")]
-    #[diagnostic(code(metrics::unknown))]
-    UnknownName {
-        kpi: String,
-        name: String,
-        #[source_code]
-        src: NamedSource<String>,
-        #[label("unknown name")]
-        span: Option<SourceSpan>,
-        #[help]
-        help: Option<String>,
-    },
-
-    #[error("KPIs depend on each other in a circle: {cycle}")]
-    #[diagnostic(
-        code(metrics::cycle),
-        help("a KPI without `source` may read only KPIs that do not read it back")
-    )]
-    Cycle {
-        cycle: String,
-        #[source_code]
-        src: NamedSource<String>,
-        #[label("the circle starts here")]
-        span: Option<SourceSpan>,
-    },
-
     #[error("`content.rank_by`: {message}")]
     #[diagnostic(code(metrics::content))]
     Content {
@@ -75,27 +49,6 @@ impl MetricsError {
             src: snippet.src,
             span: snippet.span,
             help,
-        }
-    }
-
-    pub fn unknown_name(spec: &Spec, kpi: &str, name: &str, help: Option<String>) -> Self {
-        let snippet = spec.files.locate(&format!("kpis.{kpi}.value"), Part::Value);
-        Self::UnknownName {
-            kpi: kpi.to_owned(),
-            name: name.to_owned(),
-            src: snippet.src,
-            span: snippet.span,
-            help,
-        }
-    }
-
-    pub fn cycle(spec: &Spec, cycle: &[&str]) -> Self {
-        let snippet = spec.files.locate(&format!("kpis.{}.value", cycle[0]), Part::Value);
-        let cycle = cycle.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" -> ");
-        Self::Cycle {
-            cycle,
-            src: snippet.src,
-            span: snippet.span,
         }
     }
 

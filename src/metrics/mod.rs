@@ -2,12 +2,9 @@
 //! source's rows in each period; KPIs without one are polars SQL expressions over other
 //! KPIs of the same period, evaluated in dependency order. Output: [`MetricTable`].
 
-mod additive;
 pub mod content;
 mod error;
-mod graph;
 mod outliers;
-mod plan;
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,8 +13,8 @@ use indexmap::IndexMap;
 use polars::prelude::*;
 
 pub use error::MetricsError;
-pub use plan::{plan, KpiPlan};
 
+use crate::plan::{Derived, Plan};
 use crate::source::{Sources, DATE, EPOCH_DAYS_FROM_CE};
 use crate::spec::{Period, Spec};
 
@@ -59,7 +56,7 @@ impl MetricTable {
 /// `requested`).
 pub fn compute(
     spec: &Spec,
-    plan: &KpiPlan,
+    plan: &Plan,
     sources: &Sources,
     requested: Option<Period>,
 ) -> Result<MetricTable, MetricsError> {
@@ -175,7 +172,7 @@ fn period_groups(
 
 fn kpi_ends(
     spec: &Spec,
-    derived: &graph::Derived,
+    derived: &Derived,
     source_ends: &HashMap<&str, Option<NaiveDate>>,
 ) -> IndexMap<String, Option<NaiveDate>> {
     let mut ends: IndexMap<String, Option<NaiveDate>> = spec
@@ -234,7 +231,7 @@ fn finite_values(frame: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, Metr
 /// computed so far.
 fn derive(
     spec: &Spec,
-    plan: &KpiPlan,
+    plan: &Plan,
     values: &mut IndexMap<String, Vec<Option<f64>>>,
     periods: usize,
 ) -> Result<(), MetricsError> {

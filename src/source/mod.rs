@@ -83,16 +83,17 @@ pub struct FileCoverage {
 /// The canonical name of the date column in every loaded frame.
 pub const DATE: &str = "date";
 
-/// Loads every source of `spec`, checking that the columns its KPIs read exist and hold
-/// numbers. `period`, the period the spec or the command line asks for, is the last
-/// resort for the year of dates written without one.
-pub fn load(spec: &Spec, period: Option<Period>) -> Result<Sources, SourceError> {
+/// Loads every source of `spec`, checking that the columns `wanted` says its KPIs read
+/// exist and hold numbers. `period`, the period the spec or the command line asks for,
+/// is the last resort for the year of dates written without one.
+pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> Result<Sources, SourceError> {
     let mut sources = IndexMap::new();
     let mut warnings = Vec::new();
     for (name, source) in &spec.sources {
-        let (numeric, counted) = columns::numeric_columns(spec, name)?;
+        let read = wanted.columns.get(name).cloned().unwrap_or_default();
         let mut named = columns::content_columns(spec, name);
-        named.extend(counted);
+        named.extend(read.counted);
+        let numeric = read.numeric;
         let plan = Plan {
             source,
             period: period.map(|p| (p.start, p.end())),
@@ -313,7 +314,8 @@ mod tests {
                 .unwrap();
         }
         let spec = crate::spec::load(&dir.path().join("spec.yaml")).unwrap();
-        let sources = load(&spec, None);
+        let plan = crate::plan::plan(&spec).unwrap();
+        let sources = load(&spec, &plan, None);
         (dir, sources)
     }
 

@@ -2,8 +2,9 @@
 
 use indexmap::IndexMap;
 
-use super::MetricsError;
-use crate::source::referenced_columns;
+use polars::prelude::Expr;
+
+use super::{root_names, PlanError};
 use crate::spec::{suggest, Spec};
 
 /// The KPIs without a source, and what each reads.
@@ -14,10 +15,10 @@ pub struct Derived {
 }
 
 /// KPIs without a source in evaluation order. Unknown names and cycles are errors.
-pub fn derived(spec: &Spec) -> Result<Derived, MetricsError> {
+pub fn derived(spec: &Spec, exprs: &IndexMap<String, Expr>) -> Result<Derived, PlanError> {
     let mut needs: IndexMap<&str, Vec<String>> = IndexMap::new();
     for kpi in spec.kpis.values().filter(|k| k.source.is_none()) {
-        let names = referenced_columns(&kpi.value).map_err(|e| MetricsError::expression(spec, &kpi.id, &e))?;
+        let names = root_names(&exprs[&kpi.id]);
         for name in &names {
             if !spec.kpis.contains_key(name) {
                 let help = suggest::help(name, spec.kpis.keys().map(String::as_str)).map(|h| {
@@ -25,7 +26,7 @@ pub fn derived(spec: &Spec) -> Result<Derived, MetricsError> {
                         "{h} (a KPI without `source` is computed from other KPIs; give it a `source` to read columns)"
                     )
                 });
-                return Err(MetricsError::unknown_name(spec, &kpi.id, name, help));
+                return Err(PlanError::unknown_name(spec, &kpi.id, name, help));
             }
         }
         needs.insert(kpi.id.as_str(), names);
@@ -45,7 +46,7 @@ fn visit<'a>(
     needs: &'a IndexMap<&'a str, Vec<String>>,
     visiting: &mut Vec<&'a str>,
     order: &mut Vec<String>,
-) -> Result<(), MetricsError> {
+) -> Result<(), PlanError> {
     if order.iter().any(|done| done == id) {
         return Ok(());
     }
@@ -55,7 +56,7 @@ fn visit<'a>(
     if let Some(start) = visiting.iter().position(|v| *v == id) {
         let mut cycle: Vec<&str> = visiting[start..].to_vec();
         cycle.push(id);
-        return Err(MetricsError::cycle(spec, &cycle));
+        return Err(PlanError::cycle(spec, &cycle));
     }
     visiting.push(id);
     for name in names {

@@ -1,0 +1,165 @@
+//! The plan: what computing the report takes, worked out from the spec alone before any
+//! export is read. Every KPI expression (and `content.rank_by`) is parsed once; the KPIs
+//! without a source are ordered; which KPIs add up over days, and which columns each
+//! source must supply as numbers or may hold as any text, come from the expression
+//! trees. A typo or a cycle fails here, in milliseconds, whatever the size of the data.
+//! Output: [`Plan`].
+
+mod additive;
+mod error;
+mod graph;
+
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+use polars::prelude::*;
+
+pub use error::PlanError;
+pub use graph::Derived;
+
+use crate::spec::Spec;
+
+pub struct Plan {
+    /// Each KPI's expression, as polars evaluates it.
+    pub exprs: IndexMap<String, Expr>,
+    pub derived: Derived,
+    /// The KPIs that add up over days, so a partial period can be projected.
+    pub additive: HashSet<String>,
+    /// Per source, the columns its KPIs and `content.rank_by` read.
+    pub columns: IndexMap<String, SourceColumns>,
+    /// `content.rank_by`, parsed.
+    pub rank_by: Option<Expr>,
+}
+
+/// The columns read from one source, each with the spec path that reads it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SourceColumns {
+    /// Read as numbers: summed, averaged, divided.
+    pub numeric: Vec<(String, String)>,
+    /// Only counted (`COUNT(post_id)`, `COUNT(DISTINCT post_id)`): any text will do.
+    pub counted: Vec<(String, String)>,
+}
+
+pub fn plan(spec: &Spec) -> Result<Plan, PlanError> {
+    let exprs = spec
+        .kpis
+        .values()
+        .map(|kpi| Ok((kpi.id.clone(), kpi_expr(spec, &kpi.id, &kpi.value)?)))
+        .collect::<Result<IndexMap<_, _>, PlanError>>()?;
+    let derived = graph::derived(spec, &exprs)?;
+    let additive = additive::additive_kpis(&exprs, &derived.order);
+    let rank_by = match &spec.content {
+        Some(content) => Some(polars::sql::sql_expr(&content.rank_by).map_err(|e| PlanError::content(spec, &e))?),
+        None => None,
+    };
+    let mut columns: IndexMap<String, SourceColumns> = spec
+        .sources
+        .keys()
+        .map(|name| (name.clone(), SourceColumns::default()))
+        .collect();
+    for kpi in spec.kpis.values() {
+        if let Some(read) = kpi.source.as_ref().and_then(|s| columns.get_mut(s)) {
+            read.add(&exprs[&kpi.id], &format!("kpis.{}.value", kpi.id));
+        }
+    }
+    if let (Some(content), Some(rank_by)) = (&spec.content, &rank_by) {
+        if let Some(read) = columns.get_mut(&content.source) {
+            read.add(rank_by, "content.rank_by");
+        }
+    }
+    Ok(Plan {
+        exprs,
+        derived,
+        additive,
+        columns,
+        rank_by,
+    })
+}
+
+impl SourceColumns {
+    /// Adds the columns `expr` reads, written at `at`: those under a count are counted,
+    /// the rest read as numbers.
+    fn add(&mut self, expr: &Expr, at: &str) {
+        // SQL's `COUNT(DISTINCT x)` is polars' `x.n_unique() - (x.null_count() > 0)`.
+        let valued = root_names(&expr.clone().map_expr(|e| match e {
+            Expr::Agg(AggExpr::Count { .. } | AggExpr::NUnique(_)) => lit(1),
+            Expr::Function {
+                function: FunctionExpr::NullCount,
+                ..
+            } => lit(0),
+            other => other,
+        }));
+        for column in root_names(expr) {
+            let list = if valued.contains(&column) {
+                &mut self.numeric
+            } else {
+                &mut self.counted
+            };
+            list.push((column, at.to_owned()));
+        }
+    }
+}
+
+/// The column names an expression reads, each once.
+pub fn root_names(expr: &Expr) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in expr.clone().meta().root_names() {
+        if !names.iter().any(|n| n == name.as_str()) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// A KPI's SQL as a polars expression. `FIRST` and `LAST` take the first and last value
+/// there is: a stock such as TikTok's followers is `undefined` (no value) on the days
+/// before its history starts, and a month that starts there still has a first value.
+/// Every division by zero is no value rather than infinity: in `AVG(likes / views)` a
+/// day without views drops out instead of making the month's average infinite.
+fn kpi_expr(spec: &Spec, id: &str, sql: &str) -> Result<Expr, PlanError> {
+    let expr = polars::sql::sql_expr(sql).map_err(|e| PlanError::expression(spec, id, &e))?;
+    Ok(expr.map_expr(|e| match e {
+        Expr::Agg(AggExpr::First(input)) => Expr::Agg(AggExpr::FirstNonNull(input)),
+        Expr::Agg(AggExpr::Last(input)) => Expr::Agg(AggExpr::LastNonNull(input)),
+        Expr::BinaryExpr {
+            op: Operator::RustDivide | Operator::TrueDivide | Operator::FloorDivide,
+            ..
+        } => {
+            let quotient = e.cast(DataType::Float64);
+            when(quotient.clone().is_finite())
+                .then(quotient)
+                .otherwise(lit(NULL).cast(DataType::Float64))
+        }
+        other => other,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(sql: &str) -> SourceColumns {
+        let mut columns = SourceColumns::default();
+        columns.add(&polars::sql::sql_expr(sql).unwrap(), "at");
+        columns
+    }
+
+    fn names(list: &[(String, String)]) -> Vec<&str> {
+        list.iter().map(|(c, _)| c.as_str()).collect()
+    }
+
+    #[test]
+    fn counted_columns_are_told_from_valued_ones() {
+        let columns = read("SUM(views) / COUNT(post_id)");
+        assert_eq!(
+            (names(&columns.numeric), names(&columns.counted)),
+            (vec!["views"], vec!["post_id"])
+        );
+        let columns = read("count(DISTINCT post_id) + SUM(x)");
+        assert_eq!(
+            (names(&columns.numeric), names(&columns.counted)),
+            (vec!["x"], vec!["post_id"])
+        );
+        assert_eq!(names(&read("SUM(account_count)").numeric), ["account_count"]);
+    }
+}
