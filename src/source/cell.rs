@@ -148,6 +148,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_number_too_long_for_a_float_is_no_number() {
+        assert_eq!(parse(&"9".repeat(400), false), Cell::Bad);
+    }
+
+    #[test]
     fn locale_formats() {
         assert_eq!(parse("12 345,6", true), Cell::Number(12345.6));
         assert_eq!(parse("12\u{a0}345,6", true), Cell::Number(12345.6));
