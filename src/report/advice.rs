@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::KpiModel;
 use crate::goals::Status;
-use crate::spec::{Kpi, Language};
+use crate::spec::{Kpi, Language, StatusName};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AdviceModel {
@@ -41,11 +41,14 @@ fn urgency(status: Status) -> u8 {
 
 fn advice_for(kpi: &Kpi, model: &KpiModel, language: Language) -> Option<AdviceModel> {
     let spec_key = match model.status {
-        Status::Behind => "missed",
-        Status::OnTrack => "achieved",
-        other => other.key(),
+        Status::Achieved | Status::OnTrack => Some(StatusName::Achieved),
+        Status::Near => Some(StatusName::Near),
+        Status::Missed | Status::Behind => Some(StatusName::Missed),
+        Status::NoData => Some(StatusName::NoData),
+        Status::NoTarget => None,
     };
-    let own = kpi.advice.get(spec_key).map(|text| text.get(language).to_owned());
+    let own = spec_key
+        .and_then(|key| kpi.advice.get(&key)).map(|text| text.get(language).to_owned());
     let needs_help = matches!(model.status, Status::Missed | Status::Near | Status::Behind);
     let builtin = || needs_help.then(|| builtin(&kpi.id, language)).flatten();
     let from_spec = own.is_some();
@@ -65,7 +68,7 @@ fn advice_for(kpi: &Kpi, model: &KpiModel, language: Language) -> Option<AdviceM
 fn builtin(id: &str, language: Language) -> Option<String> {
     static ADVICE: OnceLock<HashMap<String, HashMap<String, String>>> = OnceLock::new();
     let all = ADVICE.get_or_init(|| crate::spec::yaml::builtin(include_str!("advice.yaml"), "advice texts"));
-    all.get(language.code())?.get(kind(id)?).cloned()
+    all.get(language.name())?.get(kind(id)?).cloned()
 }
 
 /// The kind of KPI an id names, the more specific patterns first.

@@ -12,7 +12,7 @@ use super::words::Words;
 use crate::goals::funnel::FunnelScore;
 use crate::goals::pace::Pace;
 use crate::goals::Status;
-use crate::spec::{Client, Colors, Grain, Language, ValueFormat};
+use crate::spec::{Client, Colors, Grain, Language, Section, ValueFormat};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportModel {
@@ -50,7 +50,7 @@ pub struct ReportModel {
     pub target_warnings: Vec<String>,
     pub words: Words,
     /// The sections the report prints, in order.
-    pub sections: Vec<String>,
+    pub sections: Vec<Section>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -41,7 +41,7 @@ impl Words {
 pub fn words(language: Language) -> &'static Words {
     static WORDS: OnceLock<HashMap<String, Words>> = OnceLock::new();
     let all = WORDS.get_or_init(|| crate::spec::yaml::builtin(include_str!("words.yaml"), "words"));
-    &all[language.code()]
+    &all[language.name()]
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::preset::{self, Preset};
 use super::value::Value;
 use super::years;
 use super::{excel, SourceError};
-use crate::spec::{FileFormat, Sheet};
+use crate::spec::{Closed, FileFormat, Sheet};
 
 /// Formats tried on a date column when no preset decides. Day-first and month-first
 /// with slashes are both listed so that a file they both read is reported as ambiguous.

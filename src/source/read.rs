@@ -12,7 +12,7 @@ use super::checks::{check_numeric, parse_dates, Cells, Rows};
 use super::error::{columns_help, SourceError};
 use super::plan::Plan;
 use super::{display, excel, grid, plain, typed, DATE};
-use crate::spec::{FileFormat, Part, Spec};
+use crate::spec::{Closed, FileFormat, Part, Spec};
 
 /// The canonical columns a source's frame must have, and those it keeps when the file
 /// has them; a plain CSV reads only these.

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
+use super::problem::Problem;
 use super::yaml::PositionIndex;
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -22,10 +23,11 @@ pub enum SpecError {
     )]
     NotASpec { path: String, why: &'static str },
 
-    #[error("{message}")]
+    /// Something wrong at a place in a spec; [`Problem`] says what.
+    #[error("{problem}")]
     #[diagnostic(code(spec::invalid))]
     Invalid {
-        message: String,
+        problem: Problem,
         #[source_code]
         src: NamedSource<String>,
         #[label("{label}")]
@@ -60,6 +62,19 @@ pub struct SpecWarning {
     pub span: Option<SourceSpan>,
     #[help]
     pub help: Option<String>,
+}
+
+impl SpecError {
+    /// `problem` at `snippet`.
+    pub fn at(snippet: Snippet, problem: Problem) -> Self {
+        SpecError::Invalid {
+            label: problem.label(),
+            help: problem.help(),
+            problem,
+            src: snippet.src,
+            span: snippet.span,
+        }
+    }
 }
 
 impl SpecWarning {
@@ -134,16 +149,9 @@ impl SpecFiles {
         }
     }
 
-    /// An [`SpecError::Invalid`] at `path`.
-    pub fn invalid(&self, path: &str, part: Part, message: String, label: &str, help: Option<String>) -> SpecError {
-        let Snippet { src, span } = self.locate(path, part);
-        SpecError::Invalid {
-            message,
-            src,
-            span,
-            label: label.to_owned(),
-            help,
-        }
+    /// `problem` at `path`.
+    pub fn invalid(&self, path: &str, part: Part, problem: Problem) -> SpecError {
+        SpecError::at(self.locate(path, part), problem)
     }
 
     /// A [`SpecWarning`] at `path`.

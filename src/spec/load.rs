@@ -8,7 +8,8 @@ use super::yaml::{Mapping, Value};
 use super::error::{SpecError, SpecFile, SpecFiles};
 use super::raw::RawSpec;
 use super::yaml::{self, PositionIndex, YamlError};
-use super::{resolve, suggest, Spec};
+use super::problem::Problem;
+use super::{resolve, Spec};
 
 /// Spec files named by the command line, where each argument may be a glob.
 pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, SpecError> {
@@ -44,15 +45,16 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
     let merged = load_chain(&normalize(path), &mut files)?;
     // Each file parsed alone already; what fails here is the merge's (a `1984` that YAML
     // reads as a number where a name is text), found at the path of the file that wrote it.
-    let raw: RawSpec = yaml::from_value(merged).map_err(|e| match &e.path {
+    let raw: RawSpec = yaml::from_value(merged).map_err(|e| match e.path {
         Some(path) => files.invalid(
-            path,
+            &path,
             super::Part::Value,
-            format!("`{path}`: {}", e.message),
-            "here",
-            quote_help(&e.message),
+            Problem::Merged {
+                path: path.clone(),
+                message: e.message,
+            },
         ),
-        None => files.invalid("", super::Part::Key, e.message, "in the merged spec", None),
+        None => files.invalid("", super::Part::Key, Problem::MergedAnywhere { message: e.message }),
     })?;
     // The folder of the spec named, whatever its `extends` chain names: a chain that
     // reaches `/.dockerenv` must not make `/` what a template may read.
@@ -134,7 +136,6 @@ fn check_alone(file: &SpecFile) -> Result<Value, SpecError> {
                 why: "it is not YAML, and not named `.yaml`",
             };
         }
-        let help = unknown_name_help(&e.message);
         // serde_yaml places a duplicate key at its mapping; the second key is the news.
         let offset = match e.message.contains("duplicate entry") {
             true => file.index.duplicate().or(e.offset),
@@ -147,13 +148,7 @@ fn check_alone(file: &SpecFile) -> Result<Value, SpecError> {
                 span: None,
             },
         };
-        SpecError::Invalid {
-            message: e.message,
-            src: snippet.src,
-            span: snippet.span,
-            label: "here".into(),
-            help,
-        }
+        SpecError::at(snippet, Problem::Syntax { message: e.message })
     };
     let value: Value = yaml::from_str(&file.text).map_err(error)?;
     if value.is_null() {
@@ -167,27 +162,6 @@ fn check_alone(file: &SpecFile) -> Result<Value, SpecError> {
     }
     yaml::from_str::<RawSpec>(&file.text).map_err(error)?;
     Ok(value)
-}
-
-/// A number or a `yes` where text is wanted is text once quoted.
-fn quote_help(message: &str) -> Option<String> {
-    let scalar = ["integer", "floating point", "boolean"]
-        .iter()
-        .any(|t| message.contains(&format!("invalid type: {t}")));
-    (scalar && message.contains("expected a string"))
-        .then(|| "YAML reads it as a number or a yes/no; quote it to make it text: `name: \"1984\"`".to_owned())
-}
-
-/// serde says "unknown field `valeu`, expected one of `title`, `value`"; turn that into
-/// a suggestion of the nearest name.
-fn unknown_name_help(message: &str) -> Option<String> {
-    if !message.contains("unknown field") && !message.contains("unknown variant") {
-        return None;
-    }
-    let mut names = message.split('`').skip(1).step_by(2);
-    let unknown = names.next()?;
-    let known: Vec<&str> = names.collect();
-    suggest::nearest(unknown, known.iter().copied()).map(|k| format!("did you mean `{k}`?"))
 }
 
 /// The file `extends` names, taken out of the value; anything but a path is an error at
@@ -207,13 +181,7 @@ fn take_extends(value: &mut Value, file: &SpecFile) -> Result<Option<String>, Sp
                     span: None,
                 },
             };
-            Err(SpecError::Invalid {
-                message: "`extends` must be the path of a spec file".into(),
-                src: snippet.src,
-                span: snippet.span,
-                label: "not a path".into(),
-                help: Some("write `extends: ../agency.yaml`".into()),
-            })
+            Err(SpecError::at(snippet, Problem::ExtendsNotAPath))
         }
     }
 }
@@ -339,12 +307,6 @@ mod tests {
             merge(parent, child),
             yaml("kpis: {f: {value: x, target: {at_least: 5}}}")
         );
-    }
-
-    #[test]
-    fn unknown_fields_suggest_the_nearest() {
-        let help = unknown_name_help("kpis.er: unknown field `valeu`, expected one of `title`, `value`, `source`");
-        assert_eq!(help.as_deref(), Some("did you mean `value`?"));
     }
 
     #[test]

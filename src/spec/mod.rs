@@ -1,8 +1,10 @@
 //! Specs: YAML files, merged along `extends`, parsed into raw structs and validated
 //! into the types below. Output: [`Spec`].
 
+pub mod closed;
 mod error;
 mod load;
+mod problem;
 pub mod number;
 pub mod period;
 mod raw;
@@ -16,11 +18,12 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use serde::Serialize;
 
+pub use closed::{BandName, Better, Closed, FileFormat, FunnelTarget, Language, Section, StatusName, ValueFormat};
 pub use error::{Part, Snippet, SpecError, SpecFiles, SpecWarning};
 pub use load::{expand_globs, load};
 pub use number::Factor;
 pub use period::{Grain, Per, Period};
-pub use resolve::period_help;
+pub use problem::{period_help, Problem};
 
 /// One client's validated spec.
 #[derive(Debug)]
@@ -47,35 +50,6 @@ pub struct Client {
     pub slug: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Ru,
-    Uk,
-    En,
-}
-
-impl Language {
-    pub const NAMES: [&'static str; 3] = ["ru", "uk", "en"];
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "ru" => Some(Self::Ru),
-            "uk" => Some(Self::Uk),
-            "en" => Some(Self::En),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Ru => "ru",
-            Self::Uk => "uk",
-            Self::En => "en",
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct ReportSettings {
     pub language: Language,
@@ -87,20 +61,8 @@ pub struct ReportSettings {
     pub output: String,
     pub title: Option<String>,
     /// The report's sections in order; `None` for the template's default.
-    pub sections: Option<Vec<String>>,
+    pub sections: Option<Vec<Section>>,
 }
-
-/// The sections a report may have, in their default order.
-pub const SECTIONS: [&str; 8] = [
-    "cover",
-    "summary",
-    "scorecard",
-    "trends",
-    "funnel",
-    "content",
-    "recommendations",
-    "appendix",
-];
 
 /// A built-in template by name, or a directory of the user's own.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,33 +117,6 @@ pub enum Sheet {
     Index(usize),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileFormat {
-    Csv,
-    Tsv,
-    Parquet,
-    Json,
-    Ndjson,
-    /// XLSX, XLSM, XLS or ODS, read with calamine.
-    Excel,
-}
-
-impl FileFormat {
-    pub const NAMES: [&'static str; 6] = ["csv", "tsv", "parquet", "json", "ndjson", "excel"];
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.to_ascii_lowercase().as_str() {
-            "csv" | "txt" => Some(Self::Csv),
-            "tsv" | "tab" => Some(Self::Tsv),
-            "parquet" | "pq" => Some(Self::Parquet),
-            "json" => Some(Self::Json),
-            "ndjson" | "jsonl" => Some(Self::Ndjson),
-            "excel" | "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some(Self::Excel),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct DateColumn {
     pub column: String,
@@ -210,7 +145,7 @@ pub struct Kpi {
     pub better: Better,
     pub benchmark: Option<BenchmarkRef>,
     pub target: Option<Target>,
-    pub advice: IndexMap<String, Text>,
+    pub advice: IndexMap<StatusName, Text>,
 }
 
 /// Text given once or per language.
@@ -226,42 +161,12 @@ impl Text {
         match self {
             Self::One(text) => text,
             Self::PerLanguage(texts) => texts
-                .get(language.code())
+                .get(language.name())
                 .or_else(|| texts.get("en"))
                 .or_else(|| texts.values().next())
                 .map_or("", String::as_str),
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ValueFormat {
-    Number,
-    Percent,
-    Currency,
-    Duration,
-}
-
-impl ValueFormat {
-    pub const NAMES: [&'static str; 4] = ["number", "percent", "currency", "duration"];
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "number" => Some(Self::Number),
-            "percent" => Some(Self::Percent),
-            "currency" => Some(Self::Currency),
-            "duration" => Some(Self::Duration),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Better {
-    Higher,
-    Lower,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -289,25 +194,12 @@ pub enum TargetKind {
     Funnel(FunnelTarget),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BandName {
-    Market,
-    Optimal,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ramp {
     pub from: Period,
     pub start: f64,
     pub to: Option<Period>,
     pub goal: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FunnelTarget {
-    Leads,
-    CostPerLead,
 }
 
 /// A benchmark band for one KPI.

@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 
 use super::super::error::{Part, SpecError};
+use super::super::problem::Problem;
 use super::super::number::Number;
 use super::super::raw::*;
 use super::super::*;
@@ -63,24 +64,9 @@ pub(super) fn range(raw: RawRange) -> [f64; 2] {
 }
 
 pub(super) fn band(r: &Resolver, at: &str, raw: RawBand) -> Result<Band, SpecError> {
-    let per = match raw.per.as_deref() {
-        Some(text) => Some(Per::parse(text).ok_or_else(|| {
-            r.error(
-                &format!("{at}.per"),
-                Part::Value,
-                format!("`per: {text}` is not a period length"),
-                suggest::help(text, Per::NAMES),
-            )
-        })?),
-        None => None,
-    };
+    let per = raw.per.map(|text| r.closed(&format!("{at}.per"), &text)).transpose()?;
     if raw.market.is_none() && raw.optimal.is_none() {
-        return Err(r.error(
-            at,
-            Part::Key,
-            format!("`{at}` gives neither a `market` nor an `optimal` band"),
-            Some("write e.g. `{ market: [4%, 6%], optimal: [7%, 10%] }`, or one threshold: `{ market: 10000 }`".into()),
-        ));
+        return Err(r.error(at, Part::Key, Problem::NoBand { at: at.to_owned() }));
     }
     Ok(Band {
         market: raw.market.map(range),
@@ -96,26 +82,26 @@ pub(super) fn benchmark_ref(
     reference: &str,
     sets: &IndexMap<String, IndexMap<String, Band>>,
 ) -> Result<BenchmarkRef, SpecError> {
-    let unknown = |message: String, help: Option<String>| r.error(at, Part::Value, message, help);
+    let unknown = |problem| r.error(at, Part::Value, problem);
     let Some((set, kpi)) = reference.split_once('.') else {
-        return Err(unknown(
-            format!("`{at}` `{reference}` names no benchmark"),
-            Some("write `set.kpi`, e.g. `tiktok.engagement_rate`".into()),
-        ));
+        return Err(unknown(Problem::BenchmarkReference {
+            at: at.to_owned(),
+            reference: reference.to_owned(),
+        }));
     };
     let Some(bands) = sets.get(set) else {
-        return Err(unknown(
-            format!("`{at}` names an unknown benchmark set `{set}`"),
-            suggest::help(set, sets.keys().map(String::as_str))
-                .or_else(|| Some("define the set under `benchmarks:` in the spec".into())),
-        ));
+        return Err(unknown(Problem::BenchmarkSet {
+            at: at.to_owned(),
+            set: set.to_owned(),
+            known: sets.keys().cloned().collect(),
+        }));
     };
     if !bands.contains_key(kpi) {
-        return Err(unknown(
-            format!("benchmark set `{set}` has no KPI `{kpi}`"),
-            suggest::help(kpi, bands.keys().map(String::as_str))
-                .or_else(|| Some(format!("add `{kpi}` under `benchmarks.{set}` in the spec"))),
-        ));
+        return Err(unknown(Problem::BenchmarkKpi {
+            set: set.to_owned(),
+            kpi: kpi.to_owned(),
+            known: bands.keys().cloned().collect(),
+        }));
     }
     Ok(BenchmarkRef {
         set: set.into(),

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::super::error::{Part, SpecError};
+use super::super::problem::Problem;
 use super::super::raw::*;
 use super::super::*;
 use super::Resolver;
@@ -12,16 +13,19 @@ const LOGO_MAX_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What is wrong with the logo file, if its bytes are not the image its name says: a
 /// logo linked to `/etc/shadow` must fail here, by name, before any of it is shown.
-pub(super) fn logo_problem(logo: &Path, extension: &str) -> Option<String> {
+pub(super) fn logo_problem(logo: &Path, extension: &str) -> Option<Problem> {
     use std::io::Read;
+    let path = logo.to_path_buf();
     let too_big = std::fs::metadata(logo).map_or(true, |m| m.len() > LOGO_MAX_BYTES);
     if too_big {
-        return Some(format!("is larger than {} MiB", LOGO_MAX_BYTES / 1024 / 1024));
+        let max_mib = LOGO_MAX_BYTES / 1024 / 1024;
+        return Some(Problem::LogoTooLarge { path, max_mib });
     }
     let mut head = Vec::new();
     let read = std::fs::File::open(logo).and_then(|f| f.take(4096).read_to_end(&mut head));
     if let Err(e) = read {
-        return Some(format!("cannot be read ({e})"));
+        let reason = e.to_string();
+        return Some(Problem::LogoUnreadable { path, reason });
     }
     let fits = match extension {
         "png" => head.starts_with(b"\x89PNG\r\n\x1a\n"),
@@ -33,7 +37,7 @@ pub(super) fn logo_problem(logo: &Path, extension: &str) -> Option<String> {
         "jpg" | "jpeg" => "a JPEG",
         _ => "an SVG",
     };
-    (!fits).then(|| format!("is not {kind} image: its first bytes are not one's"))
+    (!fits).then_some(Problem::LogoNotImage { path, kind })
 }
 
 pub(super) fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
@@ -43,12 +47,7 @@ pub(super) fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
         let hex = value.strip_prefix('#').unwrap_or("");
         if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
             let path = format!("brand.colors.{key}");
-            return Err(r.error(
-                &path,
-                Part::Value,
-                format!("`{path}` `{value}` is not a colour"),
-                Some("write colours as `#RRGGBB`".into()),
-            ));
+            return Err(r.error(&path, Part::Value, Problem::Colour { path: path.clone(), value }));
         }
         Ok(value)
     };
@@ -65,38 +64,20 @@ pub(super) fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
             .unwrap_or("")
             .to_ascii_lowercase();
         if !matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") {
-            return Err(r.error(
-                "brand.logo",
-                Part::Value,
-                "`brand.logo` must be an SVG, PNG or JPEG file".into(),
-                None,
-            ));
+            return Err(r.error("brand.logo", Part::Value, Problem::LogoKind));
         }
         if !logo.is_file() {
-            return Err(r.error(
-                "brand.logo",
-                Part::Value,
-                format!("logo `{}` does not exist", logo.display()),
-                None,
-            ));
+            let problem = Problem::LogoMissing { path: logo.clone() };
+            return Err(r.error("brand.logo", Part::Value, problem));
         }
         if let Some(problem) = logo_problem(logo, &extension) {
-            return Err(r.error(
-                "brand.logo",
-                Part::Value,
-                format!("logo `{}` {problem}", logo.display()),
-                None,
-            ));
+            return Err(r.error("brand.logo", Part::Value, problem));
         }
     }
     let fonts = raw.fonts.map(PathBuf::from);
     if let Some(fonts) = fonts.as_ref().filter(|f| !f.is_dir()) {
-        return Err(r.error(
-            "brand.fonts",
-            Part::Value,
-            format!("font folder `{}` does not exist", fonts.display()),
-            None,
-        ));
+        let problem = Problem::FontsMissing { path: fonts.clone() };
+        return Err(r.error("brand.fonts", Part::Value, problem));
     }
     Ok(Brand {
         logo,

@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 
 use super::super::error::{Part, SpecError};
+use super::super::problem::Problem;
 use super::super::raw::*;
 use super::super::*;
 use super::Resolver;
@@ -16,12 +17,12 @@ pub(super) fn funnel(r: &Resolver, raw: RawFunnel, kpis: &IndexMap<String, Kpi>)
         ("spend", &raw.actual.as_ref().and_then(|a| a.spend.clone())),
     ] {
         if let Some(kpi) = kpi.as_ref().filter(|k| !kpis.contains_key(*k)) {
-            return Err(r.error(
-                &format!("funnel.actual.{key}"),
-                Part::Value,
-                format!("`funnel.actual.{key}` names an unknown KPI `{kpi}`"),
-                suggest::help(kpi, kpis.keys().map(String::as_str)),
-            ));
+            let problem = Problem::FunnelKpi {
+                key,
+                kpi: kpi.clone(),
+                known: kpis.keys().cloned().collect(),
+            };
+            return Err(r.error(&format!("funnel.actual.{key}"), Part::Value, problem));
         }
     }
     for (key, value) in [
@@ -30,12 +31,8 @@ pub(super) fn funnel(r: &Resolver, raw: RawFunnel, kpis: &IndexMap<String, Kpi>)
         ("lead_to_sale", lead_to_sale),
     ] {
         if value <= 0.0 {
-            return Err(r.error(
-                &format!("funnel.{key}"),
-                Part::Value,
-                format!("`funnel.{key}` must be above zero"),
-                None,
-            ));
+            let path = format!("funnel.{key}");
+            return Err(r.error(&path, Part::Value, Problem::NotPositive { path: path.clone() }));
         }
     }
     let actual = raw.actual.unwrap_or(RawFunnelActual {
@@ -60,23 +57,18 @@ pub(super) fn content(
     let source = r.required("content.source", raw.source)?;
     let rank_by = r.required("content.rank_by", raw.rank_by)?;
     if !sources.contains_key(&source) {
-        return Err(r.error(
-            "content.source",
-            Part::Value,
-            format!("`content` reads source `{source}`, which the spec does not define"),
-            suggest::help(&source, sources.keys().map(String::as_str)),
-        ));
+        let problem = Problem::UnknownSource {
+            at: "content".into(),
+            name: source,
+            known: sources.keys().cloned().collect(),
+        };
+        return Err(r.error("content.source", Part::Value, problem));
     }
     if raw.top == Some(0) {
-        return Err(r.error(
-            "content.top",
-            Part::Value,
-            "`content.top` must be at least 1".into(),
-            Some("it is how many of the best and of the weakest posts the report lists".into()),
-        ));
+        return Err(r.error("content.top", Part::Value, Problem::ContentTop));
     }
     let format = match raw.format {
-        Some(f) => r.closed("content.format", &f, &ValueFormat::NAMES, ValueFormat::parse)?,
+        Some(f) => r.closed("content.format", &f)?,
         None => default_rank_format(&rank_by),
     };
     Ok(Content {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 
 use super::error::{Part, SpecError, SpecFiles};
+use super::problem::Problem;
 use super::raw::*;
 use super::*;
 use benchmarks::benchmarks;
@@ -29,37 +30,38 @@ struct Resolver {
 }
 
 impl Resolver {
-    fn error(&self, path: &str, part: Part, message: String, help: Option<String>) -> SpecError {
-        self.files.invalid(path, part, message, "here", help)
+    fn error(&self, path: &str, part: Part, problem: Problem) -> SpecError {
+        self.files.invalid(path, part, problem)
     }
 
     /// A key the merged spec must have: checked here, after `extends` has merged every
     /// file, and reported at the nearest key that some file has (the `content:` that
     /// lacks its `source`).
     fn required<T>(&self, path: &str, value: Option<T>) -> Result<T, SpecError> {
-        value.ok_or_else(|| {
-            let key = path.rsplit('.').next().unwrap_or(path);
-            self.files.invalid(
-                path,
-                Part::Key,
-                format!("`{path}` is missing"),
-                &format!("needs `{key}`"),
-                None,
-            )
+        value.ok_or_else(|| self.error(path, Part::Key, Problem::Missing { path: path.to_owned() }))
+    }
+
+    /// `text` must be a period of `grain`.
+    fn period(&self, path: &str, text: &str, grain: Grain) -> Result<Period, SpecError> {
+        Period::parse(grain, text).ok_or_else(|| {
+            let problem = Problem::Period {
+                path: path.to_owned(),
+                text: text.to_owned(),
+                grain,
+            };
+            self.error(path, Part::Value, problem)
         })
     }
 
-    /// `text` must be one of `names`; the error suggests the nearest.
-    fn closed<T>(
-        &self,
-        path: &str,
-        text: &str,
-        names: &[&str],
-        parse: impl Fn(&str) -> Option<T>,
-    ) -> Result<T, SpecError> {
-        parse(text).ok_or_else(|| {
-            let help = suggest::help(text, names.iter().copied());
-            self.error(path, Part::Value, format!("`{path}`: unknown value `{text}`"), help)
+    /// `text` must be one of `T`'s words; the error suggests the nearest.
+    fn closed<T: Closed>(&self, path: &str, text: &str) -> Result<T, SpecError> {
+        T::parse(text).ok_or_else(|| {
+            let problem = Problem::UnknownValue {
+                path: path.to_owned(),
+                text: text.to_owned(),
+                known: T::NAMES,
+            };
+            self.error(path, Part::Value, problem)
         })
     }
 }
@@ -67,12 +69,7 @@ impl Resolver {
 pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf) -> Result<Spec, SpecError> {
     let r = Resolver { files };
     if let Some(version) = raw.version.filter(|v| *v != 1) {
-        return Err(r.error(
-            "version",
-            Part::Value,
-            format!("spec version {version} is not supported"),
-            Some("this kpipress reads `version: 1`".into()),
-        ));
+        return Err(r.error("version", Part::Value, Problem::Version { version }));
     }
     let client = client(&r, raw.client.unwrap_or_default())?;
     let report = report(&r, raw.report.unwrap_or_default())?;
@@ -112,14 +109,10 @@ pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf) -> Result<Spec, Sp
 }
 
 fn client(r: &Resolver, raw: RawClient) -> Result<Client, SpecError> {
-    let name = raw.name.filter(|n| !n.trim().is_empty()).ok_or_else(|| {
-        r.error(
-            "client",
-            Part::Key,
-            "`client.name` is missing".into(),
-            Some("every spec names its client: `client: { name: \"…\" }`".into()),
-        )
-    })?;
+    let name = raw
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| r.error("client", Part::Key, Problem::ClientName))?;
     let slug = match raw.slug {
         Some(slug) => slug,
         None => r
@@ -130,55 +123,31 @@ fn client(r: &Resolver, raw: RawClient) -> Result<Client, SpecError> {
             .unwrap_or_default(),
     };
     if slug.is_empty() || !slug.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
-        return Err(r.error(
-            "client.slug",
-            Part::Value,
-            format!("`client.slug` `{slug}` cannot be used in a file name"),
-            Some("use letters, digits, `-` and `_`".into()),
-        ));
+        return Err(r.error("client.slug", Part::Value, Problem::Slug { slug }));
     }
     Ok(Client { name, slug })
 }
 
 fn report(r: &Resolver, raw: RawReport) -> Result<ReportSettings, SpecError> {
     let language = match &raw.language {
-        Some(text) => r.closed("report.language", text, &Language::NAMES, Language::parse)?,
+        Some(text) => r.closed("report.language", text)?,
         None => Language::En,
     };
     let grain = match &raw.grain {
-        Some(text) => r.closed("report.grain", text, &Grain::NAMES, Grain::parse)?,
+        Some(text) => r.closed("report.grain", text)?,
         None => Grain::Month,
     };
     let period = raw
         .period
-        .map(|text| {
-            Period::parse(grain, &text).ok_or_else(|| {
-                r.error(
-                    "report.period",
-                    Part::Value,
-                    format!("`report.period` `{text}` is not a {} period", grain.name()),
-                    Some(period_help(grain)),
-                )
-            })
-        })
+        .map(|text| r.period("report.period", &text, grain))
         .transpose()?;
     let currency = raw.currency.unwrap_or_else(|| default_currency(language).to_owned());
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(r.error(
-            "report.currency",
-            Part::Value,
-            format!("`report.currency` `{currency}` is not a currency code"),
-            Some("use an ISO code such as RUB, UAH, USD or EUR".into()),
-        ));
+        return Err(r.error("report.currency", Part::Value, Problem::Currency { currency }));
     }
     let history = raw.history.unwrap_or(12);
     if history == 0 {
-        return Err(r.error(
-            "report.history",
-            Part::Value,
-            "`report.history` must be at least 1".into(),
-            None,
-        ));
+        return Err(r.error("report.history", Part::Value, Problem::History));
     }
     let template = match raw.template {
         Some(t) if t.contains('/') => TemplateRef::Dir(PathBuf::from(t)),
@@ -187,9 +156,7 @@ fn report(r: &Resolver, raw: RawReport) -> Result<ReportSettings, SpecError> {
     };
     let output = raw.output.unwrap_or_else(|| DEFAULT_OUTPUT.to_owned());
     check_output(r, &output)?;
-    if let Some(sections) = &raw.sections {
-        check_sections(r, sections)?;
-    }
+    let sections = raw.sections.map(|s| self::sections(r, &s)).transpose()?;
     Ok(ReportSettings {
         language,
         currency,
@@ -199,35 +166,29 @@ fn report(r: &Resolver, raw: RawReport) -> Result<ReportSettings, SpecError> {
         template,
         output,
         title: raw.title,
-        sections: raw.sections,
+        sections,
     })
 }
 
-fn check_sections(r: &Resolver, sections: &[String]) -> Result<(), SpecError> {
-    for (i, section) in sections.iter().enumerate() {
+/// The spec's sections, each a known one and none twice.
+fn sections(r: &Resolver, sections: &[String]) -> Result<Vec<Section>, SpecError> {
+    let mut checked = Vec::new();
+    for (i, text) in sections.iter().enumerate() {
         let at = format!("report.sections[{i}]");
-        if !SECTIONS.contains(&section.as_str()) {
-            return Err(r.error(
-                &at,
-                Part::Value,
-                format!("`{section}` is not a report section"),
-                suggest::help(section, SECTIONS).or_else(|| Some(format!("sections are {}", SECTIONS.join(", ")))),
-            ));
+        let section = Section::parse(text).ok_or_else(|| {
+            let problem = Problem::Section {
+                section: text.clone(),
+                known: Section::NAMES,
+            };
+            r.error(&at, Part::Value, problem)
+        })?;
+        if checked.contains(&section) {
+            let problem = Problem::SectionTwice { section: text.clone() };
+            return Err(r.error(&at, Part::Value, problem));
         }
-        if sections[..i].contains(section) {
-            return Err(r.error(&at, Part::Value, format!("section `{section}` is listed twice"), None));
-        }
+        checked.push(section);
     }
-    Ok(())
-}
-
-pub fn period_help(grain: Grain) -> String {
-    let example = match grain {
-        Grain::Month => "2026-10",
-        Grain::Week => "2026-W43",
-        Grain::Quarter => "2026-Q4",
-    };
-    format!("write periods of this grain like `{example}`")
+    Ok(checked)
 }
 
 fn default_currency(language: Language) -> &'static str {
@@ -244,12 +205,8 @@ fn check_output(r: &Resolver, output: &str) -> Result<(), SpecError> {
         let close = rest[open..].find('}').map(|c| open + c);
         let name = close.map(|c| &rest[open + 1..c]).unwrap_or(&rest[open + 1..]);
         if !matches!(name, "client" | "period") || close.is_none() {
-            return Err(r.error(
-                "report.output",
-                Part::Value,
-                format!("`report.output` has an unknown placeholder `{{{name}}}`"),
-                suggest::help(name, ["client", "period"]),
-            ));
+            let problem = Problem::Placeholder { name: name.to_owned() };
+            return Err(r.error("report.output", Part::Value, problem));
         }
         rest = &rest[close.unwrap_or(rest.len()) + 1..];
     }
@@ -258,12 +215,7 @@ fn check_output(r: &Resolver, output: &str) -> Result<(), SpecError> {
         .any(|c| matches!(c, std::path::Component::ParentDir))
         || Path::new(output).is_absolute()
     {
-        return Err(r.error(
-            "report.output",
-            Part::Value,
-            "`report.output` must stay inside the output folder".into(),
-            Some("write a relative path without `..`; choose the folder with `--out`".into()),
-        ));
+        return Err(r.error("report.output", Part::Value, Problem::OutputOutside));
     }
     Ok(())
 }

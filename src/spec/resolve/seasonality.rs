@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 
 use super::super::error::{Part, SpecError};
+use super::super::problem::Problem;
 use super::super::raw::*;
 use super::super::*;
 use super::Resolver;
@@ -20,32 +21,22 @@ pub(super) fn window(
         (Some(from), Some(to), None) => window_dates(r, &at, &from, &to)?,
         (None, None, Some(months)) => {
             if let Some(bad) = months.iter().find(|m| !(1..=12).contains(*m)) {
-                return Err(r.error(
-                    &format!("{at}.months"),
-                    Part::Value,
-                    format!("month {bad} does not exist"),
-                    None,
-                ));
+                return Err(r.error(&format!("{at}.months"), Part::Value, Problem::Month { month: *bad }));
             }
             WindowDates::Months(months)
         }
         _ => {
-            return Err(r.error(
-                &at,
-                Part::Key,
-                format!("`{at}` needs either `from` and `to`, or `months`"),
-                None,
-            ))
+            return Err(r.error(&at, Part::Key, Problem::WindowDates { at: at.clone() }))
         }
     };
     for kpi in raw.targets.keys().filter(|k| *k != "*") {
         if !kpis.contains_key(kpi) {
-            return Err(r.error(
-                &format!("{at}.targets.{kpi}"),
-                Part::Key,
-                format!("`{at}` adjusts the target of an unknown KPI `{kpi}`"),
-                suggest::help(kpi, kpis.keys().map(String::as_str)),
-            ));
+            let problem = Problem::WindowKpi {
+                at: at.clone(),
+                kpi: kpi.clone(),
+                known: kpis.keys().cloned().collect(),
+            };
+            return Err(r.error(&format!("{at}.targets.{kpi}"), Part::Key, problem));
         }
     }
     Ok(Window {
@@ -57,12 +48,8 @@ pub(super) fn window(
 
 pub(super) fn window_dates(r: &Resolver, at: &str, from: &str, to: &str) -> Result<WindowDates, SpecError> {
     let bad = |key: &str, text: &str| {
-        r.error(
-            &format!("{at}.{key}"),
-            Part::Value,
-            format!("`{text}` is not a date"),
-            Some("write `MM-DD` for every year or `YYYY-MM-DD` for once".into()),
-        )
+        let problem = Problem::Date { text: text.to_owned() };
+        r.error(&format!("{at}.{key}"), Part::Value, problem)
     };
     let month_day = |key: &str, text: &str| {
         NaiveDate::parse_from_str(&format!("2000-{text}"), "%Y-%m-%d")
@@ -78,12 +65,8 @@ pub(super) fn window_dates(r: &Resolver, at: &str, from: &str, to: &str) -> Resu
     } else {
         let (from, to) = (full("from", from)?, full("to", to)?);
         if to < from {
-            return Err(r.error(
-                &format!("{at}.to"),
-                Part::Value,
-                "a window must end after it starts".into(),
-                None,
-            ));
+            let problem = Problem::EndsBeforeStart { what: "window" };
+            return Err(r.error(&format!("{at}.to"), Part::Value, problem));
         }
         Ok(WindowDates::Once { from, to })
     }

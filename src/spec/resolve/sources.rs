@@ -1,31 +1,26 @@
 //! `sources`: paths, presets, formats, dates and CSV options.
 
 use super::super::error::{Part, SpecError};
+use super::super::problem::Problem;
 use super::super::raw::*;
 use super::super::*;
 use super::Resolver;
 
 pub(super) fn source(r: &Resolver, name: String, raw: RawSource) -> Result<SourceSpec, SpecError> {
     let at = format!("sources.{name}");
-    let pattern = raw.path.ok_or_else(|| {
-        r.error(
-            &at,
-            Part::Key,
-            format!("`{at}.path` is missing"),
-            Some("give the export's file or a glob such as `data/tiktok/*.csv`".into()),
-        )
-    })?;
+    let pattern = raw
+        .path
+        .ok_or_else(|| r.error(&at, Part::Key, Problem::SourcePath { at: at.clone() }))?;
     if let Err(e) = glob::Pattern::new(&pattern) {
-        return Err(r.error(
-            &format!("{at}.path"),
-            Part::Value,
-            format!("`{at}.path` is not a valid glob ({})", e.msg),
-            None,
-        ));
+        let problem = Problem::Glob {
+            at: at.clone(),
+            reason: e.msg,
+        };
+        return Err(r.error(&format!("{at}.path"), Part::Value, problem));
     }
     let format = raw
         .format
-        .map(|f| r.closed(&format!("{at}.format"), &f, &FileFormat::NAMES, FileFormat::parse))
+        .map(|f| r.closed(&format!("{at}.format"), &f))
         .transpose()?;
     let date = match raw.date {
         None => None,
@@ -60,24 +55,21 @@ pub(super) fn csv_options(r: &Resolver, at: &str, raw: RawCsv) -> Result<CsvOpti
         .map(|s| match s.as_str() {
             "\\t" | "tab" | "\t" => Ok(b'\t'),
             s if s.len() == 1 => Ok(s.as_bytes()[0]),
-            _ => Err(r.error(
-                &format!("{at}.csv.separator"),
-                Part::Value,
-                format!("`{at}.csv.separator` must be one ASCII character, not `{s}`"),
-                None,
-            )),
+            _ => {
+                let problem = Problem::Separator {
+                    at: at.to_owned(),
+                    text: s.to_owned(),
+                };
+                Err(r.error(&format!("{at}.csv.separator"), Part::Value, problem))
+            }
         })
         .transpose()?;
     let encoding = raw
         .encoding
         .map(|label| {
             encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-                r.error(
-                    &format!("{at}.csv.encoding"),
-                    Part::Value,
-                    format!("unknown encoding `{label}`"),
-                    Some("use `utf-8`, `utf-16`, `windows-1251` or another WHATWG encoding label".into()),
-                )
+                let problem = Problem::Encoding { label: label.clone() };
+                r.error(&format!("{at}.csv.encoding"), Part::Value, problem)
             })
         })
         .transpose()?;
