@@ -177,6 +177,7 @@ impl Problem {
     pub fn label(&self) -> String {
         match self {
             Self::Missing { path } => format!("needs `{}`", path.rsplit('.').next().unwrap_or(path)),
+            Self::KpiValue { .. } => "needs `value`".into(),
             Self::MergedAnywhere { .. } => "in the merged spec".into(),
             Self::ExtendsNotAPath => "not a path".into(),
             _ => "here".into(),
