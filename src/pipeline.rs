@@ -99,11 +99,7 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
         .or_else(|| table.last_complete_period())
         .ok_or_else(|| Error::NoData { spec: display(path) })?;
     let scorecard = crate::goals::score(&spec, &table, period);
-    let smart: Vec<SpecWarning> = scorecard
-        .warnings
-        .iter()
-        .map(|w| spec.files.warning(&w.at, &w.message, w.help.clone()))
-        .collect();
+    let smart = report::smart::warnings(&spec, &scorecard.warnings);
     let content = metrics::content::rank(&spec, &plan, &sources, period)?;
     let missing_font = render::missing_font(&spec, fonts)?;
     let model = report::build(

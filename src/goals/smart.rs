@@ -10,8 +10,48 @@ use crate::spec::{Better, Kpi, Period, Spec, TargetKind, ValueFormat};
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmartWarning {
     pub at: String,
-    pub message: String,
-    pub help: Option<String>,
+    pub finding: Finding,
+}
+
+/// What a SMART check found, with the figures it found it in; the report words it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finding {
+    /// A ramp without `to:`: a goal without a deadline.
+    RampWithoutEnd { kpi: String },
+    /// A target on a KPI with no data in the last `periods` periods, `from` to `to`.
+    Stale {
+        kpi: String,
+        periods: usize,
+        from: Period,
+        to: Period,
+    },
+    /// A target past the far end of the benchmark's optimal band.
+    BeyondOptimal {
+        kpi: String,
+        format: ValueFormat,
+        target: f64,
+        set: String,
+        band_kpi: String,
+        ceiling: f64,
+    },
+    /// A target more than twice (or, for `better: lower`, less than half) the best period.
+    BeyondBest {
+        kpi: String,
+        format: ValueFormat,
+        better: Better,
+        target: f64,
+        best: f64,
+        period: Period,
+    },
+    /// A growth target beyond the best change on record.
+    GrowthBeyondRecord {
+        kpi: String,
+        rate: f64,
+        best: f64,
+        period: Period,
+    },
+    /// A seasonal window adjusting a KPI that has no target.
+    WindowWithoutTarget { window: String, kpi: String },
 }
 
 /// Periods in a row without data, ending with the reported one, that make a target stale.
@@ -29,16 +69,19 @@ pub fn check(spec: &Spec, table: &MetricTable, period: Period, scores: &[KpiScor
             if ramp.to.is_none() {
                 warnings.push(SmartWarning {
                     at: format!("{at}.ramp"),
-                    message: format!("`{}`'s ramp has no end: a SMART target needs a deadline", kpi.id),
-                    help: Some("add `to:` with the period the goal should be reached by".into()),
+                    finding: Finding::RampWithoutEnd { kpi: kpi.id.clone() },
                 });
             }
         }
-        if let Some(stale) = record.stale() {
+        if let Some((from, to)) = record.stale() {
             warnings.push(SmartWarning {
                 at: at.clone(),
-                message: format!("`{}` has a target but no data in {stale}", kpi.id),
-                help: Some("check the source's files and filter, or drop the target".into()),
+                finding: Finding::Stale {
+                    kpi: kpi.id.clone(),
+                    periods: STALE_PERIODS,
+                    from,
+                    to,
+                },
             });
         }
         let growth = match target.kind {
@@ -96,17 +139,13 @@ impl Record {
         })
     }
 
-    /// The periods, in words, when the last [`STALE_PERIODS`] have no data.
-    fn stale(&self) -> Option<String> {
+    /// The first and last of the last [`STALE_PERIODS`], when none of them has data.
+    fn stale(&self) -> Option<(Period, Period)> {
         let last = self.values.len().checked_sub(STALE_PERIODS)?;
         let tail = &self.values[last..];
-        tail.iter().all(|(_, v)| v.is_none()).then(|| {
-            format!(
-                "the last {STALE_PERIODS} periods ({} to {})",
-                tail[0].0,
-                tail[tail.len() - 1].0
-            )
-        })
+        tail.iter()
+            .all(|(_, v)| v.is_none())
+            .then(|| (tail[0].0, tail[tail.len() - 1].0))
     }
 }
 
@@ -123,33 +162,33 @@ fn beyond_optimal(kpi: &Kpi, at: &str, target: f64, score: &KpiScore) -> Option<
     };
     beyond.then(|| SmartWarning {
         at: at.to_owned(),
-        message: format!(
-            "`{}`'s target {} is beyond the optimal band of benchmark `{}.{}` (which ends at {})",
-            kpi.id,
-            plain(target, kpi.format),
-            band.set,
-            band.kpi,
-            plain(ceiling, kpi.format)
-        ),
-        help: Some("a target past the best accounts in the market is rarely achievable: aim inside the band".into()),
+        finding: Finding::BeyondOptimal {
+            kpi: kpi.id.clone(),
+            format: kpi.format,
+            target,
+            set: band.set.clone(),
+            band_kpi: band.kpi.clone(),
+            ceiling,
+        },
     })
 }
 
 fn beyond_best(kpi: &Kpi, at: &str, target: f64, record: &Record) -> Option<SmartWarning> {
     let (period, best) = record.best(kpi.better)?;
-    let (beyond, how) = match kpi.better {
-        Better::Higher => (best > 0.0 && target > 2.0 * best, "more than twice"),
-        Better::Lower => (target < best / 2.0, "less than half"),
+    let beyond = match kpi.better {
+        Better::Higher => best > 0.0 && target > 2.0 * best,
+        Better::Lower => target < best / 2.0,
     };
     beyond.then(|| SmartWarning {
         at: at.to_owned(),
-        message: format!(
-            "`{}`'s target {} is {how} the best period on record ({} in {period})",
-            kpi.id,
-            plain(target, kpi.format),
-            plain(best, kpi.format)
-        ),
-        help: Some("set a target the record makes reachable, or ramp towards it over several periods".into()),
+        finding: Finding::BeyondBest {
+            kpi: kpi.id.clone(),
+            format: kpi.format,
+            better: kpi.better,
+            target,
+            best,
+            period,
+        },
     })
 }
 
@@ -168,14 +207,12 @@ fn growth_beyond_record(kpi: &Kpi, at: &str, rate: f64, record: &Record) -> Opti
     };
     beyond.then(|| SmartWarning {
         at: at.to_owned(),
-        message: format!(
-            "`{}`'s target asks for a change of {} a {}, beyond anything on record (best: {} in {period})",
-            kpi.id,
-            plain(rate, ValueFormat::Percent),
-            period.grain.name(),
-            plain(best, ValueFormat::Percent)
-        ),
-        help: Some("a growth target beyond the record needs a reason: a new budget, a campaign, a window".into()),
+        finding: Finding::GrowthBeyondRecord {
+            kpi: kpi.id.clone(),
+            rate,
+            best,
+            period,
+        },
     })
 }
 
@@ -191,24 +228,13 @@ fn windows_without_targets(spec: &Spec) -> Vec<SmartWarning> {
                 .filter(|kpi| spec.kpis.get(*kpi).is_some_and(|k| k.target.is_none()))
                 .map(move |kpi| SmartWarning {
                     at: format!("seasonality[{i}].targets.{kpi}"),
-                    message: format!("window `{}` adjusts `{kpi}`, which has no target", window.name),
-                    help: Some(format!("give `{kpi}` a target, or take it out of the window")),
+                    finding: Finding::WindowWithoutTarget {
+                        window: window.name.clone(),
+                        kpi: kpi.clone(),
+                    },
                 })
         })
         .collect()
-}
-
-/// A number for a message on the command line.
-fn plain(value: f64, format: ValueFormat) -> String {
-    let text = match format {
-        ValueFormat::Percent => format!("{:.2}", value * 100.0),
-        _ => format!("{value:.2}"),
-    };
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    match format {
-        ValueFormat::Percent => format!("{text}%"),
-        _ => text.to_owned(),
-    }
 }
 
 #[cfg(test)]
@@ -247,18 +273,9 @@ mod tests {
 
     #[test]
     fn stale_when_the_last_periods_are_empty() {
-        assert!(record(&[Some(1.0), None, None])
-            .stale()
-            .unwrap()
-            .contains("2026-02 to 2026-03"));
+        let (from, to) = record(&[Some(1.0), None, None]).stale().unwrap();
+        assert_eq!((from.label(), to.label()), ("2026-02".into(), "2026-03".into()));
         assert_eq!(record(&[None, Some(1.0), None]).stale(), None);
         assert_eq!(record(&[None]).stale(), None);
-    }
-
-    #[test]
-    fn plain_numbers_for_messages() {
-        assert_eq!(plain(0.125, ValueFormat::Percent), "12.5%");
-        assert_eq!(plain(15000.0, ValueFormat::Number), "15000");
-        assert_eq!(plain(412.345, ValueFormat::Currency), "412.35");
     }
 }

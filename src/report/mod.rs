@@ -9,6 +9,7 @@ pub mod format;
 mod kpis;
 mod model;
 mod sections;
+pub mod smart;
 mod statements;
 mod summary;
 pub mod words;
