@@ -31,9 +31,9 @@ pub enum MetricsError {
         span: Option<SourceSpan>,
     },
 
-    #[error("internal error while computing KPIs ({0})")]
+    #[error("internal error while computing KPIs")]
     #[diagnostic(code(metrics::internal))]
-    Internal(String),
+    Internal(#[source] PolarsError),
 }
 
 impl MetricsError {
@@ -62,7 +62,7 @@ impl MetricsError {
     }
 
     pub fn internal(error: PolarsError) -> Self {
-        Self::Internal(error.to_string())
+        Self::Internal(error)
     }
 }
 

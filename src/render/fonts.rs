@@ -69,9 +69,9 @@ impl FontCache {
 }
 
 fn read_dir_fonts(dir: &Path) -> Result<Vec<Font>, RenderError> {
-    let error = |e: std::io::Error| RenderError::Fonts {
+    let error = |source| RenderError::Fonts {
         dir: crate::source::display(dir),
-        message: e.to_string(),
+        source,
     };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(error)?

@@ -302,7 +302,10 @@ fn to_wire(error: RenderError) -> WireError {
             span,
             help,
         } => WireError::Typst(snippet(message, src, span, help)),
-        RenderError::Fonts { dir, message } => WireError::Fonts { dir, message },
+        RenderError::Fonts { dir, source } => WireError::Fonts {
+            dir,
+            message: source.to_string(),
+        },
         other => WireError::Other(other.to_string()),
     }
 }
@@ -321,7 +324,11 @@ fn from_wire(error: WireError) -> RenderError {
             span: s.span.map(SourceSpan::from),
             help: s.help,
         },
-        WireError::Fonts { dir, message } => RenderError::Fonts { dir, message },
+        // An `io::Error` does not cross processes; its words do.
+        WireError::Fonts { dir, message } => RenderError::Fonts {
+            dir,
+            source: std::io::Error::other(message),
+        },
         WireError::Other(message) => RenderError::Worker { message },
     }
 }

@@ -63,9 +63,9 @@ pub fn prepare(
 ) -> Result<Job, RenderError> {
     let set = TemplateSet::load(&spec.report.template)?;
     let logo = match &spec.brand.logo {
-        Some(path) => Some(std::fs::read(path).map_err(|e| RenderError::Logo {
+        Some(path) => Some(std::fs::read(path).map_err(|source| RenderError::Logo {
             path: crate::source::display(path),
-            message: e.to_string(),
+            source,
         })?),
         None => None,
     };

@@ -31,9 +31,17 @@ pub enum RenderError {
         help: String,
     },
 
-    #[error("cannot read template `{dir}` ({message})")]
+    #[error("cannot read template `{dir}`")]
     #[diagnostic(code(render::template))]
-    TemplateDir { dir: String, message: String },
+    TemplateDir {
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("template file `{file}` is not read: {why}")]
+    #[diagnostic(code(render::template))]
+    TemplateRefused { file: String, why: &'static str },
 
     #[error("template error: {message}")]
     #[diagnostic(code(render::template))]
@@ -59,13 +67,21 @@ pub enum RenderError {
         help: Option<String>,
     },
 
-    #[error("cannot read fonts in `{dir}` ({message})")]
+    #[error("cannot read fonts in `{dir}`")]
     #[diagnostic(code(render::fonts))]
-    Fonts { dir: String, message: String },
+    Fonts {
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
 
-    #[error("cannot read logo `{path}` ({message})")]
+    #[error("cannot read logo `{path}`")]
     #[diagnostic(code(render::logo))]
-    Logo { path: String, message: String },
+    Logo {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 
     #[error("the report took longer than {seconds} s to render, and was stopped")]
     #[diagnostic(

@@ -190,9 +190,9 @@ fn builtin(name: &str) -> Result<TemplateSet, RenderError> {
 fn overlay(dir: &Path) -> Result<TemplateSet, RenderError> {
     let mut set = builtin("audit")?;
     set.origin = crate::source::display(dir);
-    let entries = std::fs::read_dir(dir).map_err(|e| RenderError::TemplateDir {
+    let entries = std::fs::read_dir(dir).map_err(|source| RenderError::TemplateDir {
         dir: set.origin.clone(),
-        message: e.to_string(),
+        source,
     })?;
     let folder = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     for entry in entries.flatten() {
@@ -203,20 +203,24 @@ fn overlay(dir: &Path) -> Result<TemplateSet, RenderError> {
         if !(name.ends_with(".j2") || name.ends_with(".typ")) {
             continue;
         }
-        let refuse = |message: &str| RenderError::TemplateDir {
+        let refuse = |why| RenderError::TemplateRefused {
+            file: crate::source::display(&path),
+            why,
+        };
+        let unreadable = |source| RenderError::TemplateDir {
             dir: crate::source::display(&path),
-            message: message.to_owned(),
+            source,
         };
         // A template file is read only when it is a regular file inside the folder: a
         // symlink out of it (`leak.typ -> /etc/passwd`) would put another file in the PDF.
-        let real = path.canonicalize().map_err(|e| refuse(&e.to_string()))?;
+        let real = path.canonicalize().map_err(unreadable)?;
         if !real.starts_with(&folder) {
             return Err(refuse("it links outside the template folder, which is not read"));
         }
         if !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
             return Err(refuse("it is not a regular file"));
         }
-        let text = std::fs::read_to_string(&real).map_err(|e| refuse(&e.to_string()))?;
+        let text = std::fs::read_to_string(&real).map_err(unreadable)?;
         set.files.insert(name.clone(), text);
         set.overridden.insert(name);
     }

@@ -74,10 +74,7 @@ pub fn parse_dates(
     formats: &[String],
     frame: &mut DataFrame,
 ) -> Result<(), SourceError> {
-    let read_error = |e: PolarsError| SourceError::Read {
-        file: file.to_owned(),
-        message: e.to_string(),
-    };
+    let read_error = |e: PolarsError| SourceError::read(file.to_owned(), e);
     let dtype = frame.column(DATE).map(|c| c.dtype().clone()).unwrap_or(DataType::Null);
     if dtype == DataType::Date {
         return Ok(());
@@ -261,10 +258,7 @@ pub fn check_numeric(cells: &Cells, header: &str, frame: &mut DataFrame, column:
     let series = Float64Chunked::from_iter_options(column.into(), numbers.into_iter()).into_series();
     frame
         .replace(column, series.into_column())
-        .map_err(|e| SourceError::Read {
-            file: file.to_owned(),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| SourceError::read(file.to_owned(), e))?;
     Ok(())
 }
 

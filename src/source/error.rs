@@ -22,9 +22,13 @@ pub enum SourceError {
         span: Option<SourceSpan>,
     },
 
-    #[error("cannot read `{file}` ({message})")]
+    #[error("cannot read `{file}`")]
     #[diagnostic(code(source::read))]
-    Read { file: String, message: String },
+    Read {
+        file: String,
+        #[source]
+        cause: ReadFailure,
+    },
 
     #[error("{file}: {unit} {row}, column `{column}`: `{text}` is not {expected}")]
     #[diagnostic(code(source::cell))]
@@ -168,6 +172,54 @@ pub enum SourceError {
         #[label("here")]
         span: Option<SourceSpan>,
     },
+}
+
+/// Why a file could not be read: the error that said so, kept as it is.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadFailure {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+
+    /// Polars' own words, less its context lines: they repeat the message.
+    #[error("{}", polars_message(.0))]
+    Polars(polars::error::PolarsError),
+
+    #[error(transparent)]
+    Workbook(#[from] calamine::Error),
+
+    #[error("the workbook has no sheets")]
+    NoSheets,
+
+    #[error("no sheet `{name}`; the sheets are {}", suggest::quoted_list(.sheets))]
+    NoSheet { name: String, sheets: Vec<String> },
+
+    #[error("no sheet number {index} (counted from 0); the sheets are {}", suggest::quoted_list(.sheets))]
+    NoSheetNumber { index: usize, sheets: Vec<String> },
+
+    #[error("`inspect` reads text exports and workbooks; Parquet and JSON carry their own types")]
+    NotInspectable,
+
+    #[error("the file has no rows")]
+    NoRows,
+
+    #[error("the file is not in {}; give `csv.encoding` (e.g. `windows-1251`)", .tried.join(" or "))]
+    Encoding { tried: Vec<&'static str> },
+}
+
+impl From<polars::error::PolarsError> for ReadFailure {
+    fn from(error: polars::error::PolarsError) -> Self {
+        Self::Polars(error)
+    }
+}
+
+impl SourceError {
+    /// `file` could not be read because of `cause`.
+    pub fn read(file: String, cause: impl Into<ReadFailure>) -> Self {
+        Self::Read {
+            file,
+            cause: cause.into(),
+        }
+    }
 }
 
 /// "did you mean `x`?" and the list of the columns that exist.

@@ -8,28 +8,29 @@ use calamine::{open_workbook_auto, Data, Reader};
 
 use super::grid::Grid;
 use super::value::Value;
-use crate::spec::suggest::quoted_list;
+use super::error::ReadFailure;
 use crate::spec::Sheet;
 
 /// The cells of the chosen sheet, each row with its row number as Excel shows it.
-pub fn read(path: &Path, sheet: Option<&Sheet>) -> Result<Grid, String> {
-    let mut workbook = open_workbook_auto(path).map_err(|e| e.to_string())?;
+pub fn read(path: &Path, sheet: Option<&Sheet>) -> Result<Grid, ReadFailure> {
+    let mut workbook = open_workbook_auto(path)?;
     let names = workbook.sheet_names();
     let name = match sheet {
-        None => names.first().cloned().ok_or("the workbook has no sheets")?,
+        None => names.first().cloned().ok_or(ReadFailure::NoSheets)?,
         Some(Sheet::Name(name)) => names
             .iter()
             .find(|n| *n == name)
             .cloned()
-            .ok_or_else(|| format!("no sheet `{name}`; the sheets are {}", quoted_list(&names)))?,
-        Some(Sheet::Index(index)) => names.get(*index).cloned().ok_or_else(|| {
-            format!(
-                "no sheet number {index} (counted from 0); the sheets are {}",
-                quoted_list(&names)
-            )
+            .ok_or_else(|| ReadFailure::NoSheet {
+                name: name.clone(),
+                sheets: names.clone(),
+            })?,
+        Some(Sheet::Index(index)) => names.get(*index).cloned().ok_or_else(|| ReadFailure::NoSheetNumber {
+            index: *index,
+            sheets: names.clone(),
         })?,
     };
-    let range = workbook.worksheet_range(&name).map_err(|e| e.to_string())?;
+    let range = workbook.worksheet_range(&name)?;
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let first_column = range.start().map_or(0, |(_, column)| column as usize);
     let rows = range

@@ -5,6 +5,7 @@
 
 use encoding_rs::Encoding;
 
+use super::error::ReadFailure;
 use super::value::Value;
 
 /// Rows of cells, each with the line it was read from.
@@ -46,7 +47,7 @@ pub fn decode(
     bytes: &[u8],
     explicit: Option<&'static Encoding>,
     candidates: &[&'static Encoding],
-) -> Result<(String, &'static Encoding), String> {
+) -> Result<(String, &'static Encoding), ReadFailure> {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
         return Ok((text.into_owned(), encoding));
@@ -60,11 +61,9 @@ pub fn decode(
             return Ok((text.into_owned(), encoding));
         }
     }
-    let names: Vec<&str> = candidates.iter().map(|e| e.name()).collect();
-    Err(format!(
-        "the file is not in {}; give `csv.encoding` (e.g. `windows-1251`)",
-        names.join(" or ")
-    ))
+    Err(ReadFailure::Encoding {
+        tried: candidates.iter().map(|e| e.name()).collect(),
+    })
 }
 
 /// The separator an Excel-style `sep=,` first line names (Meta's page exports).

@@ -11,6 +11,7 @@ use super::grid::{self, Grid, Layout, Table};
 use super::preset::{self, Preset};
 use super::value::Value;
 use super::years;
+use super::error::ReadFailure;
 use super::{excel, SourceError};
 use crate::spec::{Closed, FileFormat, Sheet};
 
@@ -76,10 +77,7 @@ pub struct DateInfo {
 /// Reads `path` as far as needed to describe it.
 pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceError> {
     let file = super::display(path);
-    let read_error = |message: String| SourceError::Read {
-        file: file.clone(),
-        message,
-    };
+    let read_error = |cause: ReadFailure| SourceError::read(super::display(path), cause);
     let format = path
         .extension()
         .and_then(|e| FileFormat::parse(&e.to_string_lossy()))
@@ -91,9 +89,9 @@ pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceE
             return Err(SourceError::Archive { file });
         }
         FileFormat::Csv | FileFormat::Tsv => {
-            let (bytes, whole) = head(path).map_err(|e| read_error(e.to_string()))?;
+            let (bytes, whole) = head(path).map_err(|e| read_error(e.into()))?;
             if !whole {
-                lines_in_file = Some(count_lines(path).map_err(|e| read_error(e.to_string()))?);
+                lines_in_file = Some(count_lines(path).map_err(|e| read_error(e.into()))?);
             }
             let (text, encoding) = detect_encoding(&bytes);
             let grids = [b',', b';', b'\t']
@@ -103,13 +101,11 @@ pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceE
             (grids, Some(encoding))
         }
         _ => {
-            return Err(read_error(
-                "`inspect` reads text exports and workbooks; Parquet and JSON carry their own types".to_owned(),
-            ))
+            return Err(read_error(ReadFailure::NotInspectable))
         }
     };
     let (separator, table, fit) = best_reading(grids, format == FileFormat::Excel)
-        .ok_or_else(|| read_error("the file has no rows".to_owned()))?;
+        .ok_or_else(|| read_error(ReadFailure::NoRows))?;
     let mut inspection = describe(format, encoding, separator, table, fit);
     inspection.lines_in_file = lines_in_file;
     if let Some(date) = inspection

@@ -174,21 +174,12 @@ fn load_source(
                 .lazy()
                 .filter(col(DATE).is_not_null())
                 .collect()
-                .map_err(|e| SourceError::Read {
-                    file: display(&path),
-                    message: e.to_string(),
-                })?,
+                .map_err(|e| SourceError::read(display(&path), e))?,
         };
         files.push(merge::FileFrame { coverage, frame });
     }
-    let (mut frame, files) = merge::merge(files, &plan.key()).map_err(|e| SourceError::Read {
-        file: source.pattern.clone(),
-        message: e.to_string(),
-    })?;
-    let schema = frame.collect_schema().map_err(|e| SourceError::Read {
-        file: source.pattern.clone(),
-        message: e.to_string(),
-    })?;
+    let (mut frame, files) = merge::merge(files, &plan.key()).map_err(|e| SourceError::read(source.pattern.clone(), e))?;
+    let schema = frame.collect_schema().map_err(|e| SourceError::read(source.pattern.clone(), e))?;
     let existing: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     for (column, at) in numeric.iter().chain(named) {
         if !existing.contains(column) {

@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use super::checks;
 use super::display;
-use super::error::SourceError;
+use super::error::{ReadFailure, SourceError};
 use super::plan::Plan;
 use super::read::Columns;
 use crate::spec::{FileFormat, SourceSpec};
@@ -23,21 +23,18 @@ pub fn read_csv(
     columns: &Columns,
 ) -> Result<DataFrame, SourceError> {
     let source = plan.source;
-    let read_error = |message: String| SourceError::Read {
-        file: display(path),
-        message,
-    };
+    let read_error = |cause: ReadFailure| SourceError::read(super::display(path), cause);
     let separator = source
         .csv
         .separator
         .unwrap_or(if format == FileFormat::Tsv { b'\t' } else { b',' });
     let encoding = source.csv.encoding.unwrap_or(encoding_rs::UTF_8);
-    let bytes = needs_decoding(path, encoding).map_err(|e| read_error(e.to_string()))?;
+    let bytes = needs_decoding(path, encoding).map_err(|e| read_error(e.into()))?;
     let skip = source.csv.skip_rows.unwrap_or(0);
     let ragged = match &bytes {
         Some(bytes) => checks::ragged_row(bytes.as_slice(), separator, skip),
         None => File::open(path)
-            .map_err(|e| read_error(e.to_string()))
+            .map_err(|e| read_error(e.into()))
             .map(|f| checks::ragged_row(f, separator, skip))?,
     };
     if let Some((line, cells, headers)) = ragged {
@@ -79,9 +76,9 @@ pub fn read_csv(
         // A cell that does not fit the type polars inferred from the first rows: read every
         // column as text, so the cell checks below can name the row and column.
         Err(PolarsError::ComputeError(_)) if !numeric.is_empty() => {
-            read(Some(0)).map_err(|e| read_error(e.to_string()))
+            read(Some(0)).map_err(|e| read_error(e.into()))
         }
-        Err(e) => Err(read_error(e.to_string())),
+        Err(e) => Err(read_error(e.into())),
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::checks::{check_numeric, parse_dates, Cells, Rows};
-use super::error::{columns_help, SourceError};
+use super::error::{columns_help, ReadFailure, SourceError};
 use super::plan::Plan;
 use super::{display, excel, grid, plain, typed, DATE};
 use crate::spec::{Closed, FileFormat, Part, Spec};
@@ -36,10 +36,7 @@ pub fn read_file(
         .format
         .or_else(|| path.extension().and_then(|e| FileFormat::parse(&e.to_string_lossy())))
         .unwrap_or(FileFormat::Csv);
-    let read_error = |message: String| SourceError::Read {
-        file: file.clone(),
-        message,
-    };
+    let read_error = |cause: ReadFailure| SourceError::read(super::display(path), cause);
     if matches!(format, FileFormat::Csv | FileFormat::Tsv) && is_zip(path) {
         return Err(SourceError::Archive { file });
     }
@@ -50,7 +47,7 @@ pub fn read_file(
             (frame, Rows::counted("line", first))
         }
         FileFormat::Csv | FileFormat::Tsv => {
-            let bytes = std::fs::read(path).map_err(|e| read_error(e.to_string()))?;
+            let bytes = std::fs::read(path).map_err(|e| read_error(e.into()))?;
             let (text, _) = grid::decode(&bytes, source.csv.encoding, &plan.encodings()).map_err(read_error)?;
             let default = if format == FileFormat::Tsv { b'\t' } else { b',' };
             let separators = match grid::separator_hint(&text) {
@@ -68,8 +65,8 @@ pub fn read_file(
         }
         FileFormat::Parquet => {
             let frame = File::open(path)
-                .map_err(|e| read_error(e.to_string()))
-                .and_then(|f| ParquetReader::new(f).finish().map_err(|e| read_error(e.to_string())))?;
+                .map_err(|e| read_error(e.into()))
+                .and_then(|f| ParquetReader::new(f).finish().map_err(|e| read_error(e.into())))?;
             (frame, Rows::counted("record", 1))
         }
         FileFormat::Json | FileFormat::Ndjson => {
@@ -78,22 +75,22 @@ pub fn read_file(
             } else {
                 JsonFormat::JsonLines
             };
-            let frame = File::open(path).map_err(|e| read_error(e.to_string())).and_then(|f| {
+            let frame = File::open(path).map_err(|e| read_error(e.into())).and_then(|f| {
                 JsonReader::new(f)
                     .with_json_format(json_format)
                     .finish()
-                    .map_err(|e| read_error(e.to_string()))
+                    .map_err(|e| read_error(e.into()))
             })?;
             (frame, Rows::counted("record", 1))
         }
     };
-    trim_headers(&mut frame).map_err(|e| read_error(e.to_string()))?;
+    trim_headers(&mut frame).map_err(|e| read_error(e.into()))?;
     let existing: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
     let renames = renames(spec, plan, &file, &existing)?;
     for (header, canonical) in &renames {
         frame
             .rename(header, canonical.as_str().into())
-            .map_err(|e| read_error(e.to_string()))?;
+            .map_err(|e| read_error(e.into()))?;
     }
     let header_of = |column: &str| {
         renames
@@ -145,10 +142,7 @@ fn read_table(
     }
     match frames.len() {
         1 => Ok(frames.remove(0)),
-        _ => join_by_date(frames).map_err(|e| SourceError::Read {
-            file: display(path),
-            message: e.to_string(),
-        }),
+        _ => join_by_date(frames).map_err(|e| SourceError::read(display(path), e)),
     }
 }
 

@@ -107,10 +107,7 @@ pub fn frame(table: Table, typing: &Typing) -> Result<DataFrame, SourceError> {
         };
         frame_columns.push(series.into_column());
     }
-    DataFrame::new(height, frame_columns).map_err(|e| SourceError::Read {
-        file: typing.file(),
-        message: e.to_string(),
-    })
+    DataFrame::new(height, frame_columns).map_err(|e| SourceError::read(typing.file(), e))
 }
 
 /// Leaves out the rows a preset calls summaries: Meta Ads Manager's first row, the
