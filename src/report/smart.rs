@@ -1,0 +1,123 @@
+//! SMART findings in words: the one place they are worded, for the command line and the
+//! report's `target_warnings`. They are messages about the spec, so they are in English,
+//! the language of every other message, with the report's currency.
+
+use super::format;
+use crate::goals::smart::{Finding, SmartWarning};
+use crate::spec::{Better, Language, Spec, SpecWarning, ValueFormat};
+
+/// Each finding as a warning at its place in the spec.
+pub fn warnings(spec: &Spec, found: &[SmartWarning]) -> Vec<SpecWarning> {
+    let currency = &spec.report.currency;
+    found
+        .iter()
+        .map(|w| spec.files.warning(&w.at, &message(&w.finding, currency), Some(help(&w.finding))))
+        .collect()
+}
+
+fn message(finding: &Finding, currency: &str) -> String {
+    let level = |value: f64, format: ValueFormat| format::level(value, format, Language::En, currency);
+    let rate = |value: f64| format::rate(value, Language::En);
+    match finding {
+        Finding::RampWithoutEnd { kpi } => format!("`{kpi}`'s ramp has no end: a SMART target needs a deadline"),
+        Finding::Stale { kpi, periods, from, to } => {
+            format!("`{kpi}` has a target but no data in the last {periods} periods ({from} to {to})")
+        }
+        Finding::BeyondOptimal {
+            kpi,
+            format,
+            target,
+            set,
+            band_kpi,
+            ceiling,
+        } => format!(
+            "`{kpi}`'s target {} is beyond the optimal band of benchmark `{set}.{band_kpi}` (which ends at {})",
+            level(*target, *format),
+            level(*ceiling, *format)
+        ),
+        Finding::BeyondBest {
+            kpi,
+            format,
+            better,
+            target,
+            best,
+            period,
+        } => {
+            let how = match better {
+                Better::Higher => "more than twice",
+                Better::Lower => "less than half",
+            };
+            format!(
+                "`{kpi}`'s target {} is {how} the best period on record ({} in {period})",
+                level(*target, *format),
+                level(*best, *format)
+            )
+        }
+        Finding::GrowthBeyondRecord { kpi, rate: asked, best, period } => format!(
+            "`{kpi}`'s target asks for a change of {} a {}, beyond anything on record (best: {} in {period})",
+            rate(*asked),
+            period.grain.name(),
+            rate(*best)
+        ),
+        Finding::WindowWithoutTarget { window, kpi } => {
+            format!("window `{window}` adjusts `{kpi}`, which has no target")
+        }
+    }
+}
+
+fn help(finding: &Finding) -> String {
+    match finding {
+        Finding::RampWithoutEnd { .. } => "add `to:` with the period the goal should be reached by".into(),
+        Finding::Stale { .. } => "check the source's files and filter, or drop the target".into(),
+        Finding::BeyondOptimal { .. } => {
+            "a target past the best accounts in the market is rarely achievable: aim inside the band".into()
+        }
+        Finding::BeyondBest { .. } => {
+            "set a target the record makes reachable, or ramp towards it over several periods".into()
+        }
+        Finding::GrowthBeyondRecord { .. } => {
+            "a growth target beyond the record needs a reason: a new budget, a campaign, a window".into()
+        }
+        Finding::WindowWithoutTarget { kpi, .. } => format!("give `{kpi}` a target, or take it out of the window"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{Grain, Period};
+
+    fn october() -> Period {
+        Period::parse(Grain::Month, "2026-10").unwrap()
+    }
+
+    #[test]
+    fn figures_are_written_in_the_report_currency() {
+        let finding = Finding::BeyondBest {
+            kpi: "cpl".into(),
+            format: ValueFormat::Currency,
+            better: Better::Lower,
+            target: 120.0,
+            best: 412.35,
+            period: october(),
+        };
+        assert_eq!(
+            message(&finding, "USD"),
+            "`cpl`'s target $120 is less than half the best period on record ($412 in 2026-10)"
+        );
+    }
+
+    #[test]
+    fn growth_is_a_rate_per_grain() {
+        let finding = Finding::GrowthBeyondRecord {
+            kpi: "leads".into(),
+            rate: 1.0,
+            best: 0.125,
+            period: october(),
+        };
+        assert_eq!(
+            message(&finding, "USD"),
+            "`leads`'s target asks for a change of 100% a month, beyond anything on record (best: 12.5% in 2026-10)"
+        );
+    }
+}
