@@ -37,6 +37,16 @@ fn the_scorecard_is_the_same_with_and_without_the_pdf() {
     assert_eq!(read(&alone), read(&beside));
 }
 
+/// The typst a report compiles from, for the fixture that chooses its own sections: each
+/// partial marked with the template file it came from, in the spec's order.
+#[test]
+fn the_generated_typst_is_snapshotted() {
+    let out = out_dir("typst-sections");
+    let output = build_output(&["tests/fixtures/ok/sections/spec.yaml"], &out, "typ");
+    assert!(output.status.success(), "{}", stderr(&output));
+    insta::assert_snapshot!(std::fs::read_to_string(only_file(&out, "typ")).unwrap());
+}
+
 /// The one file with `extension` under `dir`.
 fn only_file(dir: &std::path::Path, extension: &str) -> std::path::PathBuf {
     let mut found = Vec::new();
