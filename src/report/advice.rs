@@ -48,7 +48,8 @@ fn advice_for(kpi: &Kpi, model: &KpiModel, language: Language) -> Option<AdviceM
         Status::NoTarget => None,
     };
     let own = spec_key
-        .and_then(|key| kpi.advice.get(&key)).map(|text| text.get(language).to_owned());
+        .and_then(|key| kpi.advice.get(&key))
+        .map(|text| text.get(language).to_owned());
     let needs_help = matches!(model.status, Status::Missed | Status::Near | Status::Behind);
     let builtin = || needs_help.then(|| builtin(&kpi.id, language)).flatten();
     let from_spec = own.is_some();

@@ -11,7 +11,10 @@ pub fn warnings(spec: &Spec, found: &[SmartWarning]) -> Vec<SpecWarning> {
     let currency = &spec.report.currency;
     found
         .iter()
-        .map(|w| spec.files.warning(&w.at, &message(&w.finding, currency), Some(help(&w.finding))))
+        .map(|w| {
+            spec.files
+                .warning(&w.at, &message(&w.finding, currency), Some(help(&w.finding)))
+        })
         .collect()
 }
 
@@ -53,7 +56,12 @@ fn message(finding: &Finding, currency: &str) -> String {
                 level(*best, *format)
             )
         }
-        Finding::GrowthBeyondRecord { kpi, rate: asked, best, period } => format!(
+        Finding::GrowthBeyondRecord {
+            kpi,
+            rate: asked,
+            best,
+            period,
+        } => format!(
             "`{kpi}`'s target asks for a change of {} a {}, beyond anything on record (best: {} in {period})",
             rate(*asked),
             period.grain.name(),

@@ -4,6 +4,7 @@
 mod cell;
 mod checks;
 mod columns;
+mod coverage;
 mod dates;
 mod error;
 mod excel;
@@ -23,11 +24,11 @@ pub mod fuzzing;
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use indexmap::IndexMap;
 use polars::prelude::*;
 
 pub use columns::referenced_columns;
+pub use coverage::{Coverage, FileCoverage};
 pub use error::{polars_message, SourceError};
 pub use inspect::{inspect, Inspection};
 
@@ -45,39 +46,6 @@ pub struct Sources {
 pub struct LoadedSource {
     pub frame: LazyFrame,
     pub files: Vec<FileCoverage>,
-}
-
-/// What the report tells of the sources: the files each read, and the warnings for
-/// whoever runs the build. The frames stay with the stages that compute.
-pub struct Coverage<'a> {
-    pub files: Vec<(&'a str, &'a [FileCoverage])>,
-    pub warnings: &'a [String],
-}
-
-impl Sources {
-    pub fn coverage(&self) -> Coverage<'_> {
-        Coverage {
-            files: self
-                .sources
-                .iter()
-                .map(|(name, source)| (name.as_str(), source.files.as_slice()))
-                .collect(),
-            warnings: &self.warnings,
-        }
-    }
-}
-
-/// Which dates one file covered, for the report's appendix.
-#[derive(Debug, Clone)]
-pub struct FileCoverage {
-    pub path: PathBuf,
-    pub rows: usize,
-    pub first: Option<NaiveDate>,
-    pub last: Option<NaiveDate>,
-    /// Rows left out because a newer file of the source has the same key.
-    pub replaced: usize,
-    /// Rows left out because they have no date (a summary row, an unlisted video).
-    pub undated: usize,
 }
 
 /// The canonical name of the date column in every loaded frame.
@@ -111,40 +79,10 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
                 preset.name
             ));
         }
-        warnings.extend(coverage_warnings(name, &loaded.files));
+        warnings.extend(coverage::warnings(name, &loaded.files));
         sources.insert(name.clone(), loaded);
     }
     Ok(Sources { sources, warnings })
-}
-
-/// Warnings about the files of source `name`: rows a newer file replaced, and days
-/// between its files that none covers.
-fn coverage_warnings(name: &str, files: &[FileCoverage]) -> Vec<String> {
-    let newest = files.last().map(|f| display(&f.path)).unwrap_or_default();
-    let replaced = files.iter().filter(|f| f.replaced > 0).map(|f| {
-        format!(
-            "source `{name}`: {} of {} rows of `{}` are also in a newer file and were taken from it (newest: `{newest}`)",
-            f.replaced,
-            f.rows,
-            display(&f.path)
-        )
-    });
-    let undated = files.iter().filter(|f| f.undated > 0).map(|f| {
-        let (rows, have) = if f.undated == 1 {
-            ("row", "has")
-        } else {
-            ("rows", "have")
-        };
-        format!(
-            "source `{name}`: left out {} {rows} of `{}` that {have} no date",
-            f.undated,
-            display(&f.path)
-        )
-    });
-    let gaps = merge::gaps(files)
-        .into_iter()
-        .map(|(from, to)| format!("source `{name}`: no file covers {from} to {to}"));
-    replaced.chain(undated).chain(gaps).collect()
 }
 
 /// Reads every file of `source`; the `numeric` columns must exist and hold numbers, the
@@ -167,7 +105,7 @@ fn load_source(
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         let frame = read::read_file(spec, plan, &path, &numeric_names, &read)?;
-        let coverage = coverage(&path, &frame);
+        let coverage = coverage::of_file(&path, &frame);
         let frame = match coverage.undated {
             0 => frame,
             _ => frame
@@ -178,8 +116,11 @@ fn load_source(
         };
         files.push(merge::FileFrame { coverage, frame });
     }
-    let (mut frame, files) = merge::merge(files, &plan.key()).map_err(|e| SourceError::read(source.pattern.clone(), e))?;
-    let schema = frame.collect_schema().map_err(|e| SourceError::read(source.pattern.clone(), e))?;
+    let (mut frame, files) =
+        merge::merge(files, &plan.key()).map_err(|e| SourceError::read(source.pattern.clone(), e))?;
+    let schema = frame
+        .collect_schema()
+        .map_err(|e| SourceError::read(source.pattern.clone(), e))?;
     let existing: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     for (column, at) in numeric.iter().chain(named) {
         if !existing.contains(column) {
@@ -262,24 +203,6 @@ fn matching_files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, Sour
     Ok(paths)
 }
 
-fn coverage(path: &Path, frame: &DataFrame) -> FileCoverage {
-    let days = frame.column(DATE).ok().and_then(|c| c.cast(&DataType::Int32).ok());
-    let day = |d: Option<i32>| d.and_then(|d| NaiveDate::from_num_days_from_ce_opt(d + EPOCH_DAYS_FROM_CE));
-    let (first, last) = match days.as_ref().and_then(|d| d.i32().ok()) {
-        Some(days) => (day(days.min()), day(days.max())),
-        None => (None, None),
-    };
-    let undated = frame.column(DATE).map_or(0, |c| c.null_count());
-    FileCoverage {
-        path: path.to_path_buf(),
-        rows: frame.height() - undated,
-        first,
-        last,
-        replaced: 0,
-        undated,
-    }
-}
-
 /// Days from 0001-01-01 to 1970-01-01, the epoch polars counts dates from.
 pub const EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
@@ -292,6 +215,8 @@ pub fn display(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use std::io::Write;
+
+    use chrono::NaiveDate;
 
     use super::*;
 

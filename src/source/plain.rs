@@ -75,9 +75,7 @@ pub fn read_csv(
         Ok(frame) => Ok(frame),
         // A cell that does not fit the type polars inferred from the first rows: read every
         // column as text, so the cell checks below can name the row and column.
-        Err(PolarsError::ComputeError(_)) if !numeric.is_empty() => {
-            read(Some(0)).map_err(|e| read_error(e.into()))
-        }
+        Err(PolarsError::ComputeError(_)) if !numeric.is_empty() => read(Some(0)).map_err(|e| read_error(e.into())),
         Err(e) => Err(read_error(e.into())),
     }
 }

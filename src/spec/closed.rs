@@ -172,7 +172,10 @@ mod tests {
     #[test]
     fn names_serialise_as_the_spec_writes_them() {
         assert_eq!(serde_json::to_string(&StatusName::NoData).unwrap(), "\"no_data\"");
-        assert_eq!(serde_json::to_string(&Section::Recommendations).unwrap(), "\"recommendations\"");
+        assert_eq!(
+            serde_json::to_string(&Section::Recommendations).unwrap(),
+            "\"recommendations\""
+        );
     }
 
     #[test]

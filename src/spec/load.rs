@@ -6,9 +6,9 @@ use std::path::{Component, Path, PathBuf};
 use super::yaml::{Mapping, Value};
 
 use super::error::{SpecError, SpecFile, SpecFiles};
+use super::problem::Problem;
 use super::raw::RawSpec;
 use super::yaml::{self, PositionIndex, YamlError};
-use super::problem::Problem;
 use super::{resolve, Spec};
 
 /// Spec files named by the command line, where each argument may be a glob.

@@ -4,9 +4,9 @@
 pub mod closed;
 mod error;
 mod load;
-mod problem;
 pub mod number;
 pub mod period;
+mod problem;
 mod raw;
 mod resolve;
 pub mod suggest;

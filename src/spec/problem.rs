@@ -141,10 +141,18 @@ pub enum Problem {
     BenchmarkReference { at: String, reference: String },
 
     #[error("`{at}` names an unknown benchmark set `{set}`")]
-    BenchmarkSet { at: String, set: String, known: Vec<String> },
+    BenchmarkSet {
+        at: String,
+        set: String,
+        known: Vec<String>,
+    },
 
     #[error("benchmark set `{set}` has no KPI `{kpi}`")]
-    BenchmarkKpi { set: String, kpi: String, known: Vec<String> },
+    BenchmarkKpi {
+        set: String,
+        kpi: String,
+        known: Vec<String>,
+    },
 
     #[error("month {month} does not exist")]
     Month { month: u32 },
@@ -153,7 +161,11 @@ pub enum Problem {
     WindowDates { at: String },
 
     #[error("`{at}` adjusts the target of an unknown KPI `{kpi}`")]
-    WindowKpi { at: String, kpi: String, known: Vec<String> },
+    WindowKpi {
+        at: String,
+        kpi: String,
+        known: Vec<String>,
+    },
 
     #[error("`{text}` is not a date")]
     Date { text: String },
@@ -192,9 +204,10 @@ impl Problem {
             Self::Merged { message, .. } => quote_help(message),
             Self::ExtendsNotAPath => fixed("write `extends: ../agency.yaml`"),
             Self::Version { .. } => fixed("this kpipress reads `version: 1`"),
-            Self::UnknownValue { text, known, .. } | Self::AdviceStatus { status: text, known, .. } => {
-                suggest::help(text, known.iter().copied())
-            }
+            Self::UnknownValue { text, known, .. }
+            | Self::AdviceStatus {
+                status: text, known, ..
+            } => suggest::help(text, known.iter().copied()),
             Self::ClientName => fixed("every spec names its client: `client: { name: \"…\" }`"),
             Self::Slug { .. } => fixed("use letters, digits, `-` and `_`"),
             Self::Period { grain, .. } => Some(period_help(*grain)),
@@ -207,17 +220,17 @@ impl Problem {
             Self::Encoding { .. } => fixed("use `utf-8`, `utf-16`, `windows-1251` or another WHATWG encoding label"),
             Self::Colour { .. } => fixed("write colours as `#RRGGBB`"),
             Self::UnknownSource { name, known, .. } => suggest::help(name, known.iter().map(String::as_str)),
-            Self::KpiValue { .. } => fixed(
-                "write an SQL expression such as `SUM(likes)`, or one over other KPIs such as `spend / leads`",
-            ),
+            Self::KpiValue { .. } => {
+                fixed("write an SQL expression such as `SUM(likes)`, or one over other KPIs such as `spend / leads`")
+            }
             Self::BenchmarkTargetWithoutBenchmark { .. } => fixed("add `benchmark: set.kpi` to the KPI"),
             Self::NoTarget { .. } => {
                 fixed("use one of `at_least`, `at_most`, `growth`, `change`, `benchmark`, `ramp`, `funnel`")
             }
             Self::Targets { .. } => fixed("a KPI has one target; keep one of them"),
-            Self::NoBand { .. } => fixed(
-                "write e.g. `{ market: [4%, 6%], optimal: [7%, 10%] }`, or one threshold: `{ market: 10000 }`",
-            ),
+            Self::NoBand { .. } => {
+                fixed("write e.g. `{ market: [4%, 6%], optimal: [7%, 10%] }`, or one threshold: `{ market: 10000 }`")
+            }
             Self::BenchmarkReference { .. } => fixed("write `set.kpi`, e.g. `tiktok.engagement_rate`"),
             Self::BenchmarkSet { set, known, .. } => suggest::help(set, known.iter().map(String::as_str))
                 .or_else(|| fixed("define the set under `benchmarks:` in the spec")),
@@ -307,6 +320,9 @@ mod tests {
             kpi: "saves_rate".into(),
             known: Vec::new(),
         };
-        assert_eq!(problem.help().unwrap(), "add `saves_rate` under `benchmarks.tiktok` in the spec");
+        assert_eq!(
+            problem.help().unwrap(),
+            "add `saves_rate` under `benchmarks.tiktok` in the spec"
+        );
     }
 }

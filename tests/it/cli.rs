@@ -89,7 +89,10 @@ fn init_builds_out_of_the_box_and_its_template_can_be_changed() {
     // where its lines break depends on the length of the temporary folder's path.
     let again = transcript(&["init", repo.to_str().unwrap()]);
     assert!(again.starts_with("exit code: 2\n"), "{again}");
-    assert!(again.contains("agency.yaml") && again.contains("init never overwrites a file"), "{again}");
+    assert!(
+        again.contains("agency.yaml") && again.contains("init never overwrites a file"),
+        "{again}"
+    );
 }
 
 /// A KPI whose period the data covers in part, below its target's pace: `behind`.

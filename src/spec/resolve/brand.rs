@@ -47,7 +47,14 @@ pub(super) fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
         let hex = value.strip_prefix('#').unwrap_or("");
         if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
             let path = format!("brand.colors.{key}");
-            return Err(r.error(&path, Part::Value, Problem::Colour { path: path.clone(), value }));
+            return Err(r.error(
+                &path,
+                Part::Value,
+                Problem::Colour {
+                    path: path.clone(),
+                    value,
+                },
+            ));
         }
         Ok(value)
     };

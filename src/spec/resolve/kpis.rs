@@ -3,8 +3,8 @@
 use indexmap::IndexMap;
 
 use super::super::error::{Part, SpecError};
-use super::super::problem::Problem;
 use super::super::number::Number;
+use super::super::problem::Problem;
 use super::super::raw::*;
 use super::super::*;
 use super::benchmarks::benchmark_ref;

@@ -25,9 +25,7 @@ pub(super) fn window(
             }
             WindowDates::Months(months)
         }
-        _ => {
-            return Err(r.error(&at, Part::Key, Problem::WindowDates { at: at.clone() }))
-        }
+        _ => return Err(r.error(&at, Part::Key, Problem::WindowDates { at: at.clone() })),
     };
     for kpi in raw.targets.keys().filter(|k| *k != "*") {
         if !kpis.contains_key(kpi) {

@@ -18,10 +18,7 @@ pub(super) fn source(r: &Resolver, name: String, raw: RawSource) -> Result<Sourc
         };
         return Err(r.error(&format!("{at}.path"), Part::Value, problem));
     }
-    let format = raw
-        .format
-        .map(|f| r.closed(&format!("{at}.format"), &f))
-        .transpose()?;
+    let format = raw.format.map(|f| r.closed(&format!("{at}.format"), &f)).transpose()?;
     let date = match raw.date {
         None => None,
         Some(RawDate::Column(column)) => Some(DateColumn { column, format: None }),
