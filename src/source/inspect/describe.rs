@@ -190,9 +190,9 @@ mod tests {
 
     #[test]
     fn a_column_is_numbers_when_every_cell_is_one() {
-        assert_eq!(kind(&text(&["1 200", "", "3"]), false), "number");
+        assert_eq!(kind(&text(&["1200", "", "3.5"]), false), "number");
         assert_eq!(kind(&text(&["1", "many"]), false), "text");
-        assert_eq!(kind(&text(&["", ""]), false), "empty");
+        assert_eq!(kind(&[Value::Empty, Value::Empty], false), "empty");
     }
 
     #[test]
