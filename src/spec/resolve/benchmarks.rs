@@ -108,3 +108,31 @@ pub(super) fn benchmark_ref(
         kpi: kpi.into(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn the_spec_adds_to_the_built_in_sets() {
+        let spec = resolve_text(&spec("benchmarks:\n  own: { saves_rate: { market: [1%, 2%], per: week } }\n")).unwrap();
+        let band = &spec.benchmarks["own"]["saves_rate"];
+        assert_eq!(band.market, Some([0.01, 0.02]));
+        assert_eq!(band.per, Some(super::Per::Week));
+        assert!(spec.benchmarks.len() > 1, "the built-in sets stay");
+    }
+
+    #[test]
+    fn a_band_needs_a_range() {
+        let empty = problem(&spec("benchmarks:\n  own: { saves_rate: { per: week } }\n"));
+        assert!(matches!(empty, super::Problem::NoBand { .. }));
+    }
+
+    #[test]
+    fn a_reference_names_a_set_and_a_kpi() {
+        let kpi = |reference: &str| spec(&format!("kpis:\n  er: {{ value: \"SUM(x)\", benchmark: {reference} }}\n"));
+        assert!(matches!(problem(&kpi("tiktok")), super::Problem::BenchmarkReference { .. }));
+        assert!(matches!(problem(&kpi("nope.er")), super::Problem::BenchmarkSet { .. }));
+        assert!(matches!(problem(&kpi("tiktok.nope")), super::Problem::BenchmarkKpi { .. }));
+    }
+}

@@ -95,3 +95,34 @@ pub(super) fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
         agency: raw.agency,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn colours_are_hex() {
+        let colors = resolve_text(&spec("brand: { colors: { primary: \"#abc\" } }")).unwrap().brand.colors;
+        assert_eq!(colors.primary, "#abc");
+        assert_eq!(colors.accent, "#FFB800");
+        let named = problem(&spec("brand: { colors: { accent: red } }"));
+        assert!(matches!(named, Problem::Colour { path, .. } if path == "brand.colors.accent"));
+    }
+
+    #[test]
+    fn a_logo_is_the_image_its_name_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("logo.png");
+        std::fs::write(&fake, "<svg/>").unwrap();
+        assert!(matches!(
+            logo_problem(&fake, "png"),
+            Some(Problem::LogoNotImage { kind: "a PNG", .. })
+        ));
+        assert!(matches!(problem(&spec("brand: { logo: logo.gif }")), Problem::LogoKind));
+        assert!(matches!(
+            problem(&spec("brand: { logo: nowhere.svg }")),
+            Problem::LogoMissing { .. }
+        ));
+    }
+}

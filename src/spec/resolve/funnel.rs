@@ -90,3 +90,31 @@ pub(super) fn default_rank_format(rank_by: &str) -> ValueFormat {
         ValueFormat::Number
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    const FUNNEL: &str = "funnel: { revenue_goal: 1000, average_order_value: 50, lead_to_sale: 10%";
+
+    #[test]
+    fn funnel_figures_are_above_zero_and_name_known_kpis() {
+        let zero = spec("funnel: { revenue_goal: 0, average_order_value: 50, lead_to_sale: 10% }\n");
+        assert!(matches!(problem(&zero), Problem::NotPositive { path } if path == "funnel.revenue_goal"));
+        let unknown = spec(&format!("{FUNNEL}, actual: {{ leads: leeds }} }}\n"));
+        assert!(matches!(problem(&unknown), Problem::FunnelKpi { key: "leads", .. }));
+        assert!(resolve_text(&spec(&format!("{FUNNEL} }}\n"))).unwrap().funnel.is_some());
+    }
+
+    #[test]
+    fn content_ranks_a_known_source() {
+        let spec_text = spec("content: { source: posts, rank_by: \"likes / views\" }\n");
+        let content = resolve_text(&spec_text).unwrap().content.unwrap();
+        assert_eq!((content.format, content.top), (ValueFormat::Percent, 5));
+        let top = spec("content: { source: posts, rank_by: likes, top: 0 }\n");
+        assert!(matches!(problem(&top), Problem::ContentTop));
+        let missing = spec("content: { rank_by: likes }\n");
+        assert!(matches!(problem(&missing), Problem::Missing { path } if path == "content.source"));
+    }
+}

@@ -149,3 +149,58 @@ pub(super) fn target(r: &Resolver, at: &str, raw: RawTarget, grain: Grain) -> Re
         count => Err(r.error(&at, Part::Key, Problem::Targets { at: at.clone(), count })),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    fn kpi_spec(kpi: &str) -> String {
+        spec(&format!("kpis:\n  views: {kpi}\n"))
+    }
+
+    #[test]
+    fn a_kpi_improves_upwards_unless_told() {
+        let spec = resolve_text(&kpi_spec("{ source: posts, value: \"SUM(views)\" }")).unwrap();
+        let views = &spec.kpis["views"];
+        assert_eq!((views.better, views.format), (Better::Higher, ValueFormat::Number));
+        assert_eq!(views.title, Text::One("views".into()));
+    }
+
+    #[test]
+    fn one_target_at_a_time() {
+        let two = kpi_spec("{ value: \"SUM(views)\", target: { at_least: 5, growth: 10% } }");
+        assert!(matches!(problem(&two), Problem::Targets { count: 2, .. }));
+        let none = kpi_spec("{ value: \"SUM(views)\", target: { tolerance: 10% } }");
+        assert!(matches!(problem(&none), Problem::NoTarget { .. }));
+    }
+
+    #[test]
+    fn a_ramp_ends_after_it_starts() {
+        let ramp = "{ value: \"SUM(views)\", target: { ramp: { from: 2026-10, start: 1, to: 2026-09, goal: 2 } } }";
+        assert!(matches!(
+            problem(&kpi_spec(ramp)),
+            Problem::EndsBeforeStart { what: "ramp" }
+        ));
+    }
+
+    #[test]
+    fn tolerance_is_a_fraction_below_one() {
+        let wide = kpi_spec("{ value: \"SUM(views)\", target: { at_least: 5, tolerance: 150% } }");
+        assert!(matches!(problem(&wide), Problem::Tolerance));
+        let spec = resolve_text(&kpi_spec("{ value: \"SUM(views)\", target: { at_least: 5 } }")).unwrap();
+        assert_eq!(spec.kpis["views"].target.as_ref().unwrap().tolerance, DEFAULT_TOLERANCE);
+    }
+
+    #[test]
+    fn advice_is_keyed_by_status() {
+        let spec = resolve_text(&kpi_spec("{ value: \"SUM(views)\", advice: { no_data: Check the export } }")).unwrap();
+        assert!(spec.kpis["views"].advice.contains_key(&StatusName::NoData));
+    }
+
+    #[test]
+    fn an_unknown_source_suggests_the_nearest() {
+        let problem = problem(&kpi_spec("{ source: post, value: \"SUM(views)\" }"));
+        assert_eq!(problem.help().unwrap(), "did you mean `posts`?");
+    }
+}

@@ -219,3 +219,82 @@ fn check_output(r: &Resolver, output: &str) -> Result<(), SpecError> {
     }
     Ok(())
 }
+
+/// Resolving specs written inline, for the tests beside each section's resolver.
+#[cfg(test)]
+pub(super) mod testing {
+    use super::super::error::SpecFile;
+    use super::super::yaml::{self, PositionIndex};
+    use super::*;
+
+    /// `text` as the one file of a spec in the current folder.
+    pub fn resolve_text(text: &str) -> Result<Spec, SpecError> {
+        let file = SpecFile {
+            path: PathBuf::from("spec.yaml"),
+            index: PositionIndex::build(text),
+            text: text.to_owned(),
+        };
+        let raw: RawSpec = yaml::from_str(text).expect("the test's spec parses");
+        resolve(raw, SpecFiles { files: vec![file] }, PathBuf::from("."))
+    }
+
+    /// `client`, one source and `rest`: the smallest spec a test needs.
+    pub fn spec(rest: &str) -> String {
+        format!("client: {{ name: Test }}\nsources:\n  posts: {{ path: posts.csv }}\n{rest}")
+    }
+
+    /// The problem `text` fails with.
+    pub fn problem(text: &str) -> Problem {
+        match resolve_text(text) {
+            Err(SpecError::Invalid { problem, .. }) => problem,
+            other => panic!("expected an invalid spec, got {other:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+
+    #[test]
+    fn report_settings_have_defaults() {
+        let spec = resolve_text(&spec("")).unwrap();
+        assert_eq!(spec.report.language, Language::En);
+        assert_eq!(spec.report.grain, Grain::Month);
+        assert_eq!(spec.report.currency, "USD");
+        assert_eq!(spec.report.output, DEFAULT_OUTPUT);
+        assert_eq!(spec.client.slug, "spec");
+    }
+
+    #[test]
+    fn a_client_needs_a_name() {
+        assert!(matches!(problem("client: { slug: x }"), Problem::ClientName));
+    }
+
+    #[test]
+    fn sections_are_known_and_listed_once() {
+        let resolved = resolve_text(&spec("report: { sections: [scorecard, cover] }")).unwrap();
+        assert_eq!(resolved.report.sections, Some(vec![Section::Scorecard, Section::Cover]));
+        let twice = problem(&spec("report: { sections: [cover, cover] }"));
+        assert!(matches!(twice, Problem::SectionTwice { section } if section == "cover"));
+        let unknown = problem(&spec("report: { sections: [trend] }"));
+        assert_eq!(unknown.help().unwrap(), "did you mean `trends`?");
+    }
+
+    #[test]
+    fn the_output_stays_inside_its_folder() {
+        let placeholder = problem(&spec("report: { output: \"{clinet}.pdf\" }"));
+        assert!(matches!(placeholder, Problem::Placeholder { name } if name == "clinet"));
+        assert!(matches!(
+            problem(&spec("report: { output: ../out.pdf }")),
+            Problem::OutputOutside
+        ));
+    }
+
+    #[test]
+    fn a_closed_word_names_its_path() {
+        let problem = problem(&spec("report: { grain: year }"));
+        assert_eq!(problem.to_string(), "`report.grain`: unknown value `year`");
+    }
+}

@@ -69,3 +69,47 @@ pub(super) fn window_dates(r: &Resolver, at: &str, from: &str, to: &str) -> Resu
         Ok(WindowDates::Once { from, to })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    fn window(window: &str) -> String {
+        spec(&format!(
+            "kpis:\n  views: {{ value: \"SUM(views)\", target: {{ at_least: 5 }} }}\nseasonality:\n  - {window}\n"
+        ))
+    }
+
+    #[test]
+    fn yearly_windows_and_months() {
+        let spec = resolve_text(&window("{ name: Sale, from: 11-20, to: 11-30, targets: { views: x2 } }")).unwrap();
+        assert_eq!(
+            spec.seasonality[0].when,
+            WindowDates::Yearly {
+                from: (11, 20),
+                to: (11, 30)
+            }
+        );
+        assert!(matches!(
+            problem(&window("{ name: X, months: [13], targets: {} }")),
+            Problem::Month { month: 13 }
+        ));
+    }
+
+    #[test]
+    fn a_window_once_ends_after_it_starts() {
+        let backwards = window("{ name: X, from: 2026-11-30, to: 2026-11-01, targets: {} }");
+        assert!(matches!(
+            problem(&backwards),
+            Problem::EndsBeforeStart { what: "window" }
+        ));
+        assert!(matches!(problem(&window("{ name: X, targets: {} }")), Problem::WindowDates { .. }));
+    }
+
+    #[test]
+    fn a_window_adjusts_known_kpis() {
+        let unknown = window("{ name: X, months: [11], targets: { veiws: x2 } }");
+        assert_eq!(problem(&unknown).help().unwrap(), "did you mean `views`?");
+    }
+}

@@ -77,3 +77,35 @@ pub(super) fn csv_options(r: &Resolver, at: &str, raw: RawCsv) -> Result<CsvOpti
         skip_rows: raw.skip_rows,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    fn with_source(source: &str) -> String {
+        format!("client: {{ name: Test }}\nsources:\n  posts: {source}\n")
+    }
+
+    #[test]
+    fn a_tab_separator_may_be_written_out() {
+        let spec = resolve_text(&with_source("{ path: a.tsv, csv: { separator: tab } }")).unwrap();
+        assert_eq!(spec.sources["posts"].csv.separator, Some(b'\t'));
+        let long = problem(&with_source("{ path: a.csv, csv: { separator: \";;\" } }"));
+        assert!(matches!(long, Problem::Separator { text, .. } if text == ";;"));
+    }
+
+    #[test]
+    fn encodings_are_whatwg_labels() {
+        let spec = resolve_text(&with_source("{ path: a.csv, csv: { encoding: cp1251 } }")).unwrap();
+        assert_eq!(spec.sources["posts"].csv.encoding, Some(encoding_rs::WINDOWS_1251));
+        let unknown = problem(&with_source("{ path: a.csv, csv: { encoding: klingon } }"));
+        assert!(matches!(unknown, Problem::Encoding { .. }));
+    }
+
+    #[test]
+    fn a_path_is_a_valid_glob() {
+        assert!(matches!(problem(&with_source("{ path: \"data/[a.csv\" }")), Problem::Glob { .. }));
+        assert!(matches!(problem(&with_source("{ format: csv }")), Problem::SourcePath { .. }));
+    }
+}
