@@ -115,7 +115,10 @@ mod tests {
 
     #[test]
     fn the_spec_adds_to_the_built_in_sets() {
-        let spec = resolve_text(&spec("benchmarks:\n  own: { saves_rate: { market: [1%, 2%], per: week } }\n")).unwrap();
+        let spec = resolve_text(&spec(
+            "benchmarks:\n  own: { saves_rate: { market: [1%, 2%], per: week } }\n",
+        ))
+        .unwrap();
         let band = &spec.benchmarks["own"]["saves_rate"];
         assert_eq!(band.market, Some([0.01, 0.02]));
         assert_eq!(band.per, Some(super::Per::Week));
@@ -130,9 +133,19 @@ mod tests {
 
     #[test]
     fn a_reference_names_a_set_and_a_kpi() {
-        let kpi = |reference: &str| spec(&format!("kpis:\n  er: {{ value: \"SUM(x)\", benchmark: {reference} }}\n"));
-        assert!(matches!(problem(&kpi("tiktok")), super::Problem::BenchmarkReference { .. }));
+        let kpi = |reference: &str| {
+            spec(&format!(
+                "kpis:\n  er: {{ value: \"SUM(x)\", benchmark: {reference} }}\n"
+            ))
+        };
+        assert!(matches!(
+            problem(&kpi("tiktok")),
+            super::Problem::BenchmarkReference { .. }
+        ));
         assert!(matches!(problem(&kpi("nope.er")), super::Problem::BenchmarkSet { .. }));
-        assert!(matches!(problem(&kpi("tiktok.nope")), super::Problem::BenchmarkKpi { .. }));
+        assert!(matches!(
+            problem(&kpi("tiktok.nope")),
+            super::Problem::BenchmarkKpi { .. }
+        ));
     }
 }

@@ -103,7 +103,10 @@ mod tests {
 
     #[test]
     fn colours_are_hex() {
-        let colors = resolve_text(&spec("brand: { colors: { primary: \"#abc\" } }")).unwrap().brand.colors;
+        let colors = resolve_text(&spec("brand: { colors: { primary: \"#abc\" } }"))
+            .unwrap()
+            .brand
+            .colors;
         assert_eq!(colors.primary, "#abc");
         assert_eq!(colors.accent, "#FFB800");
         let named = problem(&spec("brand: { colors: { accent: red } }"));

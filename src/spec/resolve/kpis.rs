@@ -194,7 +194,10 @@ mod tests {
 
     #[test]
     fn advice_is_keyed_by_status() {
-        let spec = resolve_text(&kpi_spec("{ value: \"SUM(views)\", advice: { no_data: Check the export } }")).unwrap();
+        let spec = resolve_text(&kpi_spec(
+            "{ value: \"SUM(views)\", advice: { no_data: Check the export } }",
+        ))
+        .unwrap();
         assert!(spec.kpis["views"].advice.contains_key(&StatusName::NoData));
     }
 

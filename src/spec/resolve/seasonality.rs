@@ -83,7 +83,10 @@ mod tests {
 
     #[test]
     fn yearly_windows_and_months() {
-        let spec = resolve_text(&window("{ name: Sale, from: 11-20, to: 11-30, targets: { views: x2 } }")).unwrap();
+        let spec = resolve_text(&window(
+            "{ name: Sale, from: 11-20, to: 11-30, targets: { views: x2 } }",
+        ))
+        .unwrap();
         assert_eq!(
             spec.seasonality[0].when,
             WindowDates::Yearly {
@@ -104,7 +107,10 @@ mod tests {
             problem(&backwards),
             Problem::EndsBeforeStart { what: "window" }
         ));
-        assert!(matches!(problem(&window("{ name: X, targets: {} }")), Problem::WindowDates { .. }));
+        assert!(matches!(
+            problem(&window("{ name: X, targets: {} }")),
+            Problem::WindowDates { .. }
+        ));
     }
 
     #[test]

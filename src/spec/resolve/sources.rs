@@ -105,7 +105,13 @@ mod tests {
 
     #[test]
     fn a_path_is_a_valid_glob() {
-        assert!(matches!(problem(&with_source("{ path: \"data/[a.csv\" }")), Problem::Glob { .. }));
-        assert!(matches!(problem(&with_source("{ format: csv }")), Problem::SourcePath { .. }));
+        assert!(matches!(
+            problem(&with_source("{ path: \"data/[a.csv\" }")),
+            Problem::Glob { .. }
+        ));
+        assert!(matches!(
+            problem(&with_source("{ format: csv }")),
+            Problem::SourcePath { .. }
+        ));
     }
 }
