@@ -102,9 +102,15 @@ impl Worker {
     fn start(memory_mib: u64) -> Result<Self, RenderError> {
         let worker = |message: String| RenderError::Worker { message };
         let exe = std::env::current_exe().map_err(|e| worker(format!("cannot find kpipress itself ({e})")))?;
-        let mut child = Command::new(exe)
+        let mut command = Command::new(exe);
+        command
             .args([WORKER_COMMAND, "--memory-mib", &memory_mib.to_string()])
-            .env_clear()
+            .env_clear();
+        // The one variable a worker sees: where a developer asked for typst's timings.
+        if let Some(dir) = std::env::var_os(super::TIMINGS_VARIABLE) {
+            command.env(super::TIMINGS_VARIABLE, dir);
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

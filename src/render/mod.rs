@@ -109,6 +109,10 @@ pub struct Rendered {
     pub pdf: Option<Vec<u8>>,
 }
 
+/// A folder to write typst's timings of each report to, as a Chrome trace
+/// (`chrome://tracing`, Perfetto): the instrumentation `typst --timings` uses.
+pub const TIMINGS_VARIABLE: &str = "KPIPRESS_TYPST_TIMINGS";
+
 /// How many reports a memoised typst result survives unused.
 const EVICT_AFTER_REPORTS: usize = 4;
 
@@ -136,6 +140,10 @@ pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
         files.push((format!("{RESERVED}/{LOGO}"), logo.clone()));
     }
     let world = ReportWorld::new(&format!("{RESERVED}/main.typ"), files, &job.root, fonts, job.today());
+    let timings = std::env::var_os(TIMINGS_VARIABLE).map(std::path::PathBuf::from);
+    if timings.is_some() {
+        typst_timing::enable();
+    }
     let document = typst::compile::<PagedDocument>(&world)
         .output
         .map_err(|errors| typst_error(&world, &job.set, &errors))?;
@@ -150,10 +158,36 @@ pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
     // that renders many reports keeps every one's cache. What the next report shares
     // (the template's library, fonts) was used just now and stays.
     comemo::evict(EVICT_AFTER_REPORTS);
+    if let Some(dir) = timings {
+        write_timings(&dir, &job.ident, &world);
+    }
     Ok(Rendered {
         typst,
         pdf: Some(bytes?),
     })
+}
+
+/// typst's timings of the report just rendered, as `DIR/IDENT.json`; a developer's
+/// aid, so a failure to write is said on stderr and nothing more.
+fn write_timings(dir: &std::path::Path, ident: &str, world: &ReportWorld) {
+    let name: String = ident.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    let written = std::fs::File::create(dir.join(format!("{name}.json")))
+        .map_err(|e| e.to_string())
+        .and_then(|file| {
+            typst_timing::export_json(std::io::BufWriter::new(file), |span| {
+                let span = typst::syntax::Span::from_raw(span);
+                let Some(id) = span.id() else {
+                    return (String::new(), 0);
+                };
+                let line = world.text(id).zip(world.range(span)).map_or(0, |(text, range)| {
+                    text.get(..range.start).map_or(0, |before| before.matches('\n').count() + 1)
+                });
+                (id.vpath().get_with_slash().to_owned(), line as u32)
+            })
+        });
+    if let Err(error) = written {
+        eprintln!("kpipress: cannot write typst timings to `{}`: {error}", dir.display());
+    }
 }
 
 fn document_date(seconds: i64) -> Option<Datetime> {
