@@ -22,6 +22,7 @@
 
 pub mod cli;
 pub mod goals;
+pub mod incremental;
 pub mod metrics;
 pub mod output;
 pub mod pipeline;

@@ -90,7 +90,13 @@ pub struct Outcome {
 
 /// Runs the whole pipeline for the spec at `path`.
 pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome, Error> {
-    let spec = spec::load(path)?;
+    run_spec(spec::load(path)?, options, fonts)
+}
+
+/// Runs the pipeline from a loaded spec on.
+pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outcome, Error> {
+    let path = spec.files.main_path().to_path_buf();
+    let path = path.as_path();
     let requested = requested_period(&spec, options.period.as_deref())?;
     let plan = plan::plan(&spec)?;
     let sources = source::load(&spec, &plan, requested)?;

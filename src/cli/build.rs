@@ -1,14 +1,18 @@
 //! `kpipress build`: every spec through the whole pipeline, in parallel, sharing one
-//! font cache.
+//! font cache; each client's line printed as soon as it is done, and a client whose
+//! inputs did not change since its last build skipped.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use clap::{Args, ValueEnum};
-use rayon::prelude::*;
 
 use super::{print, RunArgs, FAILED, GATE, OK};
 use crate::goals::Status;
-use crate::pipeline::{self, Formats};
+use crate::incremental::{self, Counts, Record};
+use crate::pipeline::{self, Error, Formats, Options};
 use crate::render::FontCache;
 use crate::source::display;
 use crate::spec;
@@ -30,6 +34,11 @@ pub struct BuildArgs {
     /// comma-separated (`missed,behind`).
     #[arg(long, value_enum, value_delimiter = ',')]
     fail_on: Vec<FailOn>,
+    /// Build every client, even one whose spec, data, template, logo and fonts are the
+    /// same as at its last build (recorded under `OUT/.kpipress/`) and whose files are
+    /// still there.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,68 +119,164 @@ pub fn run(args: BuildArgs) -> u8 {
         json: args.format.contains(&OutputFormat::Json),
         typ: args.format.contains(&OutputFormat::Typ),
     };
-    let options = args.run.options(Some(args.out), formats);
+    let options = args.run.options(Some(args.out.clone()), formats);
     if let Some(clash) = output_clash(&paths, options.formats) {
         print::err(&clash);
         return FAILED;
     }
     let fonts = FontCache::new();
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs(args.jobs)).build() {
-        Ok(pool) => pool,
-        Err(e) => {
-            print::err(&format!("error: cannot start the build's threads ({e})\n"));
-            return FAILED;
-        }
-    };
-    let results: Vec<_> = pool.install(|| {
-        paths
-            .par_iter()
-            .map(|path| pipeline::run(path, &options, &fonts))
-            .collect()
+    let build = |path: &Path| build_one(path, &options, &fonts, &args.out, args.force);
+    let mut log = Log::new(&args.fail_on);
+    let started = stream(&paths, jobs(args.jobs), build, |index, result| {
+        log.print(&paths[index], result);
     });
+    if !started {
+        print::err("error: cannot start the build's threads\n");
+        return FAILED;
+    }
+    log.finish(paths.len())
+}
 
-    let (mut failed, mut tripped): (usize, Vec<FailOn>) = (0, Vec::new());
-    for (path, result) in paths.iter().zip(results) {
-        match result {
-            Ok(outcome) => {
-                for warning in outcome.model.warnings.iter().chain(&outcome.model.target_warnings) {
-                    print::warning(&outcome.client, warning);
+/// Runs `build` on every path, `jobs` at a time, and hands each result to `done` in the
+/// order of `paths` as soon as it and those before it are finished: the log reads the
+/// same on every run, and a result is dropped once it is handed on. Clients are taken in
+/// order, so a result rarely waits for long. False when no thread could be started.
+fn stream<T: Send>(
+    paths: &[PathBuf],
+    jobs: usize,
+    build: impl Fn(&Path) -> T + Sync,
+    mut done: impl FnMut(usize, T),
+) -> bool {
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel();
+    std::thread::scope(|scope| {
+        let mut started = 0;
+        for _ in 0..jobs.min(paths.len()).max(1) {
+            let (sender, next, build) = (sender.clone(), &next, &build);
+            let thread = std::thread::Builder::new().spawn_scoped(scope, move || loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(index) else { break };
+                if sender.send((index, build(path))).is_err() {
+                    break;
                 }
-                let files: Vec<String> = outcome.written.iter().map(|p| display(p)).collect();
-                let count = |status: Status| outcome.model.kpis.iter().filter(|k| k.status == status).count();
-                print::err(&format!(
-                    "built {} {}: {} ({} achieved, {} near, {} missed, {} behind)\n",
-                    outcome.client,
-                    outcome.period,
-                    files.join(", "),
-                    count(Status::Achieved) + count(Status::OnTrack),
-                    count(Status::Near),
-                    count(Status::Missed),
-                    count(Status::Behind),
-                ));
-                tripped.extend(args.fail_on.iter().filter(|gate| count(gate.status()) > 0));
+            });
+            started += usize::from(thread.is_ok());
+        }
+        drop(sender);
+        let mut waiting = BTreeMap::new();
+        let mut printed = 0;
+        for (index, result) in receiver {
+            waiting.insert(index, result);
+            while let Some(result) = waiting.remove(&printed) {
+                done(printed, result);
+                printed += 1;
             }
-            Err(error) => {
-                failed += 1;
-                print::err(&format!("failed {}:\n", display(path)));
-                print::error(&error);
-            }
+        }
+        started > 0 || paths.is_empty()
+    })
+}
+
+/// One client: skipped when the record of its last build says nothing it is made from
+/// has changed and its files are still there, else built and recorded.
+fn build_one(path: &Path, options: &Options, fonts: &FontCache, out: &Path, force: bool) -> Result<Built, Error> {
+    let spec = spec::load(path)?;
+    let inputs = incremental::inputs(&spec, options).ok();
+    let period = options.period.as_deref();
+    if let (Some(inputs), false) = (&inputs, force) {
+        if let Some(record) = Record::read(out, path, period).filter(|r| r.is_current(inputs)) {
+            return Ok(Built { record, skipped: true });
         }
     }
-    if failed > 0 {
-        print::err(&format!("{failed} of {} specs failed\n", paths.len()));
-        FAILED
-    } else if !tripped.is_empty() {
-        tripped.sort_by_key(|gate| *gate as u8);
-        tripped.dedup();
-        let names: Vec<String> = tripped
+    let outcome = pipeline::run_spec(spec, options, fonts)?;
+    let model = &outcome.model;
+    let mut record = Record {
+        inputs: inputs.clone().unwrap_or_default(),
+        counts: Counts::of(model.kpis.iter().map(|k| k.status)),
+        warnings: model.warnings.iter().chain(&model.target_warnings).cloned().collect(),
+        client: outcome.client,
+        period: outcome.period,
+        written: outcome.written,
+    };
+    if inputs.is_some() {
+        if let Err(error) = record.write(out, path, period) {
+            record.warnings.push(format!(
+                "cannot record this build, so the next one will not skip it ({error})"
+            ));
+        }
+    }
+    Ok(Built { record, skipped: false })
+}
+
+/// What one client's build did.
+struct Built {
+    record: Record,
+    /// Nothing had changed since the build the record is of.
+    skipped: bool,
+}
+
+/// The build's log, line by line, and what decides its exit code.
+struct Log<'a> {
+    fail_on: &'a [FailOn],
+    failed: usize,
+    tripped: Vec<FailOn>,
+}
+
+impl<'a> Log<'a> {
+    fn new(fail_on: &'a [FailOn]) -> Self {
+        Self {
+            fail_on,
+            failed: 0,
+            tripped: Vec::new(),
+        }
+    }
+
+    fn print(&mut self, path: &Path, result: Result<Built, Error>) {
+        let Built { record, skipped } = match result {
+            Ok(built) => built,
+            Err(error) => {
+                self.failed += 1;
+                print::err(&format!("failed {}:\n", display(path)));
+                print::error(&error);
+                return;
+            }
+        };
+        for warning in &record.warnings {
+            print::warning(&record.client, warning);
+        }
+        let files: Vec<String> = record.written.iter().map(|p| display(p)).collect();
+        let counts = record.counts;
+        print::err(&format!(
+            "{} {} {}: {} ({} achieved, {} near, {} missed, {} behind)\n",
+            if skipped { "unchanged" } else { "built" },
+            record.client,
+            record.period,
+            files.join(", "),
+            counts.achieved,
+            counts.near,
+            counts.missed,
+            counts.behind,
+        ));
+        let tripped = self.fail_on.iter().filter(|gate| counts.of_status(gate.status()) > 0);
+        self.tripped.extend(tripped);
+    }
+
+    fn finish(mut self, specs: usize) -> u8 {
+        if self.failed > 0 {
+            print::err(&format!("{} of {specs} specs failed\n", self.failed));
+            return FAILED;
+        }
+        if self.tripped.is_empty() {
+            return OK;
+        }
+        self.tripped.sort_by_key(|gate| *gate as u8);
+        self.tripped.dedup();
+        let names: Vec<String> = self
+            .tripped
             .iter()
             .filter_map(|g| g.to_possible_value())
             .map(|v| v.get_name().to_owned())
             .collect();
         print::err(&format!("a KPI is {} (--fail-on)\n", names.join(" or ")));
         GATE
-    } else {
-        OK
     }
 }

@@ -170,7 +170,10 @@ pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
 /// typst's timings of the report just rendered, as `DIR/IDENT.json`; a developer's
 /// aid, so a failure to write is said on stderr and nothing more.
 fn write_timings(dir: &std::path::Path, ident: &str, world: &ReportWorld) {
-    let name: String = ident.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    let name: String = ident
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
     let written = std::fs::File::create(dir.join(format!("{name}.json")))
         .map_err(|e| e.to_string())
         .and_then(|file| {
@@ -180,7 +183,8 @@ fn write_timings(dir: &std::path::Path, ident: &str, world: &ReportWorld) {
                     return (String::new(), 0);
                 };
                 let line = world.text(id).zip(world.range(span)).map_or(0, |(text, range)| {
-                    text.get(..range.start).map_or(0, |before| before.matches('\n').count() + 1)
+                    text.get(..range.start)
+                        .map_or(0, |before| before.matches('\n').count() + 1)
                 });
                 (id.vpath().get_with_slash().to_owned(), line as u32)
             })

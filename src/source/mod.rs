@@ -94,7 +94,7 @@ fn load_source(
     named: &[(String, String)],
 ) -> Result<LoadedSource, SourceError> {
     let source = plan.source;
-    let paths = matching_files(spec, source)?;
+    let paths = files(spec, source)?;
     let numeric_names: Vec<&str> = numeric.iter().map(|(c, _)| c.as_str()).collect();
     let filter_at = format!("sources.{}.filter", source.name);
     let filter_columns = match &source.filter {
@@ -163,7 +163,8 @@ fn read_columns(
     }
 }
 
-fn matching_files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, SourceError> {
+/// The files `source`'s glob matches, in order; each must be a regular file.
+pub fn files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, SourceError> {
     let no_files = || {
         let snippet = spec.files.locate(&format!("sources.{}.path", source.name), Part::Value);
         SourceError::NoFiles {

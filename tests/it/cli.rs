@@ -151,7 +151,8 @@ fn reports_keep_the_umask_and_their_mode() {
     unsafe { libc::umask(umask) };
     assert_eq!(mode(&report), 0o666 & !(umask as u32), "umask {umask:o}");
     std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).unwrap();
-    assert!(build().status.success());
+    let rebuild = build_output(&["tests/fixtures/ok/numbers/spec.yaml", "--force"], &out, "json");
+    assert!(stderr(&rebuild).contains("built numbers"), "{}", stderr(&rebuild));
     assert_eq!(mode(&report), 0o640);
 }
 
@@ -243,4 +244,50 @@ fn a_spec_two_globs_name_is_built_once() {
     ]);
     assert_eq!(text.matches("built numbers").count(), 1, "{text}");
     insta::assert_snapshot!(text);
+}
+
+/// A second build skips what did not change, and says so; a changed export rebuilds its
+/// client alone; `--force` rebuilds all.
+#[test]
+fn an_unchanged_client_is_not_built_again() {
+    let dir = out_dir("incremental-source");
+    let posts = std::fs::read_to_string(super::root().join("tests/fixtures/ok/numbers/posts.csv")).unwrap();
+    for client in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(client)).unwrap();
+        std::fs::write(dir.join(client).join("posts.csv"), &posts).unwrap();
+        std::fs::write(
+            dir.join(client).join("spec.yaml"),
+            format!(
+                "client: {{ name: {client}, slug: {client} }}\nreport: {{ period: 2026-10 }}\n\
+                 sources:\n  posts: {{ path: posts.csv }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = out_dir("incremental");
+    let glob = dir.join("*/spec.yaml");
+    let build = |extra: &[&str]| {
+        let mut args = vec![
+            "build",
+            glob.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        transcript(&args)
+    };
+    let first = build(&[]);
+    assert_eq!(first.matches("built ").count(), 2, "{first}");
+    let report = out.join("reports/a/2026-10.json");
+    let written = std::fs::metadata(&report).unwrap().modified().unwrap();
+    insta::assert_snapshot!("an_unchanged_client_is_skipped", build(&[]));
+    assert_eq!(std::fs::metadata(&report).unwrap().modified().unwrap(), written);
+
+    let export = dir.join("b/posts.csv");
+    std::fs::write(&export, format!("{posts}2026-10-31,p99,1,0,0,0,100\n")).unwrap();
+    insta::assert_snapshot!("a_changed_export_rebuilds_its_client", build(&[]));
+    let forced = build(&["--force"]);
+    assert_eq!(forced.matches("built ").count(), 2, "{forced}");
 }

@@ -47,14 +47,15 @@ fn the_generated_typst_is_snapshotted() {
     insta::assert_snapshot!(std::fs::read_to_string(only_file(&out, "typ")).unwrap());
 }
 
-/// The one file with `extension` under `dir`.
+/// The one file with `extension` under `dir`, leaving out the build records in `.kpipress/`.
 fn only_file(dir: &std::path::Path, extension: &str) -> std::path::PathBuf {
     let mut found = Vec::new();
     let mut folders = vec![dir.to_path_buf()];
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(folder).unwrap().flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if path.is_dir() && !hidden {
                 folders.push(path);
             } else if path.extension().is_some_and(|e| e == extension) {
                 found.push(path);
