@@ -83,9 +83,11 @@ pub struct Outcome {
     pub period: String,
     pub written: Vec<PathBuf>,
     pub model: ReportModel,
-    /// The SMART checks' warnings, with their place in the spec (also in `model.warnings`
-    /// as one line each).
+    /// The SMART checks' warnings, with their place in the spec (also in
+    /// `model.target_warnings` as one line each).
     pub smart: Vec<SpecWarning>,
+    /// What typst warned of while compiling the report.
+    pub typst_warnings: Vec<String>,
 }
 
 /// Runs the whole pipeline for the spec at `path`.
@@ -131,6 +133,7 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
     } else {
         None
     };
+    let typst_warnings = rendered.as_ref().map(|r| r.warnings.clone()).unwrap_or_default();
     let Some(out) = &options.out else {
         return Ok(Outcome {
             client: spec.client.slug.clone(),
@@ -138,6 +141,7 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
             written: Vec::new(),
             model,
             smart,
+            typst_warnings,
         });
     };
     let pdf_path = out.join(output_path(&spec, &period.label()));
@@ -161,6 +165,7 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
         written,
         model,
         smart,
+        typst_warnings,
     })
 }
 

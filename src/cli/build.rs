@@ -192,7 +192,10 @@ fn build_one(path: &Path, options: &Options, fonts: &FontCache, out: &Path, forc
     let mut record = Record {
         inputs: inputs.clone().unwrap_or_default(),
         counts: Counts::of(model.kpis.iter().map(|k| k.status)),
-        warnings: model.warnings.iter().chain(&model.target_warnings).cloned().collect(),
+        warnings: (model.warnings.iter().chain(&model.target_warnings))
+            .chain(&outcome.typst_warnings)
+            .cloned()
+            .collect(),
         client: outcome.client,
         period: outcome.period,
         written: outcome.written,

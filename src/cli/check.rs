@@ -32,7 +32,7 @@ pub fn run(args: CheckArgs) -> u8 {
                 for warning in &outcome.smart {
                     print::error(warning);
                 }
-                for warning in &outcome.model.warnings {
+                for warning in outcome.model.warnings.iter().chain(&outcome.typst_warnings) {
                     print::warning(&outcome.client, warning);
                 }
                 print::err(&format!(
@@ -40,7 +40,7 @@ pub fn run(args: CheckArgs) -> u8 {
                     display(path),
                     outcome.period,
                     outcome.model.kpis.len(),
-                    outcome.model.warnings.len() + outcome.smart.len()
+                    outcome.model.warnings.len() + outcome.smart.len() + outcome.typst_warnings.len()
                 ));
             }
             Err(error) => {

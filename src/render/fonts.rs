@@ -11,9 +11,6 @@ use typst::text::Font;
 
 use super::RenderError;
 
-/// The family the templates fall back to.
-pub const DEFAULT_FAMILY: &str = "DejaVu Sans";
-
 pub struct FontCache {
     embedded: Arc<Vec<Font>>,
     with_brand: Mutex<HashMap<PathBuf, Arc<Vec<Font>>>>,

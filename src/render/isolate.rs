@@ -35,7 +35,11 @@ pub struct Limits {
 /// The worker's answer, before the PDF's bytes.
 #[derive(Debug, Serialize, Deserialize)]
 enum Reply {
-    Done { typst: String, pdf: bool },
+    Done {
+        typst: String,
+        pdf: bool,
+        warnings: Vec<String>,
+    },
     Failed(WireError),
 }
 
@@ -222,9 +226,14 @@ fn read_reply(header: &[u8], pdf: Vec<u8>) -> Result<Rendered, RenderError> {
         message: "its answer was garbled".to_owned(),
     })?;
     match reply {
-        Reply::Done { typst, pdf: has_pdf } => Ok(Rendered {
+        Reply::Done {
+            typst,
+            pdf: has_pdf,
+            warnings,
+        } => Ok(Rendered {
             typst,
             pdf: has_pdf.then_some(pdf),
+            warnings,
         }),
         Reply::Failed(error) => Err(from_wire(error)),
     }
@@ -253,6 +262,7 @@ pub fn serve(memory_mib: u64) -> ExitCode {
                 Reply::Done {
                     typst: rendered.typst,
                     pdf: rendered.pdf.is_some(),
+                    warnings: rendered.warnings,
                 },
                 rendered.pdf.unwrap_or_default(),
             ),

@@ -88,7 +88,7 @@ fn midnight(day: NaiveDate) -> i64 {
 }
 
 /// The brand font the spec asks for, if `brand.fonts` and the embedded fonts lack it:
-/// the report then falls back to [`super::DEFAULT_FAMILY`] and says so.
+/// the report then falls back to [`crate::report::FALLBACK_FAMILY`] and says so.
 pub fn missing_font<'a>(spec: &'a Spec, fonts: &FontCache) -> Result<Option<&'a str>, RenderError> {
     let Some(family) = spec.brand.font.as_deref() else {
         return Ok(None);

@@ -16,7 +16,7 @@ use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
-pub use fonts::{FontCache, DEFAULT_FAMILY};
+pub use fonts::FontCache;
 pub use job::{missing_font, prepare, Job, LOGO};
 pub use templates::{builtin_files, typst_string, TemplateSet};
 use world::{ReportWorld, RESERVED};
@@ -102,11 +102,13 @@ pub enum RenderError {
     Worker { message: String },
 }
 
-/// The typst source a report compiles from, and the PDF when asked for.
+/// The typst source a report compiles from, the PDF when asked for, and what typst
+/// warned of while compiling it (`file:line: message`).
 #[derive(Debug)]
 pub struct Rendered {
     pub typst: String,
     pub pdf: Option<Vec<u8>>,
+    pub warnings: Vec<String>,
 }
 
 /// A folder to write typst's timings of each report to, as a Chrome trace
@@ -121,7 +123,11 @@ const EVICT_AFTER_REPORTS: usize = 4;
 pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
     let typst = job.set.render(&job.model, job.fuel)?;
     if !job.pdf {
-        return Ok(Rendered { typst, pdf: None });
+        return Ok(Rendered {
+            typst,
+            pdf: None,
+            warnings: Vec::new(),
+        });
     }
     let fonts = fonts.fonts(job.brand_fonts.as_deref())?;
     let mut files = vec![
@@ -144,7 +150,13 @@ pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
     if timings.is_some() {
         typst_timing::enable();
     }
-    let document = typst::compile::<PagedDocument>(&world)
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let warnings = compiled
+        .warnings
+        .iter()
+        .map(|w| typst_warning(&world, &job.set, w))
+        .collect();
+    let document = compiled
         .output
         .map_err(|errors| typst_error(&world, &job.set, &errors))?;
     let options = PdfOptions {
@@ -164,6 +176,7 @@ pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
     Ok(Rendered {
         typst,
         pdf: Some(bytes?),
+        warnings,
     })
 }
 
@@ -209,23 +222,7 @@ fn document_date(seconds: i64) -> Option<Datetime> {
 
 fn typst_error(world: &ReportWorld, set: &TemplateSet, errors: &[SourceDiagnostic]) -> RenderError {
     let first = &errors[0];
-    let id = first.span.id();
-    let text = id.and_then(|id| world.text(id)).unwrap_or_default();
-    let range = world.range(first.span);
-    let name = match id.map(|id| id.vpath().get_with_slash().to_owned()) {
-        Some(path) if path == format!("{RESERVED}/main.typ") => {
-            let partial = range.as_ref().and_then(|r| templates::partial_at(&text, r.start));
-            format!(
-                "{} (as generated typst)",
-                set.path_of(partial.unwrap_or(templates::ENTRY))
-            )
-        }
-        Some(path) => match path.strip_prefix(&format!("{RESERVED}/")) {
-            Some(name) => set.path_of(name),
-            None => path,
-        },
-        None => set.origin.clone(),
-    };
+    let (name, text, range) = place(world, set, first);
     let span = range.map(|r| SourceSpan::from((r.start, r.end.saturating_sub(r.start).max(1))));
     let mut hints: Vec<String> = first.hints.iter().map(|h| hint(&h.v, world)).collect();
     if errors.len() > 1 {
@@ -240,6 +237,46 @@ fn typst_error(world: &ReportWorld, set: &TemplateSet, errors: &[SourceDiagnosti
         span,
         help: (!hints.is_empty()).then(|| hints.join("\n")),
     }
+}
+
+/// A typst warning as a line of the build's log: `cover.typ:12: message (hint)`.
+fn typst_warning(world: &ReportWorld, set: &TemplateSet, warning: &SourceDiagnostic) -> String {
+    let (name, text, range) = place(world, set, warning);
+    let line = range.map(|r| text.get(..r.start).map_or(0, |before| before.matches('\n').count()) + 1);
+    let at = line.map_or(name.clone(), |line| format!("{name}:{line}"));
+    let hints: Vec<String> = warning.hints.iter().map(|h| hint(&h.v, world)).collect();
+    let hints = if hints.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", hints.join("; "))
+    };
+    format!("typst: {at}: {}{hints}", warning.message)
+}
+
+/// Which template file a diagnostic is in, as the user knows it, with its text and range.
+fn place(
+    world: &ReportWorld,
+    set: &TemplateSet,
+    diagnostic: &SourceDiagnostic,
+) -> (String, String, Option<std::ops::Range<usize>>) {
+    let id = diagnostic.span.id();
+    let text = id.and_then(|id| world.text(id)).unwrap_or_default();
+    let range = world.range(diagnostic.span);
+    let name = match id.map(|id| id.vpath().get_with_slash().to_owned()) {
+        Some(path) if path == format!("{RESERVED}/main.typ") => {
+            let partial = range.as_ref().and_then(|r| templates::partial_at(&text, r.start));
+            format!(
+                "{} (as generated typst)",
+                set.path_of(partial.unwrap_or(templates::ENTRY))
+            )
+        }
+        Some(path) => match path.strip_prefix(&format!("{RESERVED}/")) {
+            Some(name) => set.path_of(name),
+            None => path,
+        },
+        None => set.origin.clone(),
+    };
+    (name, text, range)
 }
 
 /// typst's hint in kpipress's terms: typst's own command line has a `--root`, kpipress

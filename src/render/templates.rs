@@ -31,7 +31,19 @@ const AUDIT: &[(&str, &str)] = &[
         include_str!("../../templates/audit/recommendations.typ.j2"),
     ),
     ("appendix.typ.j2", include_str!("../../templates/audit/appendix.typ.j2")),
+    ("theme.typ", include_str!("../../templates/audit/theme.typ")),
     ("lib.typ", include_str!("../../templates/audit/lib.typ")),
+    ("cover.typ", include_str!("../../templates/audit/cover.typ")),
+    ("summary.typ", include_str!("../../templates/audit/summary.typ")),
+    ("scorecard.typ", include_str!("../../templates/audit/scorecard.typ")),
+    ("trends.typ", include_str!("../../templates/audit/trends.typ")),
+    ("funnel.typ", include_str!("../../templates/audit/funnel.typ")),
+    ("content.typ", include_str!("../../templates/audit/content.typ")),
+    (
+        "recommendations.typ",
+        include_str!("../../templates/audit/recommendations.typ"),
+    ),
+    ("appendix.typ", include_str!("../../templates/audit/appendix.typ")),
 ];
 
 const BUILTIN: &[(&str, &[(&str, &str)])] = &[("audit", AUDIT)];

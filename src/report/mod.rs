@@ -63,6 +63,15 @@ pub fn build(
             colors: spec.brand.colors.clone(),
             logo: spec.brand.logo.as_deref().map(display),
             font: spec.brand.font.clone().filter(|_| missing_font.is_none()),
+            families: spec
+                .brand
+                .font
+                .iter()
+                .filter(|_| missing_font.is_none())
+                .map(String::as_str)
+                .chain([FALLBACK_FAMILY])
+                .map(str::to_owned)
+                .collect(),
             footer: spec.brand.footer.clone(),
             agency: spec.brand.agency.clone(),
         },
@@ -85,7 +94,7 @@ pub fn build(
             &kpis.iter().map(|k| (&spec.kpis[&k.id], k)).collect::<Vec<_>>(),
             language,
         ),
-        data: files::data(sources, table, language, &words),
+        sources: files::data(sources, table, language, &words),
         warnings: warnings(sources, table, scorecard, missing_font),
         target_warnings: smart.iter().map(SpecWarning::one_line).collect(),
         kpis,
@@ -183,7 +192,7 @@ fn warnings(sources: &Coverage, table: &MetricTable, scorecard: &Scorecard, miss
     if let Some(family) = missing_font {
         warnings.push(format!(
             "font `{family}` was not found in `brand.fonts`; the report uses {}",
-            crate::render::DEFAULT_FAMILY
+            FALLBACK_FAMILY
         ));
     }
     warnings.extend(table.warnings.iter().cloned());

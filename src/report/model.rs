@@ -43,7 +43,8 @@ pub struct ReportModel {
     pub coverage: Option<CoverageModel>,
     /// What to do about each KPI that missed, is near or is behind, misses first.
     pub recommendations: Vec<advice::AdviceModel>,
-    pub data: DataModel,
+    /// The files each source read, and the last day of data.
+    pub sources: DataModel,
     /// For whoever runs the build: the data's gaps, rows left out, a missing font.
     pub warnings: Vec<String>,
     /// The SMART checks' doubts about the targets, a line each, with the spec's place.
@@ -53,12 +54,19 @@ pub struct ReportModel {
     pub sections: Vec<Section>,
 }
 
+/// The family every report falls back to, after the brand's: DejaVu Sans, which the
+/// render stage embeds (it has Cyrillic).
+pub const FALLBACK_FAMILY: &str = "DejaVu Sans";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct BrandModel {
     pub colors: Colors,
     /// The logo's file as the spec names it (typst reads it as `/_kpipress/logo`).
     pub logo: Option<String>,
     pub font: Option<String>,
+    /// The font families text is set in, the brand's first: typst takes the first that
+    /// has a glyph.
+    pub families: Vec<String>,
     pub footer: Option<String>,
     pub agency: Option<String>,
 }

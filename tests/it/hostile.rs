@@ -120,7 +120,7 @@ fn a_row_far_out_in_time_does_not_move_the_default_period() {
     assert!(text.contains("1 row dated 2099-01-05 lie"), "{text}");
     let card = read_json(&out.join("reports/f/2026-10.json"));
     assert_eq!(super::kpi(&card, "views")["value"], 500.0);
-    assert_eq!(card["data"]["end"], "2026-10-31");
+    assert_eq!(card["sources"]["end"], "2026-10-31");
     assert!(card["warnings"].to_string().contains("2099-01-05"), "{card}");
 }
 
@@ -361,8 +361,8 @@ fn an_appendix_of_many_files_lists_each_source_once() {
     let output = build_output(&[spec.to_str().unwrap()], &out, "pdf,json");
     assert!(output.status.success(), "{}", stderr(&output));
     let card = read_json(&out.join("reports/m/2026-10.json"));
-    assert_eq!(card["data"]["files"].as_array().unwrap().len(), 31);
-    assert_eq!(card["data"]["listed"].as_array().unwrap().len(), 1);
+    assert_eq!(card["sources"]["files"].as_array().unwrap().len(), 31);
+    assert_eq!(card["sources"]["listed"].as_array().unwrap().len(), 1);
     let text = super::pdf::text_of(&out.join("reports/m/2026-10.pdf"));
     assert!(text.contains("31 files"), "{text}");
     assert!(!text.contains("2026-10-15.csv"), "{text}");

@@ -251,3 +251,36 @@ fn the_sandbox_is_the_spec_folder_and_links_out_are_refused() {
         assert!(!text.contains("the agency's secret"), "{text}");
     }
 }
+
+/// A template folder holding only `cover.typ` changes the cover and nothing else: every
+/// other page reads as the built-in template's.
+#[test]
+fn overriding_the_cover_changes_the_cover_alone() {
+    let dir = out_dir("cover-override-source");
+    std::fs::create_dir_all(dir.join("tpl")).unwrap();
+    std::fs::write(
+        dir.join("tpl/cover.typ"),
+        "#let cover(data) = page(footer: none, align(center + horizon, text(size: 24pt)[Made for #data.client.name by Acme]))\n",
+    )
+    .unwrap();
+    let numbers = super::root().join("tests/fixtures/ok/numbers/spec.yaml");
+    std::fs::write(
+        dir.join("spec.yaml"),
+        format!("extends: {}\nreport: {{ template: ./tpl }}\n", numbers.display()),
+    )
+    .unwrap();
+    let plain = build("tests/fixtures/ok/numbers/spec.yaml", "cover-plain", "pdf");
+    let changed = build(dir.join("spec.yaml").to_str().unwrap(), "cover-override", "pdf");
+    let plain = pages_of(&plain.join("reports/numbers/2026-10.pdf"));
+    let changed = pages_of(&changed.join("reports/numbers/2026-10.pdf"));
+    assert_eq!(changed.len(), plain.len());
+    assert!(
+        folded(&changed[0]).contains("Made for Тест «Числа» by Acme"),
+        "{}",
+        changed[0]
+    );
+    assert_ne!(folded(&changed[0]), folded(&plain[0]));
+    for (page, (changed, plain)) in changed.iter().zip(&plain).enumerate().skip(1) {
+        assert_eq!(folded(changed), folded(plain), "page {}", page + 1);
+    }
+}

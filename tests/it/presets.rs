@@ -173,7 +173,7 @@ fn overlapping_exports_keep_the_newest_file_and_say_so() {
         ),
         "{warnings}"
     );
-    let files = card["data"]["files"].as_array().unwrap();
+    let files = card["sources"]["files"].as_array().unwrap();
     let replaced: Vec<u64> = files.iter().map(|f| f["replaced"].as_u64().unwrap()).collect();
     assert_eq!(replaced, [1, 0]);
 }
