@@ -128,7 +128,10 @@ fn sections_choose_and_order_the_pages() {
     assert_eq!(pages.len(), 1, "the appendix follows the scorecard on its page");
     let page = folded(&pages[0]);
     let (scorecard, appendix) = (page.find("Показатели"), page.find("Приложение"));
-    assert!(scorecard.is_some() && appendix.is_some() && scorecard < appendix, "{page}");
+    assert!(
+        scorecard.is_some() && appendix.is_some() && scorecard < appendix,
+        "{page}"
+    );
     let text = folded(&text_of(&pdf));
     assert!(!text.contains("Итоги периода") && !text.contains("Динамика"), "{text}");
 }
