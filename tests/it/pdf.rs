@@ -290,3 +290,27 @@ fn overriding_the_cover_changes_the_cover_alone() {
         assert_eq!(folded(changed), folded(plain), "page {}", page + 1);
     }
 }
+
+/// typst's warnings reach the build's log, naming the template file and line.
+#[test]
+fn typst_warnings_are_printed() {
+    let dir = out_dir("typst-warning-source");
+    std::fs::create_dir_all(dir.join("tpl")).unwrap();
+    std::fs::write(
+        dir.join("tpl/cover.typ"),
+        "#let cover(data) = page(footer: none)[\n  #text(font: \"No Such Family\")[#data.client.name]\n]\n",
+    )
+    .unwrap();
+    let numbers = super::root().join("tests/fixtures/ok/numbers/spec.yaml");
+    std::fs::write(
+        dir.join("spec.yaml"),
+        format!("extends: {}\nreport: {{ template: ./tpl }}\n", numbers.display()),
+    )
+    .unwrap();
+    let out = out_dir("typst-warning");
+    let output = super::build_output(&[dir.join("spec.yaml").to_str().unwrap()], &out, "pdf");
+    let log = stderr(&output);
+    assert!(output.status.success(), "{log}");
+    assert!(log.contains("warning: numbers: typst: "), "{log}");
+    assert!(log.contains("cover.typ:2: unknown font family: no such family"), "{log}");
+}
