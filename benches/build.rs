@@ -28,81 +28,33 @@ fn main() {
         write_client(root, client);
     }
     let out = root.join("out");
-    let binary = env!("CARGO_BIN_EXE_kpipress");
-
-    let single = root.join("clients/client00.yaml");
-    let (time, rss) = median_run(7, || {
-        Command::new(binary)
-            .args([
-                "build",
-                single.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--force",
-            ])
+    let out = out.to_str().unwrap();
+    let build = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kpipress"))
+            .arg("build")
+            .args(args)
+            .args(["--out", out])
             .current_dir(root)
             .stderr(Stdio::null())
             .status()
-    });
+    };
+
+    let single = root.join("clients/client00.yaml");
+    let (time, rss) = median_run(7, || build(&[single.to_str().unwrap(), "--force"]));
     report("one client, cold process", time, rss, "80 ms");
 
     let glob = root.join("clients/*.yaml");
-    let (time, rss) = median_run(5, || {
-        Command::new(binary)
-            .args([
-                "build",
-                glob.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--jobs",
-                "2",
-                "--force",
-            ])
-            .current_dir(root)
-            .stderr(Stdio::null())
-            .status()
-    });
+    let glob = glob.to_str().unwrap();
+    let (time, rss) = median_run(5, || build(&[glob, "--jobs", "2", "--force"]));
     report(&format!("{CLIENTS} clients x 14 months, --jobs 2"), time, rss, "1 s");
-
-    let (time, rss) = median_run(5, || {
-        Command::new(binary)
-            .args([
-                "build",
-                glob.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--jobs",
-                "2",
-            ])
-            .current_dir(root)
-            .stderr(Stdio::null())
-            .status()
-    });
-    report(
-        &format!("{CLIENTS} clients unchanged since the last build"),
-        time,
-        rss,
-        "5% of a cold batch",
-    );
+    let (time, rss) = median_run(5, || build(&[glob, "--jobs", "2"]));
+    let name = format!("{CLIENTS} clients unchanged since the last build");
+    report(&name, time, rss, "5% of a cold batch");
 
     let large = root.join("large");
     write_large(&large);
     let spec = large.join("spec.yaml");
-    let (ours, rss) = median_run(3, || {
-        Command::new(binary)
-            .args([
-                "build",
-                spec.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--format",
-                "json",
-                "--force",
-            ])
-            .current_dir(root)
-            .stderr(Stdio::null())
-            .status()
-    });
+    let (ours, rss) = median_run(3, || build(&[spec.to_str().unwrap(), "--format", "json", "--force"]));
     report(
         &format!("{LARGE_ROWS} rows, kpipress build --format json"),
         ours,

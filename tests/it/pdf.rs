@@ -258,25 +258,31 @@ fn the_sandbox_is_the_spec_folder_and_links_out_are_refused() {
     }
 }
 
-/// A template folder holding only `cover.typ` changes the cover and nothing else: every
-/// other page reads as the built-in template's.
-#[test]
-fn overriding_the_cover_changes_the_cover_alone() {
-    let dir = out_dir("cover-override-source");
+/// A spec in a fresh folder named `name` that extends the `numbers` fixture with a
+/// template folder holding only `cover.typ`, written as `cover`; its path.
+fn numbers_with_cover(name: &str, cover: &str) -> String {
+    let dir = out_dir(name);
     std::fs::create_dir_all(dir.join("tpl")).unwrap();
-    std::fs::write(
-        dir.join("tpl/cover.typ"),
-        "#let cover(data) = page(footer: none, align(center + horizon, text(size: 24pt)[Made for #data.client.name by Acme]))\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("tpl/cover.typ"), cover).unwrap();
     let numbers = super::root().join("tests/fixtures/ok/numbers/spec.yaml");
     std::fs::write(
         dir.join("spec.yaml"),
         format!("extends: {}\nreport: {{ template: ./tpl }}\n", numbers.display()),
     )
     .unwrap();
+    dir.join("spec.yaml").to_str().unwrap().to_owned()
+}
+
+/// A template folder holding only `cover.typ` changes the cover and nothing else: every
+/// other page reads as the built-in template's.
+#[test]
+fn overriding_the_cover_changes_the_cover_alone() {
+    let spec = numbers_with_cover(
+        "cover-override-source",
+        "#let cover(data) = page(footer: none, align(center + horizon, text(size: 24pt)[Made for #data.client.name by Acme]))\n",
+    );
     let plain = build("tests/fixtures/ok/numbers/spec.yaml", "cover-plain", "pdf");
-    let changed = build(dir.join("spec.yaml").to_str().unwrap(), "cover-override", "pdf");
+    let changed = build(&spec, "cover-override", "pdf");
     let plain = pages_of(&plain.join("reports/numbers/2026-10.pdf"));
     let changed = pages_of(&changed.join("reports/numbers/2026-10.pdf"));
     assert_eq!(changed.len(), plain.len());
@@ -294,23 +300,17 @@ fn overriding_the_cover_changes_the_cover_alone() {
 /// typst's warnings reach the build's log, naming the template file and line.
 #[test]
 fn typst_warnings_are_printed() {
-    let dir = out_dir("typst-warning-source");
-    std::fs::create_dir_all(dir.join("tpl")).unwrap();
-    std::fs::write(
-        dir.join("tpl/cover.typ"),
+    let spec = numbers_with_cover(
+        "typst-warning-source",
         "#let cover(data) = page(footer: none)[\n  #text(font: \"No Such Family\")[#data.client.name]\n]\n",
-    )
-    .unwrap();
-    let numbers = super::root().join("tests/fixtures/ok/numbers/spec.yaml");
-    std::fs::write(
-        dir.join("spec.yaml"),
-        format!("extends: {}\nreport: {{ template: ./tpl }}\n", numbers.display()),
-    )
-    .unwrap();
+    );
     let out = out_dir("typst-warning");
-    let output = super::build_output(&[dir.join("spec.yaml").to_str().unwrap()], &out, "pdf");
+    let output = super::build_output(&[&spec], &out, "pdf");
     let log = stderr(&output);
     assert!(output.status.success(), "{log}");
     assert!(log.contains("warning: numbers: typst: "), "{log}");
-    assert!(log.contains("cover.typ:2: unknown font family: no such family"), "{log}");
+    assert!(
+        log.contains("cover.typ:2: unknown font family: no such family"),
+        "{log}"
+    );
 }
