@@ -3,6 +3,7 @@
 //! column.
 
 use polars::prelude::*;
+use polars::series::IsSorted;
 
 use super::cell::{self, Cell};
 use super::dates;
@@ -77,6 +78,7 @@ pub fn parse_dates(
     let read_error = |e: PolarsError| SourceError::read(file.to_owned(), e);
     let dtype = frame.column(DATE).map(|c| c.dtype().clone()).unwrap_or(DataType::Null);
     if dtype == DataType::Date {
+        mark_if_ascending(frame);
         return Ok(());
     }
     let as_text = frame
@@ -152,7 +154,31 @@ pub fn parse_dates(
         .drop(DATE)
         .and_then(|mut f| f.rename("__parsed", DATE.into()).cloned())
         .map_err(read_error)?;
+    mark_if_ascending(frame);
     Ok(())
+}
+
+/// Marks the date column sorted when every row has a date and the dates never go back,
+/// as in most exports: sorting by date before grouping by period is then free, where it
+/// would otherwise copy every column (80 MiB for each numeric column of 5 million rows).
+fn mark_if_ascending(frame: &mut DataFrame) {
+    let Ok(column) = frame.column(DATE) else { return };
+    let Ok(dates) = column.date() else { return };
+    let days = dates.physical();
+    if days.null_count() > 0 {
+        return;
+    }
+    let mut days = days.into_no_null_iter();
+    let Some(mut previous) = days.next() else { return };
+    for day in days {
+        if day < previous {
+            return;
+        }
+        previous = day;
+    }
+    let mut sorted = column.clone();
+    sorted.set_sorted_flag(IsSorted::Ascending);
+    let _ = frame.replace(DATE, sorted);
 }
 
 fn expected_date(formats: &[String]) -> String {
@@ -264,7 +290,7 @@ pub fn check_numeric(cells: &Cells, header: &str, frame: &mut DataFrame, column:
 
 #[cfg(test)]
 mod tests {
-    use super::ragged_row;
+    use super::*;
 
     #[test]
     fn a_row_with_a_field_too_many_or_too_few_is_found_by_its_line() {
@@ -277,5 +303,29 @@ mod tests {
     fn quoted_separators_and_blank_lines_are_no_ragged_rows() {
         assert_eq!(ragged_row("a,b\n\"1,5\",2\n\n3,4\n".as_bytes(), b',', 0), None);
         assert_eq!(ragged_row("a;b\n1,5;2\n".as_bytes(), b';', 0), None);
+    }
+
+    fn dates(days: &[Option<i32>]) -> DataFrame {
+        let dates = Int32Chunked::from_iter_options(DATE.into(), days.iter().copied())
+            .into_series()
+            .cast(&DataType::Date)
+            .unwrap();
+        DataFrame::new(days.len(), vec![dates.into()]).unwrap()
+    }
+
+    fn sorted(frame: &DataFrame) -> IsSorted {
+        frame.column(DATE).unwrap().as_materialized_series().is_sorted_flag()
+    }
+
+    #[test]
+    fn only_ascending_dates_are_marked_sorted() {
+        let mut ascending = dates(&[Some(1), Some(1), Some(3)]);
+        mark_if_ascending(&mut ascending);
+        assert_eq!(sorted(&ascending), IsSorted::Ascending);
+        for days in [&[Some(3), Some(1)][..], &[Some(1), None, Some(2)]] {
+            let mut frame = dates(days);
+            mark_if_ascending(&mut frame);
+            assert_eq!(sorted(&frame), IsSorted::Not, "{days:?}");
+        }
     }
 }
