@@ -97,15 +97,15 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
 
 /// Runs the pipeline from a loaded spec on.
 pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outcome, Error> {
-    let path = spec.files.main_path().to_path_buf();
-    let path = path.as_path();
     let requested = requested_period(&spec, options.period.as_deref())?;
     let plan = plan::plan(&spec)?;
     let sources = source::load(&spec, &plan, requested)?;
     let table = metrics::compute(&spec, &plan, &sources, requested)?;
     let period = requested
         .or_else(|| table.last_complete_period())
-        .ok_or_else(|| Error::NoData { spec: display(path) })?;
+        .ok_or_else(|| Error::NoData {
+            spec: display(spec.files.main_path()),
+        })?;
     let scorecard = crate::goals::score(&spec, &table, period);
     let smart = report::smart::warnings(&spec, &scorecard.warnings);
     let content = metrics::content::rank(&spec, &plan, &sources, period)?;
