@@ -13,7 +13,7 @@ use super::{print, RunArgs, FAILED, GATE, OK};
 use crate::goals::Status;
 use crate::incremental::{self, Counts, Record};
 use crate::pipeline::{self, Error, Formats, Options};
-use crate::render::FontCache;
+use crate::render::{self, FontCache};
 use crate::source::display;
 use crate::spec;
 
@@ -186,6 +186,9 @@ fn build_one(path: &Path, options: &Options, fonts: &FontCache, out: &Path, forc
         if let Some(record) = Record::read(out, path, period).filter(|r| r.is_current(inputs)) {
             return Ok(Built { record, skipped: true });
         }
+    }
+    if options.formats.pdf {
+        render::isolate::prestart(options.render.limits);
     }
     let outcome = pipeline::run_spec(spec, options, fonts)?;
     let model = &outcome.model;

@@ -70,6 +70,18 @@ thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
 }
 
+/// Starts this thread's worker, if it has none, without waiting for it: it warms up
+/// ([`super::warm_up`]) while the caller computes the report it will be sent. A worker
+/// that cannot start is said by [`render`], which tries again.
+pub fn prestart(limits: Limits) {
+    WORKER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|w| w.memory_mib != limits.memory_mib) {
+            *slot = Worker::start(limits.memory_mib).ok();
+        }
+    });
+}
+
 /// Renders `job` in this thread's worker process under `limits`. A worker that fails
 /// its limits is killed, and the next report starts a new one.
 pub fn render(job: &Job, limits: Limits) -> Result<Rendered, RenderError> {
@@ -244,6 +256,7 @@ fn read_reply(header: &[u8], pdf: Vec<u8>) -> Result<Rendered, RenderError> {
 pub fn serve(memory_mib: u64) -> ExitCode {
     limit_memory(memory_mib);
     let fonts = FontCache::new();
+    super::warm_up(&fonts);
     let (mut input, mut out) = (std::io::stdin().lock(), std::io::stdout().lock());
     loop {
         let request = match read_frame(&mut input) {

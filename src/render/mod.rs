@@ -180,6 +180,33 @@ pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
     })
 }
 
+/// The document a worker compiles as it starts; see its comment.
+const WARM_UP: &str = include_str!("warm_up.typ");
+
+/// Compiles [`WARM_UP`] to a PDF and drops it. A worker started ahead of its first report
+/// does this while the build computes that report, on the other core, so a one-client
+/// build no longer waits for typst's first-use costs after its data is ready. False when
+/// the document did not compile, which only a test looks at.
+pub fn warm_up(fonts: &FontCache) -> bool {
+    let Ok(fonts) = fonts.fonts(None) else { return false };
+    let main = format!("{RESERVED}/main.typ");
+    let source = format!(
+        "#let family = {}\n{WARM_UP}",
+        typst_string(crate::report::FALLBACK_FAMILY)
+    );
+    // A root that does not exist: the document reads no file, and could read none.
+    let root = std::path::Path::new("/nonexistent/kpipress-warm-up");
+    let world = ReportWorld::new(
+        &main,
+        vec![(main.clone(), source.into_bytes())],
+        root,
+        fonts,
+        chrono::NaiveDate::MIN,
+    );
+    let compiled = typst::compile::<PagedDocument>(&world).output;
+    compiled.is_ok_and(|document| typst_pdf::pdf(&document, &PdfOptions::default()).is_ok())
+}
+
 /// typst's timings of the report just rendered, as `DIR/IDENT.json`; a developer's
 /// aid, so a failure to write is said on stderr and nothing more.
 fn write_timings(dir: &std::path::Path, ident: &str, world: &ReportWorld) {
@@ -289,5 +316,15 @@ fn hint(hint: &str, world: &ReportWorld) -> String {
         )
     } else {
         hint.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_warm_up_document_compiles() {
+        assert!(warm_up(&FontCache::new()));
     }
 }
