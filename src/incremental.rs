@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::digest::ClientDigest;
 use crate::goals::Status;
 use crate::pipeline::{Formats, Options};
 use crate::render::TemplateSet;
@@ -23,13 +24,11 @@ const RECORDS: &str = ".kpipress/builds";
 pub struct Record {
     /// The hash of every input, as [`inputs`] computes it.
     pub inputs: String,
-    pub client: String,
-    pub period: String,
     pub written: Vec<PathBuf>,
-    /// How many KPIs had each status, for the log line and `--fail-on`.
-    pub counts: Counts,
     /// The warnings the build printed, printed again when it is skipped.
     pub warnings: Vec<String>,
+    /// The report's KPIs and files, for the log line, `--fail-on` and the digests.
+    pub digest: ClientDigest,
 }
 
 impl Record {
@@ -44,6 +43,27 @@ impl Record {
     /// wrote still in place.
     pub fn is_current(&self, inputs: &str) -> bool {
         self.inputs == inputs && self.written.iter().all(|path| path.is_file())
+    }
+
+    /// How many KPIs had each status.
+    pub fn counts(&self) -> Counts {
+        Counts::of(self.digest.kpis.iter().map(|k| k.status))
+    }
+
+    /// Every record under `out` whose files are still there: the builds a portfolio of
+    /// `out` shows (shards' outputs merged into one folder keep their records apart).
+    pub fn all(out: &Path) -> Vec<Self> {
+        let Ok(entries) = std::fs::read_dir(out.join(RECORDS)) else {
+            return Vec::new();
+        };
+        let mut records: Vec<Self> = entries
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .filter_map(|e| serde_json::from_slice::<Self>(&std::fs::read(e.path()).ok()?).ok())
+            .filter(|r| r.written.iter().all(|p| p.is_file()))
+            .collect();
+        records.sort_by(|a, b| (&a.digest.slug, &a.digest.period).cmp(&(&b.digest.slug, &b.digest.period)));
+        records
     }
 
     /// Saves the record, whole or not at all; a record that cannot be written only costs
@@ -117,8 +137,8 @@ pub fn inputs(spec: &Spec, options: &Options) -> Result<String, InputError> {
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
     options.period.hash(&mut hasher);
     options.render.created.hash(&mut hasher);
-    let Formats { pdf, json, typ } = options.formats;
-    (pdf, json, typ).hash(&mut hasher);
+    let Formats { pdf, json, typ, junit } = options.formats;
+    (pdf, json, typ, junit).hash(&mut hasher);
     for file in &spec.files.files {
         file.path.hash(&mut hasher);
         file.text.hash(&mut hasher);
@@ -181,6 +201,13 @@ fn hash_file(hasher: &mut Fnv, path: &Path) -> Result<(), InputError> {
     }
 }
 
+/// The stable hash of `bytes` ([`Fnv`]): the same on every machine and every run.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = Fnv::default();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
 /// FNV-1a, 64 bits, eight bytes at a time: the same on every machine and every Rust
 /// release (std's `DefaultHasher` promises neither), and fast enough to hash gigabytes
 /// of exports in the time polars takes to parse a fraction of them.
@@ -236,11 +263,9 @@ mod tests {
         let report = dir.path().join("report.pdf");
         let record = Record {
             inputs: "1".into(),
-            client: "a".into(),
-            period: "2026-10".into(),
             written: vec![report.clone()],
-            counts: Counts::default(),
             warnings: Vec::new(),
+            digest: crate::digest::testing::client("A", &[Status::Missed]),
         };
         assert!(!record.is_current("1"), "the report is missing");
         std::fs::write(&report, "%PDF").unwrap();
@@ -249,6 +274,8 @@ mod tests {
         record.write(dir.path(), Path::new("spec.yaml"), None).unwrap();
         let read = Record::read(dir.path(), Path::new("spec.yaml"), None).unwrap();
         assert_eq!(read.written, vec![report]);
+        assert_eq!(read.counts().missed, 1);
+        assert_eq!(Record::all(dir.path()).len(), 1);
         assert!(Record::read(dir.path(), Path::new("spec.yaml"), Some("2026-09")).is_none());
     }
 }

@@ -13,6 +13,8 @@
 //! 7. [`render`]: minijinja writes typst source, typst compiles it to PDF, in a worker
 //!    process with a time and a memory limit.
 //! 8. [`output`]: the files are written whole or not at all.
+//! 9. [`digest`]: what a build did, for reviewers: a Markdown summary, JUnit XML, the
+//!    portfolio page of every client, and the diff of two builds' scorecards.
 //!
 //! [`pipeline`] runs the steps for one client; the command line runs it for many.
 
@@ -21,6 +23,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod cli;
+pub mod digest;
 pub mod goals;
 pub mod incremental;
 pub mod metrics;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use miette::Diagnostic;
 
+use crate::digest::{self, ClientDigest};
 use crate::metrics::{self, MetricsError};
 use crate::output;
 use crate::plan::{self, PlanError};
@@ -54,6 +55,7 @@ pub struct Formats {
     pub pdf: bool,
     pub json: bool,
     pub typ: bool,
+    pub junit: bool,
 }
 
 /// What a run should do beyond computing the report.
@@ -154,6 +156,10 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
             written.push(write(&pdf_path.with_extension("typ"), rendered.typst.as_bytes())?);
         }
     }
+    if options.formats.junit {
+        let xml = digest::junit::xml(&ClientDigest::of(&model, &[], out));
+        written.push(write(&pdf_path.with_extension("junit.xml"), xml.as_bytes())?);
+    }
     if options.formats.json {
         let mut json = serde_json::to_vec_pretty(&model).expect("the report model serialises");
         json.push(b'\n');
@@ -192,6 +198,9 @@ pub fn planned_outputs(spec: &Spec, formats: Formats) -> Vec<PathBuf> {
     }
     if formats.json {
         paths.push(pdf.with_extension("json"));
+    }
+    if formats.junit {
+        paths.push(pdf.with_extension("junit.xml"));
     }
     paths
 }

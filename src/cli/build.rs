@@ -9,9 +9,11 @@ use std::sync::mpsc;
 
 use clap::{Args, ValueEnum};
 
+use super::shard::Shard;
 use super::{print, RunArgs, FAILED, GATE, OK};
+use crate::digest::{portfolio, summary, ClientDigest, Failure};
 use crate::goals::Status;
-use crate::incremental::{self, Counts, Record};
+use crate::incremental::{self, Record};
 use crate::pipeline::{self, Error, Formats, Options};
 use crate::render::{self, FontCache};
 use crate::source::display;
@@ -39,6 +41,14 @@ pub struct BuildArgs {
     /// still there.
     #[arg(long)]
     force: bool,
+    /// Build only part K of N of the specs, `--shard 2/4`: a stable partition by client
+    /// slug, so a CI matrix of N runners shares an agency's build.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Also write a Markdown summary of the build to FILE (`$GITHUB_STEP_SUMMARY` in a
+    /// GitHub Actions job): clients and their KPI statuses, misses first.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,6 +56,8 @@ enum OutputFormat {
     Pdf,
     Json,
     Typ,
+    /// JUnit XML, a test case per KPI, for CI test views.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,13 +123,17 @@ fn jobs(requested: Option<usize>) -> usize {
 }
 
 pub fn run(args: BuildArgs) -> u8 {
-    let Some(paths) = args.run.paths() else {
+    let Some(mut paths) = args.run.paths() else {
         return FAILED;
     };
+    if let Some(shard) = args.shard {
+        paths.retain(|path| shard.holds(path));
+    }
     let formats = Formats {
         pdf: args.format.contains(&OutputFormat::Pdf),
         json: args.format.contains(&OutputFormat::Json),
         typ: args.format.contains(&OutputFormat::Typ),
+        junit: args.format.contains(&OutputFormat::Junit),
     };
     let options = args.run.options(Some(args.out.clone()), formats);
     if let Some(clash) = output_clash(&paths, options.formats) {
@@ -134,7 +150,44 @@ pub fn run(args: BuildArgs) -> u8 {
         print::err("error: cannot start the build's threads\n");
         return FAILED;
     }
-    log.finish(paths.len())
+    let digests = Digests {
+        portfolio: (paths.len() > 1).then(|| args.out.join(portfolio::FILE)),
+        summary: args.summary.clone(),
+    };
+    let written = digests.write(&log.clients, &log.failures);
+    log.finish(paths.len()).max(if written { OK } else { FAILED })
+}
+
+/// The digests a build writes once every client is done.
+pub(super) struct Digests {
+    /// `OUT/index.html`, written by a build of several specs.
+    pub portfolio: Option<PathBuf>,
+    pub summary: Option<PathBuf>,
+}
+
+impl Digests {
+    /// Writes each digest asked for; false, with the error printed, when one cannot be.
+    pub fn write(&self, clients: &[ClientDigest], failures: &[Failure]) -> bool {
+        let pages = [
+            (
+                &self.portfolio,
+                portfolio::html as fn(&[ClientDigest], &[Failure]) -> String,
+            ),
+            (&self.summary, summary::markdown),
+        ];
+        let mut ok = true;
+        for (path, make) in pages {
+            let Some(path) = path else { continue };
+            match crate::output::write_atomically(path, make(clients, failures).as_bytes()) {
+                Ok(()) => print::err(&format!("wrote {}\n", display(path))),
+                Err(error) => {
+                    print::err(&format!("error: cannot write `{}` ({error})\n", display(path)));
+                    ok = false;
+                }
+            }
+        }
+        ok
+    }
 }
 
 /// Runs `build` on every path, `jobs` at a time, and hands each result to `done` in the
@@ -194,13 +247,11 @@ fn build_one(path: &Path, options: &Options, fonts: &FontCache, out: &Path, forc
     let model = &outcome.model;
     let mut record = Record {
         inputs: inputs.clone().unwrap_or_default(),
-        counts: Counts::of(model.kpis.iter().map(|k| k.status)),
         warnings: (model.warnings.iter().chain(&model.target_warnings))
             .chain(&outcome.typst_warnings)
             .cloned()
             .collect(),
-        client: outcome.client,
-        period: outcome.period,
+        digest: ClientDigest::of(model, &outcome.written, out),
         written: outcome.written,
     };
     if inputs.is_some() {
@@ -225,6 +276,9 @@ struct Log<'a> {
     fail_on: &'a [FailOn],
     failed: usize,
     tripped: Vec<FailOn>,
+    /// What the digests show: a few lines per client.
+    clients: Vec<ClientDigest>,
+    failures: Vec<Failure>,
 }
 
 impl<'a> Log<'a> {
@@ -233,6 +287,8 @@ impl<'a> Log<'a> {
             fail_on,
             failed: 0,
             tripped: Vec::new(),
+            clients: Vec::new(),
+            failures: Vec::new(),
         }
     }
 
@@ -243,19 +299,23 @@ impl<'a> Log<'a> {
                 self.failed += 1;
                 print::err(&format!("failed {}:\n", display(path)));
                 print::error(&error);
+                self.failures.push(Failure {
+                    spec: display(path),
+                    message: error.to_string(),
+                });
                 return;
             }
         };
         for warning in &record.warnings {
-            print::warning(&record.client, warning);
+            print::warning(&record.digest.slug, warning);
         }
         let files: Vec<String> = record.written.iter().map(|p| display(p)).collect();
-        let counts = record.counts;
+        let counts = record.counts();
         print::err(&format!(
             "{} {} {}: {} ({} achieved, {} near, {} missed, {} behind)\n",
             if skipped { "unchanged" } else { "built" },
-            record.client,
-            record.period,
+            record.digest.slug,
+            record.digest.period,
             files.join(", "),
             counts.achieved,
             counts.near,
@@ -264,6 +324,7 @@ impl<'a> Log<'a> {
         ));
         let tripped = self.fail_on.iter().filter(|gate| counts.of_status(gate.status()) > 0);
         self.tripped.extend(tripped);
+        self.clients.push(record.digest);
     }
 
     fn finish(mut self, specs: usize) -> u8 {

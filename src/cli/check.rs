@@ -22,6 +22,7 @@ pub fn run(args: CheckArgs) -> u8 {
         pdf: true,
         json: false,
         typ: false,
+        junit: false,
     };
     let options = args.run.options(None, formats);
     let fonts = FontCache::new();

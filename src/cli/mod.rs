@@ -3,10 +3,13 @@
 
 mod build;
 mod check;
+mod diff;
 mod init;
 mod inspect;
+mod portfolio;
 mod presets;
 mod print;
+mod shard;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +41,12 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// List the built-in presets, or show one preset's columns.
     Presets(presets::PresetsArgs),
+    /// Compare two builds' JSON scorecards (`--format json`): which targets changed, which
+    /// statuses flipped, which values moved, as Markdown for a pull request.
+    Diff(diff::DiffArgs),
+    /// Write `OUT/index.html` and a summary from the build records under OUT, e.g. once the
+    /// shards' outputs are merged into one folder.
+    Portfolio(portfolio::PortfolioArgs),
     /// Render one report sent on stdin; `build` and `check` run it for every report.
     #[command(name = isolate::WORKER_COMMAND, hide = true)]
     RenderWorker {
@@ -112,6 +121,8 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Presets(args) => presets::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Portfolio(args) => portfolio::run(args),
         Command::RenderWorker { memory_mib } => return isolate::serve(memory_mib),
     };
     ExitCode::from(code)

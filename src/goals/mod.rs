@@ -9,7 +9,7 @@ pub mod season;
 pub mod smart;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::metrics::MetricTable;
 use crate::spec::{Better, FunnelTarget, Kpi, Period, Ramp, Spec, Target, TargetKind, ValueFormat};
@@ -20,7 +20,7 @@ use season::Applied;
 use smart::SmartWarning;
 
 /// How a KPI did in one period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Achieved,

@@ -1,0 +1,49 @@
+//! `kpipress portfolio OUT`: the portfolio page and summary of every build recorded under
+//! OUT. A sharded CI build merges its shards' output folders into one and runs this.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::build::Digests;
+use super::{print, FAILED, OK};
+use crate::digest::{portfolio, ClientDigest};
+use crate::incremental::Record;
+use crate::source::display;
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    /// The `--out` folder of the builds.
+    out: PathBuf,
+    /// Also write the Markdown summary to FILE.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+}
+
+pub fn run(args: PortfolioArgs) -> u8 {
+    // A folder kept from month to month holds a record per period: the page shows each
+    // client's latest.
+    let mut latest: BTreeMap<String, ClientDigest> = BTreeMap::new();
+    for record in Record::all(&args.out) {
+        latest.insert(record.digest.slug.clone(), record.digest);
+    }
+    if latest.is_empty() {
+        print::err(&format!(
+            "error: `{}` holds no build records; run `kpipress build --out {}` first\n",
+            display(&args.out),
+            display(&args.out)
+        ));
+        return FAILED;
+    }
+    let clients: Vec<ClientDigest> = latest.into_values().collect();
+    let digests = Digests {
+        portfolio: Some(args.out.join(portfolio::FILE)),
+        summary: args.summary,
+    };
+    if digests.write(&clients, &[]) {
+        OK
+    } else {
+        FAILED
+    }
+}

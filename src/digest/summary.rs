@@ -1,0 +1,91 @@
+//! The Markdown summary of a build (`build --summary FILE`), written for a CI job's page
+//! (`$GITHUB_STEP_SUMMARY`): the totals, then a row per client with its status counts and
+//! the KPIs that missed, the clients that need attention first, and failed specs above all.
+
+use std::fmt::Write;
+
+use super::{worst_first, ClientDigest, Failure, COUNTED};
+use crate::goals::Status;
+
+pub fn markdown(clients: &[ClientDigest], failures: &[Failure]) -> String {
+    let mut clients = clients.to_vec();
+    worst_first(&mut clients);
+    let mut out = String::from("## kpipress\n\n");
+    let total = |status| clients.iter().map(|c| c.count(status)).sum::<usize>();
+    let _ = writeln!(
+        out,
+        "{} reports, {} failed · KPIs: {} achieved, {} near, {} missed, {} behind, {} without data\n",
+        clients.len(),
+        failures.len(),
+        total(Status::Achieved),
+        total(Status::Near),
+        total(Status::Missed),
+        total(Status::Behind),
+        total(Status::NoData),
+    );
+    if !failures.is_empty() {
+        out.push_str("| Failed spec | Error |\n|---|---|\n");
+        for failure in failures {
+            let _ = writeln!(out, "| `{}` | {} |", cell(&failure.spec), cell(&failure.message));
+        }
+        out.push('\n');
+    }
+    if clients.is_empty() {
+        return out;
+    }
+    out.push_str("| Client | Period | ✅ achieved | 🟡 near | ❌ missed | ⏳ behind | no data | Missed or behind |\n");
+    out.push_str("|---|---|--:|--:|--:|--:|--:|---|\n");
+    for client in &clients {
+        let counts: Vec<String> = COUNTED.iter().map(|s| client.count(*s).to_string()).collect();
+        let misses: Vec<String> = client
+            .misses()
+            .iter()
+            .map(|k| format!("{}: {} against {}", k.title, k.shown.value, k.shown.target))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(&client.name),
+            cell(&client.period),
+            counts.join(" | "),
+            cell(&misses.join("; "))
+        );
+    }
+    out
+}
+
+/// Text that stays inside one Markdown table cell.
+pub fn cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::testing::client;
+
+    #[test]
+    fn the_summary_puts_misses_and_failures_first() {
+        let clients = [
+            client("Calm", &[Status::Achieved, Status::Near]),
+            client("Pipe | Co", &[Status::Missed, Status::Achieved]),
+        ];
+        let failures = [Failure {
+            spec: "clients/broken.yaml".into(),
+            message: "unknown key `kpis.views.targt`".into(),
+        }];
+        let text = markdown(&clients, &failures);
+        assert!(
+            text.contains("2 reports, 1 failed · KPIs: 2 achieved, 1 near, 1 missed"),
+            "{text}"
+        );
+        let failed = text.find("clients/broken.yaml").unwrap();
+        let missed = text
+            .find("| Pipe \\| Co | 2026-10 | 1 | 0 | 1 | 0 | 0 | KPI 0: 10 against 12 |")
+            .unwrap();
+        let calm = text.find("| Calm |").unwrap();
+        assert!(failed < missed && missed < calm, "{text}");
+    }
+}
