@@ -291,3 +291,27 @@ fn an_unchanged_client_is_not_built_again() {
     let forced = build(&["--force"]);
     assert_eq!(forced.matches("built ").count(), 2, "{forced}");
 }
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), a bar counts the clients
+/// above which each client's line is printed; off one, the lines come alone (every other
+/// transcript here).
+#[test]
+fn a_terminal_gets_a_progress_bar() {
+    let out = out_dir("progress");
+    let command = format!(
+        "{} build 'specs/clients/*.yaml' --out {} --format json",
+        env!("CARGO_BIN_EXE_kpipress"),
+        out.display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(super::root())
+        .env("TERM", "xterm")
+        .output()
+        .expect("util-linux's `script` runs");
+    let seen = String::from_utf8_lossy(&output.stdout);
+    assert!(seen.contains("/3 clients"), "no progress bar:\n{seen}");
+    for client in ["uyut", "zerno", "polka"] {
+        assert!(seen.contains(&format!("built {client} ")), "{client}'s line:\n{seen}");
+    }
+}

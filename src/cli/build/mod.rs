@@ -2,16 +2,20 @@
 //! font cache; each client's line printed as soon as it is done, and a client whose
 //! inputs did not change since its last build skipped.
 
-use std::collections::BTreeMap;
+mod digests;
+mod log;
+mod stream;
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 
 use clap::{Args, ValueEnum};
 
+pub use self::digests::Digests;
+use self::log::{Built, Log};
+use self::stream::stream;
 use super::shard::Shard;
-use super::{print, RunArgs, FAILED, GATE, OK};
-use crate::digest::{portfolio, summary, ClientDigest, Failure};
+use super::{print, RunArgs, FAILED, OK};
+use crate::digest::{portfolio, ClientDigest};
 use crate::goals::Status;
 use crate::incremental::{self, Record};
 use crate::pipeline::{self, Error, Formats, Options};
@@ -142,10 +146,11 @@ pub fn run(args: BuildArgs) -> u8 {
     }
     let fonts = FontCache::new();
     let build = |path: &Path| build_one(path, &options, &fonts, &args.out, args.force);
-    let mut log = Log::new(&args.fail_on);
+    let mut log = Log::new(&args.fail_on, paths.len());
     let started = stream(&paths, jobs(args.jobs), build, |index, result| {
         log.print(&paths[index], result);
     });
+    log.end_progress();
     if !started {
         print::err("error: cannot start the build's threads\n");
         return FAILED;
@@ -156,77 +161,6 @@ pub fn run(args: BuildArgs) -> u8 {
     };
     let written = digests.write(&log.clients, &log.failures);
     log.finish(paths.len()).max(if written { OK } else { FAILED })
-}
-
-/// The digests a build writes once every client is done.
-pub(super) struct Digests {
-    /// `OUT/index.html`, written by a build of several specs.
-    pub portfolio: Option<PathBuf>,
-    pub summary: Option<PathBuf>,
-}
-
-impl Digests {
-    /// Writes each digest asked for; false, with the error printed, when one cannot be.
-    pub fn write(&self, clients: &[ClientDigest], failures: &[Failure]) -> bool {
-        let pages = [
-            (
-                &self.portfolio,
-                portfolio::html as fn(&[ClientDigest], &[Failure]) -> String,
-            ),
-            (&self.summary, summary::markdown),
-        ];
-        let mut ok = true;
-        for (path, make) in pages {
-            let Some(path) = path else { continue };
-            match crate::output::write_atomically(path, make(clients, failures).as_bytes()) {
-                Ok(()) => print::err(&format!("wrote {}\n", display(path))),
-                Err(error) => {
-                    print::err(&format!("error: cannot write `{}` ({error})\n", display(path)));
-                    ok = false;
-                }
-            }
-        }
-        ok
-    }
-}
-
-/// Runs `build` on every path, `jobs` at a time, and hands each result to `done` in the
-/// order of `paths` as soon as it and those before it are finished: the log reads the
-/// same on every run, and a result is dropped once it is handed on. Clients are taken in
-/// order, so a result rarely waits for long. False when no thread could be started.
-fn stream<T: Send>(
-    paths: &[PathBuf],
-    jobs: usize,
-    build: impl Fn(&Path) -> T + Sync,
-    mut done: impl FnMut(usize, T),
-) -> bool {
-    let next = AtomicUsize::new(0);
-    let (sender, receiver) = mpsc::channel();
-    std::thread::scope(|scope| {
-        let mut started = 0;
-        for _ in 0..jobs.min(paths.len()).max(1) {
-            let (sender, next, build) = (sender.clone(), &next, &build);
-            let thread = std::thread::Builder::new().spawn_scoped(scope, move || loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = paths.get(index) else { break };
-                if sender.send((index, build(path))).is_err() {
-                    break;
-                }
-            });
-            started += usize::from(thread.is_ok());
-        }
-        drop(sender);
-        let mut waiting = BTreeMap::new();
-        let mut printed = 0;
-        for (index, result) in receiver {
-            waiting.insert(index, result);
-            while let Some(result) = waiting.remove(&printed) {
-                done(printed, result);
-                printed += 1;
-            }
-        }
-        started > 0 || paths.is_empty()
-    })
 }
 
 /// One client: skipped when the record of its last build says nothing it is made from
@@ -262,88 +196,4 @@ fn build_one(path: &Path, options: &Options, fonts: &FontCache, out: &Path, forc
         }
     }
     Ok(Built { record, skipped: false })
-}
-
-/// What one client's build did.
-struct Built {
-    record: Record,
-    /// Nothing had changed since the build the record is of.
-    skipped: bool,
-}
-
-/// The build's log, line by line, and what decides its exit code.
-struct Log<'a> {
-    fail_on: &'a [FailOn],
-    failed: usize,
-    tripped: Vec<FailOn>,
-    /// What the digests show: a few lines per client.
-    clients: Vec<ClientDigest>,
-    failures: Vec<Failure>,
-}
-
-impl<'a> Log<'a> {
-    fn new(fail_on: &'a [FailOn]) -> Self {
-        Self {
-            fail_on,
-            failed: 0,
-            tripped: Vec::new(),
-            clients: Vec::new(),
-            failures: Vec::new(),
-        }
-    }
-
-    fn print(&mut self, path: &Path, result: Result<Built, Error>) {
-        let Built { record, skipped } = match result {
-            Ok(built) => built,
-            Err(error) => {
-                self.failed += 1;
-                print::err(&format!("failed {}:\n", display(path)));
-                print::error(&error);
-                self.failures.push(Failure {
-                    spec: display(path),
-                    message: error.to_string(),
-                });
-                return;
-            }
-        };
-        for warning in &record.warnings {
-            print::warning(&record.digest.slug, warning);
-        }
-        let files: Vec<String> = record.written.iter().map(|p| display(p)).collect();
-        let counts = record.counts();
-        print::err(&format!(
-            "{} {} {}: {} ({} achieved, {} near, {} missed, {} behind)\n",
-            if skipped { "unchanged" } else { "built" },
-            record.digest.slug,
-            record.digest.period,
-            files.join(", "),
-            counts.achieved,
-            counts.near,
-            counts.missed,
-            counts.behind,
-        ));
-        let tripped = self.fail_on.iter().filter(|gate| counts.of_status(gate.status()) > 0);
-        self.tripped.extend(tripped);
-        self.clients.push(record.digest);
-    }
-
-    fn finish(mut self, specs: usize) -> u8 {
-        if self.failed > 0 {
-            print::err(&format!("{} of {specs} specs failed\n", self.failed));
-            return FAILED;
-        }
-        if self.tripped.is_empty() {
-            return OK;
-        }
-        self.tripped.sort_by_key(|gate| *gate as u8);
-        self.tripped.dedup();
-        let names: Vec<String> = self
-            .tripped
-            .iter()
-            .filter_map(|g| g.to_possible_value())
-            .map(|v| v.get_name().to_owned())
-            .collect();
-        print::err(&format!("a KPI is {} (--fail-on)\n", names.join(" or ")));
-        GATE
-    }
 }
