@@ -10,6 +10,7 @@ use miette::Diagnostic;
 use super::{print, FAILED, OK};
 use crate::render::builtin_files;
 use crate::source::display;
+use crate::spec::schema;
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -41,10 +42,16 @@ fn scaffold(with_template: bool) -> Vec<(String, Vec<u8>)> {
     } else {
         AGENCY.to_owned()
     };
+    // Each spec's first line points editors at the schema, so they complete and check it.
+    let client = schema::modeline(&format!("../{}", schema::FILE)) + include_str!("scaffold/example.yaml");
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("README.md".into(), include_bytes!("scaffold/README.md").to_vec()),
-        ("agency.yaml".into(), agency.into_bytes()),
-        (CLIENT.into(), include_bytes!("scaffold/example.yaml").to_vec()),
+        (schema::FILE.into(), schema::json().into_bytes()),
+        (
+            "agency.yaml".into(),
+            (schema::modeline(schema::FILE) + &agency).into_bytes(),
+        ),
+        (CLIENT.into(), client.into_bytes()),
         (
             "data/example-coffee/posts.csv".into(),
             include_bytes!("scaffold/data/posts.csv").to_vec(),
@@ -144,8 +151,13 @@ mod tests {
     #[test]
     fn the_template_copy_is_what_the_agency_builds_with() {
         let files = scaffold(true);
-        let agency = String::from_utf8(files[1].1.clone()).unwrap();
+        let agency = files.iter().find(|(p, _)| p == "agency.yaml").unwrap();
+        let agency = String::from_utf8(agency.1.clone()).unwrap();
         assert!(agency.contains("template: templates/audit"), "{agency}");
+        assert!(
+            agency.starts_with("# yaml-language-server: $schema=kpipress.schema.json\n"),
+            "{agency}"
+        );
         assert!(files.iter().any(|(p, _)| p == "templates/audit/lib.typ"));
         assert!(!scaffold(false).iter().any(|(p, _)| p.starts_with("templates/")));
     }

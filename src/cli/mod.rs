@@ -44,6 +44,9 @@ enum Command {
     /// Compare two builds' JSON scorecards (`--format json`): which targets changed, which
     /// statuses flipped, which values moved, as Markdown for a pull request.
     Diff(diff::DiffArgs),
+    /// Print the JSON Schema of the spec language, for editors (`kpipress init` writes it
+    /// as kpipress.schema.json and points each spec at it).
+    Schema,
     /// Write `OUT/index.html` and a summary from the build records under OUT, e.g. once the
     /// shards' outputs are merged into one folder.
     Portfolio(portfolio::PortfolioArgs),
@@ -123,6 +126,10 @@ pub fn main() -> ExitCode {
         Command::Presets(args) => presets::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Portfolio(args) => portfolio::run(args),
+        Command::Schema => {
+            print::out(&spec::schema::json());
+            OK
+        }
         Command::RenderWorker { memory_mib } => return isolate::serve(memory_mib),
     };
     ExitCode::from(code)

@@ -123,19 +123,37 @@ pub enum FileFormat {
     Excel,
 }
 
+impl FileFormat {
+    /// Every name a spec may give a format by, in any case: the format's own, and its
+    /// files' extensions.
+    pub const SPELLINGS: [(&'static str, Self); 15] = [
+        ("csv", Self::Csv),
+        ("txt", Self::Csv),
+        ("tsv", Self::Tsv),
+        ("tab", Self::Tsv),
+        ("parquet", Self::Parquet),
+        ("pq", Self::Parquet),
+        ("json", Self::Json),
+        ("ndjson", Self::Ndjson),
+        ("jsonl", Self::Ndjson),
+        ("excel", Self::Excel),
+        ("xlsx", Self::Excel),
+        ("xlsm", Self::Excel),
+        ("xlsb", Self::Excel),
+        ("xls", Self::Excel),
+        ("ods", Self::Excel),
+    ];
+}
+
 impl Closed for FileFormat {
     const NAMES: &'static [&'static str] = &["csv", "tsv", "parquet", "json", "ndjson", "excel"];
 
     fn parse(text: &str) -> Option<Self> {
-        match text.to_ascii_lowercase().as_str() {
-            "csv" | "txt" => Some(Self::Csv),
-            "tsv" | "tab" => Some(Self::Tsv),
-            "parquet" | "pq" => Some(Self::Parquet),
-            "json" => Some(Self::Json),
-            "ndjson" | "jsonl" => Some(Self::Ndjson),
-            "excel" | "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some(Self::Excel),
-            _ => None,
-        }
+        let text = text.to_ascii_lowercase();
+        Self::SPELLINGS
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map(|(_, format)| *format)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod period;
 mod problem;
 mod raw;
 mod resolve;
+pub mod schema;
 pub mod suggest;
 pub(crate) mod yaml;
 

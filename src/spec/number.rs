@@ -121,3 +121,37 @@ mod tests {
         assert_eq!(numbers, vec![Number(0.07), Number(0.07), Number(500.0)]);
     }
 }
+
+/// A number as JSON Schema sees it: one, or a string such as `7%`.
+const NUMBER_PATTERN: &str = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*%?\s*$";
+
+impl schemars::JsonSchema for Number {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Number".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A number: 500, 0.07, or 7% (read as 0.07).",
+            "anyOf": [{ "type": "number" }, { "type": "string", "pattern": NUMBER_PATTERN }]
+        })
+    }
+}
+
+impl schemars::JsonSchema for Factor {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Factor".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let multiplier = format!(r"^\s*[xX×]{}", NUMBER_PATTERN.trim_start_matches('^'));
+        schemars::json_schema!({
+            "description": "A multiplier (x1.5) or an absolute target (12000, 7%).",
+            "anyOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": NUMBER_PATTERN },
+                { "type": "string", "pattern": multiplier }
+            ]
+        })
+    }
+}

@@ -149,7 +149,7 @@ fn diff_says_what_a_raised_target_does() {
 
 /// The portfolio page in a real browser: Chromium loads it from disk, runs its script
 /// (sorting by name, as `#sort=name` asks), and the DOM it dumps shows every client.
-/// `.ci/run` installs Debian's chromium and sets `KPIPRESS_BROWSER_TESTS=required`.
+/// `.ci/run` installs Debian's chromium and sets `KPIPRESS_EXTERNAL_TESTS=required`.
 #[test]
 fn the_portfolio_page_works_in_a_browser() {
     let Some(browser) = ["chromium", "chromium-browser", "google-chrome"]
@@ -157,7 +157,7 @@ fn the_portfolio_page_works_in_a_browser() {
         .find(|b| std::process::Command::new(b).arg("--version").output().is_ok())
     else {
         assert!(
-            std::env::var("KPIPRESS_BROWSER_TESTS").as_deref() != Ok("required"),
+            std::env::var("KPIPRESS_EXTERNAL_TESTS").as_deref() != Ok("required"),
             "no Chromium to run the browser test in"
         );
         eprintln!("skipped: no Chromium on this machine (install Debian's `chromium`)");

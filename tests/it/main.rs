@@ -10,6 +10,7 @@ mod hostile;
 mod numbers;
 mod pdf;
 mod presets;
+mod schema;
 mod scorecards;
 
 use std::path::{Path, PathBuf};
