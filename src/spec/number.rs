@@ -96,32 +96,6 @@ impl<'de> Deserialize<'de> for Factor {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages_become_fractions() {
-        assert_eq!(parse_number("7%"), Some(0.07));
-        assert_eq!(parse_number("-5 %"), Some(-0.05));
-        assert_eq!(parse_number("0.07"), Some(0.07));
-        assert_eq!(parse_number("seven"), None);
-    }
-
-    #[test]
-    fn factors_multiply_or_replace() {
-        assert_eq!(parse_factor("x1.5"), Some(Factor::Multiply(1.5)));
-        assert_eq!(parse_factor("1200"), Some(Factor::Absolute(1200.0)));
-        assert_eq!(parse_factor("x"), None);
-    }
-
-    #[test]
-    fn yaml_accepts_both_spellings() {
-        let numbers: Vec<Number> = crate::spec::yaml::from_str("[7%, 0.07, 500]").unwrap();
-        assert_eq!(numbers, vec![Number(0.07), Number(0.07), Number(500.0)]);
-    }
-}
-
 /// A number as JSON Schema sees it: one, or a string such as `7%`.
 const NUMBER_PATTERN: &str = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*%?\s*$";
 
@@ -153,5 +127,31 @@ impl schemars::JsonSchema for Factor {
                 { "type": "string", "pattern": multiplier }
             ]
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_become_fractions() {
+        assert_eq!(parse_number("7%"), Some(0.07));
+        assert_eq!(parse_number("-5 %"), Some(-0.05));
+        assert_eq!(parse_number("0.07"), Some(0.07));
+        assert_eq!(parse_number("seven"), None);
+    }
+
+    #[test]
+    fn factors_multiply_or_replace() {
+        assert_eq!(parse_factor("x1.5"), Some(Factor::Multiply(1.5)));
+        assert_eq!(parse_factor("1200"), Some(Factor::Absolute(1200.0)));
+        assert_eq!(parse_factor("x"), None);
+    }
+
+    #[test]
+    fn yaml_accepts_both_spellings() {
+        let numbers: Vec<Number> = crate::spec::yaml::from_str("[7%, 0.07, 500]").unwrap();
+        assert_eq!(numbers, vec![Number(0.07), Number(0.07), Number(500.0)]);
     }
 }
