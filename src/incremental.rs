@@ -157,18 +157,40 @@ pub fn inputs(spec: &Spec, options: &Options) -> Result<String, InputError> {
         hash_file(&mut hasher, logo)?;
     }
     if let Some(fonts) = &spec.brand.fonts {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(fonts)
-            .map_err(|_| InputError::Unreadable(fonts.clone()))?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .collect();
-        paths.sort();
-        for path in paths {
+        for path in files_in(fonts).map_err(|_| InputError::Unreadable(fonts.clone()))? {
             hash_file(&mut hasher, &path)?;
         }
     }
     Ok(format!("{:016x}", hasher.finish()))
+}
+
+/// The files on disk a report of `spec` is made from, as far as they can be listed: the
+/// spec's `extends` chain, the data files its sources match now, a template folder's
+/// files, the logo and the brand's fonts. `watch` looks at these.
+pub fn input_files(spec: &Spec) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = spec.files.files.iter().map(|f| f.path.clone()).collect();
+    for source in spec.sources.values() {
+        files.extend(source::files(spec, source).unwrap_or_default());
+    }
+    if let TemplateRef::Dir(dir) = &spec.report.template {
+        files.extend(files_in(dir).unwrap_or_default());
+    }
+    files.extend(spec.brand.logo.clone());
+    if let Some(fonts) = &spec.brand.fonts {
+        files.extend(files_in(fonts).unwrap_or_default());
+    }
+    files
+}
+
+/// The regular files directly in `dir`, in order.
+fn files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// An input that cannot be hashed: the build itself will say what is wrong with it, so

@@ -10,6 +10,7 @@ mod portfolio;
 mod presets;
 mod print;
 mod shard;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +33,8 @@ struct Cli {
 enum Command {
     /// Build the reports of every spec; keeps going past a failing client.
     Build(build::BuildArgs),
+    /// Build the reports, then rebuild each one whenever a file it is made from changes.
+    Watch(watch::WatchArgs),
     /// Validate specs, data and templates, and compute every KPI; writes nothing.
     Check(check::CheckArgs),
     /// Create a new agency repository that builds out of the box.
@@ -121,6 +124,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Watch(args) => watch::run(args),
         Command::Init(args) => init::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Presets(args) => presets::run(args),

@@ -12,6 +12,7 @@ mod pdf;
 mod presets;
 mod schema;
 mod scorecards;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

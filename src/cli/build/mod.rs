@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 pub use self::digests::Digests;
-use self::log::{Built, Log};
+use self::log::Built;
+pub(super) use self::log::Log;
 use self::stream::stream;
 use super::shard::Shard;
 use super::{print, RunArgs, FAILED, OK};
@@ -56,7 +57,7 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum OutputFormat {
+pub(super) enum OutputFormat {
     Pdf,
     Json,
     Typ,
@@ -65,7 +66,7 @@ enum OutputFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FailOn {
+pub(super) enum FailOn {
     /// A KPI missed its target.
     Missed,
     /// A KPI is behind the pace its target needs, in a period the data covers in part.
@@ -85,6 +86,16 @@ impl FailOn {
             Self::Near => Status::Near,
             Self::NoData => Status::NoData,
         }
+    }
+}
+
+/// The files `--format` asks for.
+pub(super) fn formats(asked: &[OutputFormat]) -> Formats {
+    Formats {
+        pdf: asked.contains(&OutputFormat::Pdf),
+        json: asked.contains(&OutputFormat::Json),
+        typ: asked.contains(&OutputFormat::Typ),
+        junit: asked.contains(&OutputFormat::Junit),
     }
 }
 
@@ -133,13 +144,7 @@ pub fn run(args: BuildArgs) -> u8 {
     if let Some(shard) = args.shard {
         paths.retain(|path| shard.holds(path));
     }
-    let formats = Formats {
-        pdf: args.format.contains(&OutputFormat::Pdf),
-        json: args.format.contains(&OutputFormat::Json),
-        typ: args.format.contains(&OutputFormat::Typ),
-        junit: args.format.contains(&OutputFormat::Junit),
-    };
-    let options = args.run.options(Some(args.out.clone()), formats);
+    let options = args.run.options(Some(args.out.clone()), formats(&args.format));
     if let Some(clash) = output_clash(&paths, options.formats) {
         print::err(&clash);
         return FAILED;
@@ -165,7 +170,13 @@ pub fn run(args: BuildArgs) -> u8 {
 
 /// One client: skipped when the record of its last build says nothing it is made from
 /// has changed and its files are still there, else built and recorded.
-fn build_one(path: &Path, options: &Options, fonts: &FontCache, out: &Path, force: bool) -> Result<Built, Error> {
+pub(super) fn build_one(
+    path: &Path,
+    options: &Options,
+    fonts: &FontCache,
+    out: &Path,
+    force: bool,
+) -> Result<Built, Error> {
     let spec = spec::load(path)?;
     let inputs = incremental::inputs(&spec, options).ok();
     let period = options.period.as_deref();
