@@ -85,6 +85,15 @@ fn init_builds_out_of_the_box_and_its_template_can_be_changed() {
     assert!(pages[1].contains("Made by Acme Studio"), "{}", pages[1]);
     assert!(pages.iter().any(|p| p.contains("Example Coffee")));
 
+    // Editors find the schema from each spec's first line; it is the one `schema` prints.
+    let client = std::fs::read_to_string(repo.join("clients/example-coffee.yaml")).unwrap();
+    assert!(
+        client.starts_with("# yaml-language-server: $schema=../kpipress.schema.json\n"),
+        "{client}"
+    );
+    let schema = std::fs::read(repo.join("kpipress.schema.json")).unwrap();
+    assert_eq!(schema, kpipress(&["schema"]).stdout);
+
     // `init` never overwrites. Not a golden file: miette wraps the message at a width, so
     // where its lines break depends on the length of the temporary folder's path.
     let again = transcript(&["init", repo.to_str().unwrap()]);
