@@ -104,7 +104,12 @@ fn load_source(
     let read = read_columns(plan, numeric, named, &filter_columns);
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let frame = read::read_file(spec, plan, &path, &numeric_names, &read)?;
+        let mut frame = read::read_file(spec, plan, &path, &numeric_names, &read)?;
+        // polars reads a file in chunks, one per thread; every later query over a chunked
+        // column copies it whole into one (the metrics' grouping did, for each column,
+        // while the chunks stayed alive for the content ranking). Joined here, a column
+        // at a time, only one column is ever held twice.
+        frame.rechunk_mut();
         let coverage = coverage::of_file(&path, &frame);
         let frame = match coverage.undated {
             0 => frame,
