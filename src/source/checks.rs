@@ -39,7 +39,62 @@ impl Rows {
 /// its count and the header's. polars fills a short row with nulls and shifts nothing,
 /// but a long one (an unquoted `1,200`) either fails without a line or, read leniently,
 /// puts every later value one column off; neither is a file to trust.
-pub fn ragged_row(reader: impl std::io::Read, separator: u8, skip_lines: usize) -> Option<(usize, usize, usize)> {
+pub fn ragged_row(
+    mut reader: impl std::io::Read + std::io::Seek,
+    separator: u8,
+    skip_lines: usize,
+) -> Option<(usize, usize, usize)> {
+    if let Some(found) = unquoted_ragged_row(&mut reader, separator, skip_lines) {
+        return found;
+    }
+    reader.seek(std::io::SeekFrom::Start(0)).ok()?;
+    quoted_ragged_row(reader, separator, skip_lines)
+}
+
+/// [`ragged_row`] for a file without a quote, where a row's cells are its separators
+/// and one: counted a line at a time, several times faster than parsing each row (a
+/// fifth of the time it took to read 5 million rows). `None` as soon as a quote turns
+/// up, for the parser to read the file again.
+fn unquoted_ragged_row(
+    reader: impl std::io::Read,
+    separator: u8,
+    skip_lines: usize,
+) -> Option<Option<(usize, usize, usize)>> {
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::with_capacity(1 << 16, reader);
+    let mut line = Vec::new();
+    for _ in 0..skip_lines {
+        line.clear();
+        if lines.read_until(b'\n', &mut line).ok()? == 0 {
+            return Some(None);
+        }
+    }
+    let (mut headers, mut number) = (None, 0);
+    loop {
+        line.clear();
+        if lines.read_until(b'\n', &mut line).ok()? == 0 {
+            return Some(None);
+        }
+        number += 1;
+        let content = line.strip_suffix(b"\n").unwrap_or(&line);
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        // A quote, or a carriage return that ends a row by itself: the parser's to read.
+        if content.contains(&b'"') || content.contains(&b'\r') {
+            return None;
+        }
+        if content.is_empty() {
+            continue;
+        }
+        let cells = content.iter().filter(|b| **b == separator).count() + 1;
+        match headers {
+            None => headers = Some(cells),
+            Some(expected) if cells != expected => return Some(Some((number + skip_lines, cells, expected))),
+            Some(_) => {}
+        }
+    }
+}
+
+fn quoted_ragged_row(reader: impl std::io::Read, separator: u8, skip_lines: usize) -> Option<(usize, usize, usize)> {
     let mut lines = std::io::BufReader::new(reader);
     for _ in 0..skip_lines {
         std::io::BufRead::read_until(&mut lines, b'\n', &mut Vec::new()).ok()?;
@@ -290,19 +345,46 @@ pub fn check_numeric(cells: &Cells, header: &str, frame: &mut DataFrame, column:
 
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor;
+
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// Counting separators finds what parsing finds, in any file it takes on. (Not
+        /// across a blank line: the parser's line numbers leave blank lines out, counting
+        /// gives the line the file has.)
+        #[test]
+        fn counting_agrees_with_parsing(text in "[a,;\n\r\" ]{0,60}", skip in 0usize..2) {
+            let blank = text.split('\n').rev().skip(1).any(|l| l.trim_end_matches('\r').is_empty());
+            if let (false, Some(counted)) = (blank, unquoted_ragged_row(Cursor::new(&text), b',', skip)) {
+                prop_assert_eq!(counted, quoted_ragged_row(Cursor::new(&text), b',', skip));
+            }
+        }
+    }
 
     #[test]
     fn a_row_with_a_field_too_many_or_too_few_is_found_by_its_line() {
         let long = "skipped\ndate,views\n2026-10-01,5\n2026-10-02,\"1,2\"\n2026-10-03,1,200\n";
-        assert_eq!(ragged_row(long.as_bytes(), b',', 1), Some((5, 3, 2)));
-        assert_eq!(ragged_row("a,b\n1,2\n3\n".as_bytes(), b',', 0), Some((3, 1, 2)));
+        assert_eq!(ragged_row(Cursor::new(long.as_bytes()), b',', 1), Some((5, 3, 2)));
+        assert_eq!(ragged_row(Cursor::new("a,b\n1,2\n3\n"), b',', 0), Some((3, 1, 2)));
+        assert_eq!(
+            ragged_row(Cursor::new("a,b\r\n\r\n1,2\r\n3,4,5\r\n"), b',', 0),
+            Some((4, 3, 2)),
+            "the file's own line"
+        );
+        assert_eq!(
+            ragged_row(Cursor::new("a,b\n1,2\n\"x\",3\n4\n"), b',', 0),
+            Some((4, 1, 2)),
+            "quoted, parsed"
+        );
     }
 
     #[test]
     fn quoted_separators_and_blank_lines_are_no_ragged_rows() {
-        assert_eq!(ragged_row("a,b\n\"1,5\",2\n\n3,4\n".as_bytes(), b',', 0), None);
-        assert_eq!(ragged_row("a;b\n1,5;2\n".as_bytes(), b';', 0), None);
+        assert_eq!(ragged_row(Cursor::new("a,b\n\"1,5\",2\n\n3,4\n"), b',', 0), None);
+        assert_eq!(ragged_row(Cursor::new("a;b\n1,5;2\n"), b';', 0), None);
     }
 
     fn dates(days: &[Option<i32>]) -> DataFrame {

@@ -33,7 +33,7 @@ pub fn read_csv(
     let bytes = needs_decoding(path, encoding).map_err(|e| read_error(e.into()))?;
     let skip = source.csv.skip_rows.unwrap_or(0);
     let ragged = match &bytes {
-        Some(bytes) => checks::ragged_row(bytes.as_slice(), separator, skip),
+        Some(bytes) => checks::ragged_row(Cursor::new(bytes.as_slice()), separator, skip),
         None => File::open(path)
             .map_err(|e| read_error(e.into()))
             .map(|f| checks::ragged_row(f, separator, skip))?,
