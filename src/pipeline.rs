@@ -157,7 +157,7 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
         }
     }
     if options.formats.junit {
-        let xml = digest::junit::xml(&ClientDigest::of(&model, &[], out));
+        let xml = digest::junit::xml(&ClientDigest::of(&model, &[], out, Path::new("")));
         written.push(write(&pdf_path.with_extension("junit.xml"), xml.as_bytes())?);
     }
     if options.formats.json {
@@ -183,6 +183,17 @@ pub fn output_path(spec: &Spec, period: &str) -> PathBuf {
             .replace("{client}", &spec.client.slug)
             .replace("{period}", period),
     )
+}
+
+/// The folder every report of `spec` goes in whatever the period, relative to `--out`:
+/// `report.output` up to its first placeholder (`reports` of `reports/{client}/…`).
+pub fn report_folder(spec: &Spec) -> PathBuf {
+    let output = &spec.report.output;
+    let fixed = &output[..output.find('{').unwrap_or(output.len())];
+    match fixed.rfind('/') {
+        Some(slash) => PathBuf::from(&fixed[..slash]),
+        None => PathBuf::new(),
+    }
 }
 
 /// Every file a build of `spec` writes in `formats`, with `{period}` left as it is: two

@@ -50,7 +50,7 @@ enum Command {
     /// Print the JSON Schema of the spec language, for editors (`kpipress init` writes it
     /// as kpipress.schema.json and points each spec at it).
     Schema,
-    /// Write `OUT/index.html` and a summary from the build records under OUT, e.g. once the
+    /// Write the portfolio page and a summary from the build records under OUT, e.g. once the
     /// shards' outputs are merged into one folder.
     Portfolio(portfolio::PortfolioArgs),
     /// Render one report sent on stdin; `build` and `check` run it for every report.

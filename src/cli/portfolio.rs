@@ -1,5 +1,5 @@
-//! `kpipress portfolio OUT`: the portfolio page and summary of every build recorded under
-//! OUT. A sharded CI build merges its shards' output folders into one and runs this.
+//! `kpipress portfolio OUT`: the portfolio page (beside the reports) and summary of every
+//! build recorded under OUT. A sharded CI build merges its shards' output folders into one and runs this.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::build::Digests;
 use super::{print, FAILED, OK};
-use crate::digest::{portfolio, ClientDigest};
+use crate::digest::ClientDigest;
 use crate::incremental::Record;
 use crate::source::display;
 
@@ -38,7 +38,7 @@ pub fn run(args: PortfolioArgs) -> u8 {
     }
     let clients: Vec<ClientDigest> = latest.into_values().collect();
     let digests = Digests {
-        portfolio: Some(args.out.join(portfolio::FILE)),
+        portfolio: Some(args.out.clone()),
         summary: args.summary,
     };
     if digests.write(&clients, &[]) {

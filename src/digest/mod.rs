@@ -28,6 +28,9 @@ pub struct ClientDigest {
     pub kpis: Vec<KpiDigest>,
     /// The report's files, relative to the build's `--out`, with `/` between folders.
     pub files: Vec<String>,
+    /// The folder the spec's reports go in whatever the client and period (`reports`),
+    /// relative to `--out`: where the portfolio page goes.
+    pub folder: String,
 }
 
 /// One KPI, with its figures as numbers and as the report prints them.
@@ -57,8 +60,9 @@ pub struct Failure {
 }
 
 impl ClientDigest {
-    /// The digest of `model`, whose files were written to `written`, under `out`.
-    pub fn of(model: &ReportModel, written: &[PathBuf], out: &Path) -> Self {
+    /// The digest of `model`, whose files were written to `written` under `out`, in a
+    /// spec whose reports go in `folder`.
+    pub fn of(model: &ReportModel, written: &[PathBuf], out: &Path, folder: &Path) -> Self {
         Self {
             slug: model.client.slug.clone(),
             name: model.client.name.clone(),
@@ -81,6 +85,7 @@ impl ClientDigest {
                 })
                 .collect(),
             files: written.iter().map(|path| link(path, out)).collect(),
+            folder: link(folder, Path::new("")),
         }
     }
 
@@ -138,7 +143,7 @@ pub fn worst_first(clients: &mut [ClientDigest]) {
 }
 
 /// `path` as a link from `out`: relative, with `/` between folders on every system.
-fn link(path: &Path, out: &Path) -> String {
+pub(crate) fn link(path: &Path, out: &Path) -> String {
     let relative = path.strip_prefix(out).unwrap_or(path);
     let parts: Vec<String> = relative
         .components()
@@ -175,6 +180,7 @@ pub(crate) mod testing {
                 })
                 .collect(),
             files: vec![format!("reports/{name}/2026-10.pdf")],
+            folder: "reports".to_owned(),
         }
     }
 }

@@ -1,7 +1,10 @@
-//! The portfolio page (`OUT/index.html`): every client of a build on one self-contained
+//! The portfolio page (`index.html` beside the reports: in the folder their paths share,
+//! `OUT/reports/` with the default `report.output`): every client of a build on one self-contained
 //! static page, with its period, status counts, the KPIs that missed, and links to its PDF
 //! and JSON; sortable by any count without a server (a few lines of script inside the
 //! page, nothing from the network), the clients that need attention first.
+
+use std::path::{Path, PathBuf};
 
 use minijinja::{context, Environment};
 use serde::Serialize;
@@ -12,8 +15,24 @@ use crate::goals::Status;
 /// The template: the `.html` name makes minijinja escape every value.
 const TEMPLATE: &str = include_str!("portfolio.html.j2");
 
-/// Where the page goes, under `--out`.
+/// The page's name, in [`folder`].
 pub const FILE: &str = "index.html";
+
+/// The folder, relative to `--out`, that holds every client's reports whatever the
+/// period: where the page goes, so that it sits beside them and its links are short. It
+/// is the same whichever clients failed.
+pub fn folder(clients: &[ClientDigest]) -> PathBuf {
+    let mut dirs = clients.iter().map(|c| PathBuf::from(&c.folder));
+    let Some(mut common) = dirs.next() else {
+        return PathBuf::new();
+    };
+    for dir in dirs {
+        while !dir.starts_with(&common) {
+            common = common.parent().map(Path::to_path_buf).unwrap_or_default();
+        }
+    }
+    common
+}
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -23,8 +42,8 @@ struct Row<'a> {
     period_name: &'a str,
     counts: Vec<(&'static str, usize)>,
     misses: Vec<Miss<'a>>,
-    pdf: Option<&'a str>,
-    json: Option<&'a str>,
+    pdf: Option<String>,
+    json: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -38,7 +57,8 @@ struct Miss<'a> {
 pub fn html(clients: &[ClientDigest], failures: &[Failure]) -> String {
     let mut clients = clients.to_vec();
     worst_first(&mut clients);
-    let rows: Vec<Row> = clients.iter().map(row).collect();
+    let base = folder(&clients);
+    let rows: Vec<Row> = clients.iter().map(|client| row(client, &base)).collect();
     let total = |status| clients.iter().map(|c| c.count(status)).sum::<usize>();
     let mut env = Environment::new();
     env.add_template("index.html", TEMPLATE)
@@ -60,7 +80,9 @@ pub fn html(clients: &[ClientDigest], failures: &[Failure]) -> String {
         .expect("the portfolio template renders")
 }
 
-fn row(client: &ClientDigest) -> Row<'_> {
+fn row<'a>(client: &'a ClientDigest, base: &Path) -> Row<'a> {
+    // Links go from the page's folder: the files' paths without its part.
+    let link = |file: &str| super::link(Path::new(file), base);
     Row {
         slug: &client.slug,
         name: &client.name,
@@ -77,8 +99,8 @@ fn row(client: &ClientDigest) -> Row<'_> {
                 target: &k.shown.target,
             })
             .collect(),
-        pdf: client.file("pdf"),
-        json: client.file("json"),
+        pdf: client.file("pdf").map(link),
+        json: client.file("json").map(link),
     }
 }
 
@@ -96,14 +118,22 @@ mod tests {
         let page = html(&clients, &[]);
         assert!(!page.contains("<script>alert(1)"), "names are escaped");
         assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "{page}");
-        assert!(
-            page.contains("<a href=\"reports&#x2f;Calm&#x2f;2026-10.pdf\">Calm</a>"),
-            "{page}"
-        );
+        assert!(page.contains("<a href=\"Calm&#x2f;2026-10.pdf\">Calm</a>"), "{page}");
         assert!(
             page.find("alert(1)").unwrap() < page.find(">Calm<").unwrap(),
             "misses first"
         );
         assert!(!page.contains("http"), "nothing from the network");
+    }
+
+    #[test]
+    fn the_page_goes_where_the_reports_are() {
+        let mut other = client("B", &[]);
+        assert_eq!(folder(&[client("A", &[]), other.clone()]), Path::new("reports"));
+        other.folder = "reports/shop".into();
+        assert_eq!(folder(&[client("A", &[]), other.clone()]), Path::new("reports"));
+        other.folder = "elsewhere".into();
+        assert_eq!(folder(&[client("A", &[]), other]), Path::new(""));
+        assert_eq!(folder(&[]), Path::new(""));
     }
 }

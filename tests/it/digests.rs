@@ -44,13 +44,13 @@ fn a_build_of_several_specs_writes_the_portfolio_and_the_summary() {
         &out,
         &["--format", "pdf,json", "--summary", summary.to_str().unwrap()],
     );
-    let page = read(&out.join("index.html"));
+    let page = read(&out.join("reports/index.html"));
     for expected in [
         "Client a",
         "Client b",
         "broken.yaml",
-        "reports&#x2f;a&#x2f;2026-08.pdf",
-        "reports&#x2f;b&#x2f;2026-08.json",
+        "\"a&#x2f;2026-08.pdf\"",
+        "\"b&#x2f;2026-08.json\"",
     ] {
         assert!(page.contains(expected), "{expected} is not on the page:\n{page}");
     }
@@ -121,7 +121,7 @@ fn shards_split_the_specs_and_the_portfolio_merges_them() {
     }
     let merged = transcript(&["portfolio", out.to_str().unwrap()]);
     assert!(merged.starts_with("exit code: 0"), "{merged}");
-    let page = read(&out.join("index.html"));
+    let page = read(&out.join("reports/index.html"));
     assert_eq!(page.matches("<tr data-name=\"client ").count(), slugs.len(), "{page}");
     let wrong = transcript(&["build", "x.yaml", "--shard", "3/2"]);
     assert!(wrong.contains("`3/2` is not a shard"), "{wrong}");
@@ -172,7 +172,7 @@ fn the_portfolio_page_works_in_a_browser() {
     let out = out_dir("browser-out");
     build(&specs, &out, &["--format", "json"]);
     let profile = tempfile::tempdir().unwrap();
-    let page = format!("file://{}#sort=name", out.join("index.html").display());
+    let page = format!("file://{}#sort=name", out.join("reports/index.html").display());
     let output = std::process::Command::new(browser)
         .args([
             "--headless",

@@ -9,7 +9,8 @@ use crate::source::display;
 
 /// The digests a build writes once every client is done.
 pub struct Digests {
-    /// `OUT/index.html`, written by a build of several specs.
+    /// The `--out` folder the portfolio page goes under, beside the reports; set by a
+    /// build of several specs.
     pub portfolio: Option<PathBuf>,
     pub summary: Option<PathBuf>,
 }
@@ -17,11 +18,12 @@ pub struct Digests {
 impl Digests {
     /// Writes each digest asked for; false, with the error printed, when one cannot be.
     pub fn write(&self, clients: &[ClientDigest], failures: &[Failure]) -> bool {
+        let page = self
+            .portfolio
+            .as_ref()
+            .map(|out| out.join(portfolio::folder(clients)).join(portfolio::FILE));
         let pages = [
-            (
-                &self.portfolio,
-                portfolio::html as fn(&[ClientDigest], &[Failure]) -> String,
-            ),
+            (&page, portfolio::html as fn(&[ClientDigest], &[Failure]) -> String),
             (&self.summary, summary::markdown),
         ];
         let mut ok = true;

@@ -16,7 +16,7 @@ pub(super) use self::log::Log;
 use self::stream::stream;
 use super::shard::Shard;
 use super::{print, RunArgs, FAILED, OK};
-use crate::digest::{portfolio, ClientDigest};
+use crate::digest::ClientDigest;
 use crate::goals::Status;
 use crate::incremental::{self, Record};
 use crate::pipeline::{self, Error, Formats, Options};
@@ -161,7 +161,7 @@ pub fn run(args: BuildArgs) -> u8 {
         return FAILED;
     }
     let digests = Digests {
-        portfolio: (paths.len() > 1).then(|| args.out.join(portfolio::FILE)),
+        portfolio: (paths.len() > 1).then(|| args.out.clone()),
         summary: args.summary.clone(),
     };
     let written = digests.write(&log.clients, &log.failures);
@@ -188,6 +188,7 @@ pub(super) fn build_one(
     if options.formats.pdf {
         render::isolate::prestart(options.render.limits);
     }
+    let folder = pipeline::report_folder(&spec);
     let outcome = pipeline::run_spec(spec, options, fonts)?;
     let model = &outcome.model;
     let mut record = Record {
@@ -196,7 +197,7 @@ pub(super) fn build_one(
             .chain(&outcome.typst_warnings)
             .cloned()
             .collect(),
-        digest: ClientDigest::of(model, &outcome.written, out),
+        digest: ClientDigest::of(model, &outcome.written, out, &folder),
         written: outcome.written,
     };
     if inputs.is_some() {
