@@ -173,7 +173,9 @@ pub fn input_files(spec: &Spec) -> Vec<PathBuf> {
         files.extend(source::files(spec, source).unwrap_or_default());
     }
     if let TemplateRef::Dir(dir) = &spec.report.template {
-        files.extend(files_in(dir).unwrap_or_default());
+        // The files a template folder overlays; others there are not read.
+        let template = |p: &PathBuf| p.extension().is_some_and(|e| e == "typ" || e == "j2");
+        files.extend(files_in(dir).unwrap_or_default().into_iter().filter(template));
     }
     files.extend(spec.brand.logo.clone());
     if let Some(fonts) = &spec.brand.fonts {

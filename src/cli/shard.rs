@@ -45,8 +45,18 @@ impl Shard {
     }
 
     fn holds_slug(&self, slug: &str) -> bool {
-        stable_hash(slug.as_bytes()) % self.count == self.index - 1
+        mixed(stable_hash(slug.as_bytes())) % self.count == self.index - 1
     }
+}
+
+/// splitmix64's finaliser: FNV's low bits follow only a few bytes of the slug (`shop-001`
+/// to `shop-999` all had the same remainder by 4), so every bit is mixed into every other
+/// before the remainder is taken.
+fn mixed(hash: u64) -> u64 {
+    let mut z = hash;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 #[cfg(test)]
@@ -70,5 +80,20 @@ mod tests {
         }
         let first = slugs.iter().filter(|s| shards[0].holds_slug(s)).count();
         assert!((40..=90).contains(&first), "shards are near even: {first} of 200");
+    }
+
+    #[test]
+    fn numbered_slugs_spread_over_a_power_of_two() {
+        for count in [2, 4, 8] {
+            for index in 1..=count {
+                let shard = Shard { index, count };
+                let held = (1..=999).filter(|i| shard.holds_slug(&format!("shop-{i:03}"))).count();
+                let even = 999 / count as usize;
+                assert!(
+                    held > even * 3 / 4 && held < even * 5 / 4,
+                    "{held} of 999 in {index}/{count}"
+                );
+            }
+        }
     }
 }

@@ -149,9 +149,9 @@ fn compare(before: &Scorecard, after: &Scorecard) -> Vec<Row> {
         let Some(was) = before.kpis.iter().find(|k| k.id == kpi.id) else {
             rows.push(Row {
                 title: format!("{} (new)", kpi.title),
-                target: kpi.display.target.clone(),
+                target: cell(&kpi.display.target),
                 status: format!("**{}**", kpi.status.key()),
-                value: kpi.display.value.clone(),
+                value: cell(&kpi.display.value),
                 target_changed: true,
                 status_flipped: true,
                 value_moved: false,

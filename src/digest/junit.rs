@@ -17,8 +17,8 @@ use crate::goals::Status;
 const TEMPLATE: &str = include_str!("junit.xml.j2");
 
 #[derive(Serialize)]
-struct Case<'a> {
-    name: &'a str,
+struct Case {
+    name: String,
     /// `failure`, `skipped` or empty.
     outcome: &'static str,
     status: &'static str,
@@ -41,10 +41,10 @@ pub fn xml(client: &ClientDigest) -> String {
                 String::new()
             };
             Case {
-                name: &kpi.title,
+                name: xml_text(&kpi.title),
                 outcome,
                 status: kpi.status.key(),
-                message: format!("{}{} ({})", kpi.shown.value, target, kpi.shown.status),
+                message: xml_text(&format!("{}{} ({})", kpi.shown.value, target, kpi.shown.status)),
             }
         })
         .collect();
@@ -55,8 +55,8 @@ pub fn xml(client: &ClientDigest) -> String {
     env.get_template("junit.xml")
         .and_then(|t| {
             t.render(context! {
-                suite => format!("{} {}", client.name, client.period),
-                classname => format!("kpipress.{}", client.slug),
+                suite => xml_text(&format!("{} {}", client.name, client.period)),
+                classname => xml_text(&format!("kpipress.{}", client.slug)),
                 tests => cases.len(),
                 failures => count("failure"),
                 skipped => count("skipped"),
@@ -64,6 +64,13 @@ pub fn xml(client: &ClientDigest) -> String {
             })
         })
         .expect("the JUnit template renders")
+}
+
+/// `text` without the control characters XML 1.0 cannot hold at all, escaped or not.
+fn xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect()
 }
 
 #[cfg(test)]
@@ -74,7 +81,7 @@ mod tests {
     #[test]
     fn misses_fail_and_values_are_escaped() {
         let mut digest = client("Tom & Jerry <co>", &[Status::Missed, Status::Achieved, Status::NoData]);
-        digest.kpis[1].title = "CTR \"all\"".into();
+        digest.kpis[1].title = "CTR \"all\"\u{1}".into();
         let xml = xml(&digest);
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), "{xml}");
         assert!(xml.contains("<testsuite name=\"Tom &amp; Jerry &lt;co&gt; 2026-10\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\">"), "{xml}");

@@ -82,7 +82,7 @@ pub fn html(clients: &[ClientDigest], failures: &[Failure]) -> String {
 
 fn row<'a>(client: &'a ClientDigest, base: &Path) -> Row<'a> {
     // Links go from the page's folder: the files' paths without its part.
-    let link = |file: &str| super::link(Path::new(file), base);
+    let link = |file: &str| href(&super::link(Path::new(file), base));
     Row {
         slug: &client.slug,
         name: &client.name,
@@ -104,6 +104,25 @@ fn row<'a>(client: &'a ClientDigest, base: &Path) -> Row<'a> {
     }
 }
 
+/// A relative link to `path`: every byte outside the unreserved set percent-encoded, so
+/// that a `#`, `?` or space in a file name stays part of it, and `./` in front, so that
+/// no output path (`javascript:alert(1).pdf`) can be read as a scheme.
+fn href(path: &str) -> String {
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|segment| {
+            segment
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        })
+        .collect();
+    format!("./{}", segments.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,12 +137,22 @@ mod tests {
         let page = html(&clients, &[]);
         assert!(!page.contains("<script>alert(1)"), "names are escaped");
         assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "{page}");
-        assert!(page.contains("<a href=\"Calm&#x2f;2026-10.pdf\">Calm</a>"), "{page}");
+        assert!(
+            page.contains("<a href=\".&#x2f;Calm&#x2f;2026-10.pdf\">Calm</a>"),
+            "{page}"
+        );
         assert!(
             page.find("alert(1)").unwrap() < page.find(">Calm<").unwrap(),
             "misses first"
         );
         assert!(!page.contains("http"), "nothing from the network");
+    }
+
+    #[test]
+    fn links_cannot_be_schemes_and_keep_odd_names() {
+        assert_eq!(href("javascript:alert(1).pdf"), "./javascript%3Aalert%281%29.pdf");
+        assert_eq!(href("a b/#1?.pdf"), "./a%20b/%231%3F.pdf");
+        assert_eq!(href("уют/2026-10.pdf"), "./%D1%83%D1%8E%D1%82/2026-10.pdf");
     }
 
     #[test]

@@ -32,13 +32,21 @@ pub fn read_csv(
     let encoding = source.csv.encoding.unwrap_or(encoding_rs::UTF_8);
     let bytes = needs_decoding(path, encoding).map_err(|e| read_error(e.into()))?;
     let skip = source.csv.skip_rows.unwrap_or(0);
-    let ragged = match &bytes {
-        Some(bytes) => checks::ragged_row(Cursor::new(bytes.as_slice()), separator, skip),
+    let top = match &bytes {
+        Some(bytes) => top_rows(bytes.as_slice(), source, separator),
+        None => File::open(path).ok().and_then(|f| top_rows(f, source, separator)),
+    };
+    let projection = top.as_ref().and_then(|(header, _)| projection(plan, columns, header));
+    let day_column = top
+        .as_ref()
+        .and_then(|(header, first)| iso_day_column(plan, header, first.as_deref()?));
+    let scan = match &bytes {
+        Some(bytes) => checks::scan(Cursor::new(bytes.as_slice()), separator, skip, day_column),
         None => File::open(path)
             .map_err(|e| read_error(e.into()))
-            .map(|f| checks::ragged_row(f, separator, skip))?,
+            .map(|f| checks::scan(f, separator, skip, day_column))?,
     };
-    if let Some((line, cells, headers)) = ragged {
+    if let Some((line, cells, headers)) = scan.ragged {
         return Err(SourceError::RaggedRow {
             file: display(path),
             unit: "line",
@@ -47,14 +55,13 @@ pub fn read_csv(
             headers,
         });
     }
-    let top = match &bytes {
-        Some(bytes) => top_rows(bytes.as_slice(), source, separator),
-        None => File::open(path).ok().and_then(|f| top_rows(f, source, separator)),
+    let iso_dates = match (scan.iso_days, day_column, &top) {
+        (true, Some(index), Some((header, _))) => Some(Arc::new(Schema::from_iter([Field::new(
+            header[index].as_str().into(),
+            DataType::Date,
+        )]))),
+        _ => None,
     };
-    let projection = top.as_ref().and_then(|(header, _)| projection(plan, columns, header));
-    let iso_dates = top
-        .as_ref()
-        .and_then(|(header, first)| iso_date_column(plan, header, first.as_deref()?));
     let options = |infer: Option<usize>, dates: Option<&SchemaRef>| {
         CsvReadOptions::default()
             .with_has_header(true)
@@ -76,10 +83,10 @@ pub fn read_csv(
             .try_into_reader_with_file_path(Some(path.to_path_buf()))
             .and_then(|r| r.finish()),
     };
-    // ISO dates are parsed by polars as it reads, four bytes a row where the text would
-    // take some thirty (5 million rows: 20 MiB, not 130). A cell that is not such a date
-    // comes out empty; the file is then read again with its dates as text, so that the
-    // date checks can name that cell.
+    // When every date is an ISO day (the scan saw each), polars parses them as it reads:
+    // four bytes a row where the text would take some thirty (5 million rows: 20 MiB,
+    // not 130). Should polars still fail or leave one empty, the file is read again with
+    // its dates as text, for the date checks.
     if let Some(dates) = &iso_dates {
         let read = read_with(Some(1000), Some(dates));
         if let Ok(frame) = read.as_ref() {
@@ -118,10 +125,10 @@ fn top_rows(reader: impl Read, source: &SourceSpec, separator: u8) -> Option<(Ve
     Some((header, first))
 }
 
-/// The date column's header as a schema that reads it as dates, when the spec gives no
-/// date format and the first row's date is an ISO day (`2026-10-01`): the form polars
-/// parses itself, and the one the date checks try first.
-fn iso_date_column(plan: &Plan, header: &[String], first: &[String]) -> Option<SchemaRef> {
+/// The date column's position, when the spec gives no date format and the first row's
+/// date is an ISO day (`2026-10-01`): the form polars parses itself, and the one the date
+/// checks try first. [`checks::scan`] then looks at every other row's.
+fn iso_day_column(plan: &Plan, header: &[String], first: &[String]) -> Option<usize> {
     if !plan.date_formats("").is_empty() {
         return None;
     }
@@ -142,12 +149,7 @@ fn iso_date_column(plan: &Plan, header: &[String], first: &[String]) -> Option<S
                 b.is_ascii_digit()
             }
         });
-    iso.then(|| {
-        Arc::new(Schema::from_iter([Field::new(
-            header[index].as_str().into(),
-            DataType::Date,
-        )]))
-    })
+    iso.then_some(index)
 }
 
 /// The file's headers of the columns the spec reads, or `None` (read everything) when

@@ -49,8 +49,8 @@ fn a_build_of_several_specs_writes_the_portfolio_and_the_summary() {
         "Client a",
         "Client b",
         "broken.yaml",
-        "\"a&#x2f;2026-08.pdf\"",
-        "\"b&#x2f;2026-08.json\"",
+        "\".&#x2f;a&#x2f;2026-08.pdf\"",
+        "\".&#x2f;b&#x2f;2026-08.json\"",
     ] {
         assert!(page.contains(expected), "{expected} is not on the page:\n{page}");
     }
