@@ -19,6 +19,75 @@ use crate::spec::{Spec, TemplateRef};
 /// Where the records of earlier builds live, under `--out`.
 const RECORDS: &str = ".kpipress/builds";
 
+/// Where a spec whose last build failed leaves its error, under `--out`, by the same name
+/// as its record: the portfolio of merged shards shows the failure, not the last good
+/// build.
+const FAILURES: &str = ".kpipress/failed";
+
+/// A spec's last build failed: the spec and the first line of its error.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FailedBuild {
+    pub spec: String,
+    pub message: String,
+}
+
+impl FailedBuild {
+    /// Notes the failure; a note that cannot be written only leaves the portfolio with the
+    /// last good build.
+    pub fn write(&self, out: &Path, spec_path: &Path, period: Option<&str>) {
+        let json = serde_json::to_vec_pretty(self).expect("a failure serialises");
+        let _ = crate::output::write_atomically(&failure_path(out, spec_path, period), &json);
+    }
+
+    /// Takes the note away once the spec builds again.
+    pub fn clear(out: &Path, spec_path: &Path, period: Option<&str>) {
+        let _ = std::fs::remove_file(failure_path(out, spec_path, period));
+    }
+}
+
+/// What the builds recorded under an `--out` folder hold: the specs that built, and
+/// those whose last build failed.
+pub struct Recorded {
+    pub records: Vec<Record>,
+    pub failures: Vec<FailedBuild>,
+}
+
+impl Recorded {
+    /// Every record under `out` whose files are still there, but for specs whose last
+    /// build failed, which are among `failures` instead. Shards' output folders merged
+    /// into one keep their records apart.
+    pub fn read(out: &Path) -> Self {
+        let failed = json_files(&out.join(FAILURES));
+        let failed_names: Vec<&std::ffi::OsStr> = failed.iter().filter_map(|(p, _)| p.file_name()).collect();
+        let mut records: Vec<Record> = json_files(&out.join(RECORDS))
+            .into_iter()
+            .filter(|(path, _)| !path.file_name().is_some_and(|n| failed_names.contains(&n)))
+            .filter_map(|(_, bytes)| serde_json::from_slice::<Record>(&bytes).ok())
+            .filter(|r| r.written.iter().all(|p| p.is_file()))
+            .collect();
+        records.sort_by(|a, b| (&a.digest.slug, &a.digest.period).cmp(&(&b.digest.slug, &b.digest.period)));
+        let mut failures: Vec<FailedBuild> = failed
+            .iter()
+            .filter_map(|(_, bytes)| serde_json::from_slice(bytes).ok())
+            .collect();
+        failures.sort_by(|a, b| a.spec.cmp(&b.spec));
+        Self { records, failures }
+    }
+}
+
+/// The `.json` files directly in `dir`, with their bytes.
+fn json_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|p| std::fs::read(&p).ok().map(|bytes| (p, bytes)))
+        .collect()
+}
+
 /// What one client's last build was made from and made.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
@@ -48,22 +117,6 @@ impl Record {
     /// How many KPIs had each status.
     pub fn counts(&self) -> Counts {
         Counts::of(self.digest.kpis.iter().map(|k| k.status))
-    }
-
-    /// Every record under `out` whose files are still there: the builds a portfolio of
-    /// `out` shows (shards' outputs merged into one folder keep their records apart).
-    pub fn all(out: &Path) -> Vec<Self> {
-        let Ok(entries) = std::fs::read_dir(out.join(RECORDS)) else {
-            return Vec::new();
-        };
-        let mut records: Vec<Self> = entries
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
-            .filter_map(|e| serde_json::from_slice::<Self>(&std::fs::read(e.path()).ok()?).ok())
-            .filter(|r| r.written.iter().all(|p| p.is_file()))
-            .collect();
-        records.sort_by(|a, b| (&a.digest.slug, &a.digest.period).cmp(&(&b.digest.slug, &b.digest.period)));
-        records
     }
 
     /// Saves the record, whole or not at all; a record that cannot be written only costs
@@ -117,11 +170,19 @@ impl Counts {
 /// absolute path, so two specs of the same name in different folders keep their own,
 /// and a build of last month between two of this month's skips neither.
 fn record_path(out: &Path, spec_path: &Path, period: Option<&str>) -> PathBuf {
+    out.join(RECORDS).join(record_name(spec_path, period))
+}
+
+fn failure_path(out: &Path, spec_path: &Path, period: Option<&str>) -> PathBuf {
+    out.join(FAILURES).join(record_name(spec_path, period))
+}
+
+fn record_name(spec_path: &Path, period: Option<&str>) -> String {
     let absolute = std::path::absolute(spec_path).unwrap_or_else(|_| spec_path.to_path_buf());
     let mut hasher = Fnv::default();
     absolute.hash(&mut hasher);
     period.hash(&mut hasher);
-    out.join(RECORDS).join(format!("{:016x}.json", hasher.finish()))
+    format!("{:016x}.json", hasher.finish())
 }
 
 /// The hash of everything a report of `spec` is made from: the kpipress version, the
@@ -299,7 +360,20 @@ mod tests {
         let read = Record::read(dir.path(), Path::new("spec.yaml"), None).unwrap();
         assert_eq!(read.written, vec![report]);
         assert_eq!(read.counts().missed, 1);
-        assert_eq!(Record::all(dir.path()).len(), 1);
+        assert_eq!(Recorded::read(dir.path()).records.len(), 1);
+        let failed = FailedBuild {
+            spec: "spec.yaml".into(),
+            message: "broken".into(),
+        };
+        failed.write(dir.path(), Path::new("spec.yaml"), None);
+        let recorded = Recorded::read(dir.path());
+        assert!(
+            recorded.records.is_empty(),
+            "a failed spec shows its failure, not its last build"
+        );
+        assert_eq!(recorded.failures[0].message, "broken");
+        FailedBuild::clear(dir.path(), Path::new("spec.yaml"), None);
+        assert_eq!(Recorded::read(dir.path()).records.len(), 1);
         assert!(Record::read(dir.path(), Path::new("spec.yaml"), Some("2026-09")).is_none());
     }
 }

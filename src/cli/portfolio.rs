@@ -8,8 +8,8 @@ use clap::Args;
 
 use super::build::Digests;
 use super::{print, FAILED, OK};
-use crate::digest::ClientDigest;
-use crate::incremental::Record;
+use crate::digest::{ClientDigest, Failure};
+use crate::incremental::Recorded;
 use crate::source::display;
 
 #[derive(Debug, Args)]
@@ -24,11 +24,20 @@ pub struct PortfolioArgs {
 pub fn run(args: PortfolioArgs) -> u8 {
     // A folder kept from month to month holds a record per period: the page shows each
     // client's latest.
+    let recorded = Recorded::read(&args.out);
     let mut latest: BTreeMap<String, ClientDigest> = BTreeMap::new();
-    for record in Record::all(&args.out) {
+    for record in recorded.records {
         latest.insert(record.digest.slug.clone(), record.digest);
     }
-    if latest.is_empty() {
+    let failures: Vec<Failure> = recorded
+        .failures
+        .into_iter()
+        .map(|f| Failure {
+            spec: f.spec,
+            message: f.message,
+        })
+        .collect();
+    if latest.is_empty() && failures.is_empty() {
         print::err(&format!(
             "error: `{}` holds no build records; run `kpipress build --out {}` first\n",
             display(&args.out),
@@ -41,7 +50,7 @@ pub fn run(args: PortfolioArgs) -> u8 {
         portfolio: Some(args.out.clone()),
         summary: args.summary,
     };
-    if digests.write(&clients, &[]) {
+    if digests.write(&clients, &failures) {
         OK
     } else {
         FAILED

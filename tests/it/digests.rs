@@ -123,6 +123,18 @@ fn shards_split_the_specs_and_the_portfolio_merges_them() {
     assert!(merged.starts_with("exit code: 0"), "{merged}");
     let page = read(&out.join("reports/index.html"));
     assert_eq!(page.matches("<tr data-name=\"client ").count(), slugs.len(), "{page}");
+    // A spec that breaks shows as failed on the merged page, not as its last good build.
+    std::fs::write(specs.join("a.yaml"), "version: 1\nclient: [\n").unwrap();
+    build(&specs, &out, &["--format", "json"]);
+    let merged = transcript(&["portfolio", out.to_str().unwrap()]);
+    assert!(merged.starts_with("exit code: 0"), "{merged}");
+    let page = read(&out.join("reports/index.html"));
+    assert_eq!(
+        page.matches("<tr data-name=\"client ").count(),
+        slugs.len() - 1,
+        "{page}"
+    );
+    assert!(page.contains("a.yaml</code>"), "{page}");
     let wrong = transcript(&["build", "x.yaml", "--shard", "3/2"]);
     assert!(wrong.contains("`3/2` is not a shard"), "{wrong}");
 }

@@ -18,7 +18,7 @@ use super::shard::Shard;
 use super::{print, RunArgs, FAILED, OK};
 use crate::digest::ClientDigest;
 use crate::goals::Status;
-use crate::incremental::{self, Record};
+use crate::incremental::{self, FailedBuild, Record};
 use crate::pipeline::{self, Error, Formats, Options};
 use crate::render::{self, FontCache};
 use crate::source::display;
@@ -177,6 +177,20 @@ pub(super) fn build_one(
     out: &Path,
     force: bool,
 ) -> Result<Built, Error> {
+    let built = build_or_skip(path, options, fonts, out, force);
+    let period = options.period.as_deref();
+    match &built {
+        Ok(_) => FailedBuild::clear(out, path, period),
+        Err(error) => FailedBuild {
+            spec: display(path),
+            message: error.to_string(),
+        }
+        .write(out, path, period),
+    }
+    built
+}
+
+fn build_or_skip(path: &Path, options: &Options, fonts: &FontCache, out: &Path, force: bool) -> Result<Built, Error> {
     let spec = spec::load(path)?;
     let inputs = incremental::inputs(&spec, options).ok();
     let period = options.period.as_deref();
