@@ -15,6 +15,7 @@ mod plain;
 mod plan;
 pub mod preset;
 mod read;
+mod scan;
 mod typed;
 mod value;
 mod years;

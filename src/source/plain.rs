@@ -8,11 +8,11 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::checks;
 use super::display;
 use super::error::{ReadFailure, SourceError};
 use super::plan::Plan;
 use super::read::Columns;
+use super::scan;
 use super::DATE;
 use crate::spec::{FileFormat, SourceSpec};
 
@@ -41,10 +41,10 @@ pub fn read_csv(
         .as_ref()
         .and_then(|(header, first)| iso_day_column(plan, header, first.as_deref()?));
     let scan = match &bytes {
-        Some(bytes) => checks::scan(Cursor::new(bytes.as_slice()), separator, skip, day_column),
+        Some(bytes) => scan::scan(Cursor::new(bytes.as_slice()), separator, skip, day_column),
         None => File::open(path)
             .map_err(|e| read_error(e.into()))
-            .map(|f| checks::scan(f, separator, skip, day_column))?,
+            .map(|f| scan::scan(f, separator, skip, day_column))?,
     };
     if let Some((line, cells, headers)) = scan.ragged {
         return Err(SourceError::RaggedRow {
@@ -127,7 +127,7 @@ fn top_rows(reader: impl Read, source: &SourceSpec, separator: u8) -> Option<(Ve
 
 /// The date column's position, when the spec gives no date format and the first row's
 /// date is an ISO day (`2026-10-01`): the form polars parses itself, and the one the date
-/// checks try first. [`checks::scan`] then looks at every other row's.
+/// checks try first. [`scan::scan`] then looks at every other row's.
 fn iso_day_column(plan: &Plan, header: &[String], first: &[String]) -> Option<usize> {
     if !plan.date_formats("").is_empty() {
         return None;
@@ -140,16 +140,7 @@ fn iso_day_column(plan: &Plan, header: &[String], first: &[String]) -> Option<us
         .and_then(|m| m.find(&trimmed).cloned())
         .unwrap_or_else(|| DATE.to_owned());
     let index = trimmed.iter().position(|h| *h == wanted)?;
-    let cell = first.get(index)?.trim();
-    let iso = cell.len() == 10
-        && cell.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    iso.then_some(index)
+    scan::is_iso_day(first.get(index)?.trim().as_bytes()).then_some(index)
 }
 
 /// The file's headers of the columns the spec reads, or `None` (read everything) when
