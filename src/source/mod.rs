@@ -348,6 +348,22 @@ mod tests {
     }
 
     #[test]
+    fn a_type_guessed_from_the_first_rows_may_be_wrong_later() {
+        let spec = b"client: { name: T }\nsources:\n  posts: { path: posts.csv }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n  spend: { source: posts, value: 'SUM(spend)' }\n";
+        // Whole numbers and empty cells well past the rows polars guesses types from,
+        // then a fraction in each column.
+        let mut csv = String::from("date,views,spend\n");
+        for day in 0..300 {
+            csv.push_str(&format!("2026-10-{:02},1,\n", day % 28 + 1));
+        }
+        csv.push_str("2026-10-29,0.5,2.25\n");
+        let (_dir, sources) = load_fixture(&[("spec.yaml", spec), ("posts.csv", csv.as_bytes())]);
+        let sources = sources.unwrap();
+        assert_eq!(column_sum(&sources, "views"), 300.5);
+        assert_eq!(column_sum(&sources, "spend"), 2.25);
+    }
+
+    #[test]
     fn a_missing_header_lists_the_columns() {
         let (header, _, _) = encoding_rs::WINDOWS_1251.encode("Day;Veiws\n01.10.2026;1\n");
         let (_dir, sources) = load_fixture(&[("spec.yaml", SPEC), ("posts.csv", &header)]);

@@ -16,6 +16,12 @@ use super::scan;
 use super::DATE;
 use crate::spec::{FileFormat, SourceSpec};
 
+/// How many rows polars reads to guess each column's type. Guessing costs several times
+/// the read itself on a client's export of a thousand rows (a pattern match per cell of
+/// every column, read or not); a guess the later rows prove wrong costs nothing in
+/// correctness, since the file is then read again as text and checked cell by cell.
+const INFER_ROWS: usize = 100;
+
 pub fn read_csv(
     plan: &Plan,
     path: &Path,
@@ -88,7 +94,7 @@ pub fn read_csv(
     // not 130). Should polars still fail or leave one empty, the file is read again with
     // its dates as text, for the date checks.
     if let Some(dates) = &iso_dates {
-        let read = read_with(Some(1000), Some(dates));
+        let read = read_with(Some(INFER_ROWS), Some(dates));
         if let Ok(frame) = read.as_ref() {
             let parsed = frame.columns().iter().find(|c| c.dtype() == &DataType::Date);
             if parsed.is_some_and(|c| c.null_count() == 0) {
@@ -97,7 +103,7 @@ pub fn read_csv(
         }
     }
     let read = |infer: Option<usize>| read_with(infer, None);
-    match read(Some(1000)) {
+    match read(Some(INFER_ROWS)) {
         Ok(frame) => Ok(frame),
         // A cell that does not fit the type polars inferred from the first rows: read every
         // column as text, so the cell checks below can name the row and column.
