@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use typst::foundations::Bytes;
 use typst::text::Font;
@@ -12,7 +12,9 @@ use typst::text::Font;
 use super::RenderError;
 
 pub struct FontCache {
-    embedded: Arc<Vec<Font>>,
+    /// Parsed at first use: a build whose specs name no brand font reads none of them in
+    /// the main process (its render workers do), and parsing them costs milliseconds.
+    embedded: OnceLock<Arc<Vec<Font>>>,
     with_brand: Mutex<HashMap<PathBuf, Arc<Vec<Font>>>>,
 }
 
@@ -24,27 +26,33 @@ impl Default for FontCache {
 
 impl FontCache {
     pub fn new() -> Self {
-        let dejavu = [
-            dejavu::sans::regular(),
-            dejavu::sans::bold(),
-            dejavu::sans::oblique(),
-            dejavu::sans::bold_oblique(),
-        ];
-        let fonts = dejavu
-            .into_iter()
-            .chain(typst_assets::fonts())
-            .flat_map(|data| Font::iter(Bytes::new(data)))
-            .collect();
         Self {
-            embedded: Arc::new(fonts),
+            embedded: OnceLock::new(),
             with_brand: Mutex::default(),
         }
+    }
+
+    fn embedded(&self) -> &Arc<Vec<Font>> {
+        self.embedded.get_or_init(|| {
+            let dejavu = [
+                dejavu::sans::regular(),
+                dejavu::sans::bold(),
+                dejavu::sans::oblique(),
+                dejavu::sans::bold_oblique(),
+            ];
+            let fonts = dejavu
+                .into_iter()
+                .chain(typst_assets::fonts())
+                .flat_map(|data| Font::iter(Bytes::new(data)))
+                .collect();
+            Arc::new(fonts)
+        })
     }
 
     /// The embedded fonts, plus those of `brand_dir` if given.
     pub fn fonts(&self, brand_dir: Option<&Path>) -> Result<Arc<Vec<Font>>, RenderError> {
         let Some(dir) = brand_dir else {
-            return Ok(self.embedded.clone());
+            return Ok(self.embedded().clone());
         };
         if let Some(fonts) = self
             .with_brand
@@ -54,7 +62,7 @@ impl FontCache {
         {
             return Ok(fonts.clone());
         }
-        let mut fonts: Vec<Font> = self.embedded.as_ref().clone();
+        let mut fonts: Vec<Font> = self.embedded().as_ref().clone();
         fonts.extend(read_dir_fonts(dir)?);
         let fonts = Arc::new(fonts);
         self.with_brand
