@@ -256,7 +256,17 @@ fn read_reply(header: &[u8], pdf: Vec<u8>) -> Result<Rendered, RenderError> {
 pub fn serve(memory_mib: u64) -> ExitCode {
     limit_memory(memory_mib);
     let fonts = FontCache::new();
-    super::warm_up(&fonts);
+    // The warm-up runs beside the wait for the first job, not before it: a job that comes
+    // sooner starts at once, on the other core, and shares whatever the warm-up has
+    // already built (typst's library, the parsed fonts).
+    std::thread::scope(|scope| {
+        scope.spawn(|| super::warm_up(&fonts));
+        answer_jobs(&fonts)
+    })
+}
+
+/// Renders each job read from stdin until it ends, answering each on stdout.
+fn answer_jobs(fonts: &FontCache) -> ExitCode {
     let (mut input, mut out) = (std::io::stdin().lock(), std::io::stdout().lock());
     loop {
         let request = match read_frame(&mut input) {
@@ -265,7 +275,7 @@ pub fn serve(memory_mib: u64) -> ExitCode {
             Err(_) => return ExitCode::FAILURE,
         };
         let reply = match serde_json::from_slice::<Job>(&request) {
-            Ok(job) => super::render(&job, &fonts),
+            Ok(job) => super::render(&job, fonts),
             Err(e) => Err(RenderError::Worker {
                 message: format!("it was sent a job it cannot read ({e})"),
             }),
