@@ -105,6 +105,8 @@ fn ms(time: Duration) -> f64 {
 /// one of those runs had, with the render workers it waited for (KiB).
 fn median_run(runs: usize, mut start: impl FnMut() -> Command) -> (Duration, i64) {
     let mut peak = 0;
+    // wait4 reaps each child below, which std's `wait` cannot: it drops the usage.
+    #[allow(clippy::zombie_processes)]
     let time = median(runs, || {
         let child = start().spawn().expect("kpipress starts");
         let (status, usage) = wait_with_usage(child.id());
