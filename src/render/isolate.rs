@@ -85,7 +85,10 @@ pub fn prestart(limits: Limits) {
 /// Renders `job` in this thread's worker process under `limits`. A worker that fails
 /// its limits is killed, and the next report starts a new one.
 pub fn render(job: &Job, limits: Limits) -> Result<Rendered, RenderError> {
-    let request = serde_json::to_vec(job).expect("a render job serialises");
+    let request = Request {
+        job: serde_json::to_vec(job).expect("a render job serialises"),
+        logo: job.logo.as_deref(),
+    };
     WORKER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_some_and(|w| w.memory_mib != limits.memory_mib) {
@@ -103,6 +106,39 @@ pub fn render(job: &Job, limits: Limits) -> Result<Rendered, RenderError> {
             }
         }
     })
+}
+
+/// What a worker is sent for one report: three frames, the job as JSON, whether it has
+/// a logo (one byte), and the logo's bytes as they are.
+struct Request<'a> {
+    job: Vec<u8>,
+    logo: Option<&'a [u8]>,
+}
+
+impl Request<'_> {
+    fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
+        write_frame(out, &self.job)?;
+        write_frame(out, &[u8::from(self.logo.is_some())])?;
+        write_frame(out, self.logo.unwrap_or_default())
+    }
+}
+
+/// Reads a [`Request`]'s frames back into the job; `None` at the end of the input.
+fn read_job(input: &mut impl Read) -> Result<Option<Result<Job, RenderError>>, ()> {
+    let Some(request) = read_frame(input).map_err(|_| ())? else {
+        return Ok(None);
+    };
+    let has_logo = read_frame(input).map_err(|_| ())?.ok_or(())?;
+    let logo = read_frame(input).map_err(|_| ())?.ok_or(())?;
+    let job = serde_json::from_slice::<Job>(&request)
+        .map(|job| Job {
+            logo: (has_logo == [1]).then_some(logo),
+            ..job
+        })
+        .map_err(|e| RenderError::Worker {
+            message: format!("it was sent a job it cannot read ({e})"),
+        });
+    Ok(Some(job))
 }
 
 /// A running worker: its pipes, and a thread that reads its answers.
@@ -159,9 +195,9 @@ impl Worker {
 
     /// Sends one request and waits for its answer; `Err(true)` when the time ran out,
     /// `Err(false)` when the worker ended without one.
-    fn exchange(&mut self, request: &[u8], limit: Duration) -> Result<(Vec<u8>, Vec<u8>), bool> {
+    fn exchange(&mut self, request: &Request, limit: Duration) -> Result<(Vec<u8>, Vec<u8>), bool> {
         let stdin = self.stdin.as_mut().ok_or(false)?;
-        write_frame(stdin, request).map_err(|_| false)?;
+        request.write(stdin).map_err(|_| false)?;
         match self.answers.recv_timeout(limit) {
             Ok(answer) => Ok(answer),
             Err(mpsc::RecvTimeoutError::Timeout) => Err(true),
@@ -269,16 +305,10 @@ pub fn serve(memory_mib: u64) -> ExitCode {
 fn answer_jobs(fonts: &FontCache) -> ExitCode {
     let (mut input, mut out) = (std::io::stdin().lock(), std::io::stdout().lock());
     loop {
-        let request = match read_frame(&mut input) {
-            Ok(Some(request)) => request,
+        let reply = match read_job(&mut input) {
+            Ok(Some(job)) => job.and_then(|job| super::render(&job, fonts)),
             Ok(None) => return ExitCode::SUCCESS,
-            Err(_) => return ExitCode::FAILURE,
-        };
-        let reply = match serde_json::from_slice::<Job>(&request) {
-            Ok(job) => super::render(&job, fonts),
-            Err(e) => Err(RenderError::Worker {
-                message: format!("it was sent a job it cannot read ({e})"),
-            }),
+            Err(()) => return ExitCode::FAILURE,
         };
         let (header, pdf) = match reply {
             Ok(rendered) => (
@@ -369,5 +399,49 @@ fn from_wire(error: WireError) -> RenderError {
             source: std::io::Error::other(message),
         },
         WireError::Other(message) => RenderError::Worker { message },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::templates::TemplateSet;
+    use crate::spec::TemplateRef;
+
+    fn job(logo: Option<Vec<u8>>) -> Job {
+        Job {
+            set: TemplateSet::load(&TemplateRef::Builtin("audit".to_owned())).unwrap(),
+            model: serde_json::json!({ "client": "T" }),
+            brand_fonts: None,
+            logo,
+            root: std::path::PathBuf::from("/specs"),
+            pdf: true,
+            ident: "kpipress/t/2026-10".to_owned(),
+            created: 0,
+            today: 0,
+            fuel: 1,
+        }
+    }
+
+    #[test]
+    fn a_job_and_its_logo_cross_the_pipe() {
+        let mut pipe = Vec::new();
+        for job in [
+            job(Some(vec![0x89, b'P', b'N', b'G', 0, 255])),
+            job(Some(Vec::new())),
+            job(None),
+        ] {
+            let request = Request {
+                job: serde_json::to_vec(&job).unwrap(),
+                logo: job.logo.as_deref(),
+            };
+            request.write(&mut pipe).unwrap();
+        }
+        let mut input = std::io::Cursor::new(pipe);
+        let mut read = || read_job(&mut input).unwrap().map(|job| job.unwrap().logo);
+        assert_eq!(read(), Some(Some(vec![0x89, b'P', b'N', b'G', 0, 255])));
+        assert_eq!(read(), Some(Some(Vec::new())));
+        assert_eq!(read(), Some(None));
+        assert_eq!(read(), None);
     }
 }

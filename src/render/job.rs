@@ -30,6 +30,9 @@ pub struct Job {
     pub model: serde_json::Value,
     /// The spec's `brand.fonts` folder.
     pub brand_fonts: Option<PathBuf>,
+    /// The logo's bytes. A render worker gets them as a frame of their own beside the
+    /// job's JSON, where a 300 KB PNG would be 300,000 numbers to write and to parse.
+    #[serde(skip)]
     pub logo: Option<Vec<u8>>,
     /// The folder typst may read from: the named spec's.
     pub root: PathBuf,
