@@ -7,18 +7,17 @@
 //! aborting the whole process when an allocation fails.
 //!
 //! Each build thread keeps one worker for the reports it renders, so fonts and typst's
-//! caches are loaded once per thread, not per report. The worker reads each [`Job`] as
-//! a length-prefixed JSON message on stdin and answers with a [`Reply`] and the PDF's
-//! bytes, each length-prefixed; the memory limit is the worker's, across its reports.
+//! caches are loaded once per thread, not per report. The worker reads each [`Job`] on
+//! stdin and answers on stdout, in the frames of `wire`; the memory limit is the
+//! worker's, across its reports.
 
 use std::cell::RefCell;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use miette::{NamedSource, SourceSpan};
-use serde::{Deserialize, Serialize};
+mod wire;
 
 use super::{FontCache, Job, RenderError, Rendered};
 
@@ -31,38 +30,6 @@ pub struct Limits {
     pub seconds: u64,
     pub memory_mib: u64,
 }
-
-/// The worker's answer, before the PDF's bytes.
-#[derive(Debug, Serialize, Deserialize)]
-enum Reply {
-    Done {
-        typst: String,
-        pdf: bool,
-        warnings: Vec<String>,
-    },
-    Failed(WireError),
-}
-
-/// A [`RenderError`] as it crosses the pipe.
-#[derive(Debug, Serialize, Deserialize)]
-enum WireError {
-    Template(WireSnippet),
-    Typst(WireSnippet),
-    Fonts { dir: String, message: String },
-    Other(String),
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct WireSnippet {
-    message: String,
-    name: String,
-    text: String,
-    span: Option<(usize, usize)>,
-    help: Option<String>,
-}
-
-/// The largest message either side reads: a report's PDF is a few megabytes.
-const MAX_FRAME: u64 = 1 << 30;
 
 thread_local! {
     /// This thread's worker, started for its first report and kept for the next, so
@@ -85,7 +52,7 @@ pub fn prestart(limits: Limits) {
 /// Renders `job` in this thread's worker process under `limits`. A worker that fails
 /// its limits is killed, and the next report starts a new one.
 pub fn render(job: &Job, limits: Limits) -> Result<Rendered, RenderError> {
-    let request = Request {
+    let request = wire::Request {
         job: serde_json::to_vec(job).expect("a render job serialises"),
         logo: job.logo.as_deref(),
     };
@@ -99,46 +66,13 @@ pub fn render(job: &Job, limits: Limits) -> Result<Rendered, RenderError> {
             None => slot.insert(Worker::start(limits.memory_mib)?),
         };
         match worker.exchange(&request, Duration::from_secs(limits.seconds)) {
-            Ok((header, pdf)) => read_reply(&header, pdf),
+            Ok((header, pdf)) => wire::read_reply(&header, pdf),
             Err(timed_out) => {
                 let worker = slot.take().expect("the worker is in its slot");
                 Err(worker.failed(timed_out, limits))
             }
         }
     })
-}
-
-/// What a worker is sent for one report: three frames, the job as JSON, whether it has
-/// a logo (one byte), and the logo's bytes as they are.
-struct Request<'a> {
-    job: Vec<u8>,
-    logo: Option<&'a [u8]>,
-}
-
-impl Request<'_> {
-    fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
-        write_frame(out, &self.job)?;
-        write_frame(out, &[u8::from(self.logo.is_some())])?;
-        write_frame(out, self.logo.unwrap_or_default())
-    }
-}
-
-/// Reads a [`Request`]'s frames back into the job; `None` at the end of the input.
-fn read_job(input: &mut impl Read) -> Result<Option<Result<Job, RenderError>>, ()> {
-    let Some(request) = read_frame(input).map_err(|_| ())? else {
-        return Ok(None);
-    };
-    let has_logo = read_frame(input).map_err(|_| ())?.ok_or(())?;
-    let logo = read_frame(input).map_err(|_| ())?.ok_or(())?;
-    let job = serde_json::from_slice::<Job>(&request)
-        .map(|job| Job {
-            logo: (has_logo == [1]).then_some(logo),
-            ..job
-        })
-        .map_err(|e| RenderError::Worker {
-            message: format!("it was sent a job it cannot read ({e})"),
-        });
-    Ok(Some(job))
 }
 
 /// A running worker: its pipes, and a thread that reads its answers.
@@ -172,8 +106,10 @@ impl Worker {
         let mut stderr = child.stderr.take().expect("stderr is piped");
         let (send, answers) = mpsc::channel();
         std::thread::spawn(move || {
-            while let Ok(Some(header)) = read_frame(&mut stdout) {
-                let Ok(Some(pdf)) = read_frame(&mut stdout) else { break };
+            while let Ok(Some(header)) = wire::read_frame(&mut stdout) {
+                let Ok(Some(pdf)) = wire::read_frame(&mut stdout) else {
+                    break;
+                };
                 if send.send((header, pdf)).is_err() {
                     break;
                 }
@@ -195,7 +131,7 @@ impl Worker {
 
     /// Sends one request and waits for its answer; `Err(true)` when the time ran out,
     /// `Err(false)` when the worker ended without one.
-    fn exchange(&mut self, request: &Request, limit: Duration) -> Result<(Vec<u8>, Vec<u8>), bool> {
+    fn exchange(&mut self, request: &wire::Request, limit: Duration) -> Result<(Vec<u8>, Vec<u8>), bool> {
         let stdin = self.stdin.as_mut().ok_or(false)?;
         request.write(stdin).map_err(|_| false)?;
         match self.answers.recv_timeout(limit) {
@@ -232,29 +168,6 @@ impl Drop for Worker {
     }
 }
 
-fn write_frame(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
-    out.write_all(&(bytes.len() as u64).to_le_bytes())?;
-    out.write_all(bytes)?;
-    out.flush()
-}
-
-/// The next message, or `None` at the end of the stream.
-fn read_frame(input: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
-    let mut length = [0u8; 8];
-    match input.read_exact(&mut length) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let length = u64::from_le_bytes(length);
-    if length > MAX_FRAME {
-        return Err(std::io::Error::other("a message larger than 1 GiB"));
-    }
-    let mut bytes = vec![0u8; length as usize];
-    input.read_exact(&mut bytes)?;
-    Ok(Some(bytes))
-}
-
 /// Why a worker that gave no answer ended: out of memory (an allocation refused under
 /// the limit aborts it), or a panic, whose message it printed.
 fn exit_error(status: std::process::ExitStatus, errors: &str, limits: Limits) -> RenderError {
@@ -266,24 +179,6 @@ fn exit_error(status: std::process::ExitStatus, errors: &str, limits: Limits) ->
     let panic = lines.by_ref().find(|l| l.contains("panicked at")).and(lines.next());
     RenderError::Worker {
         message: panic.map_or_else(|| status.to_string(), |m| format!("it panicked ({m})")),
-    }
-}
-
-fn read_reply(header: &[u8], pdf: Vec<u8>) -> Result<Rendered, RenderError> {
-    let reply: Reply = serde_json::from_slice(header).map_err(|_| RenderError::Worker {
-        message: "its answer was garbled".to_owned(),
-    })?;
-    match reply {
-        Reply::Done {
-            typst,
-            pdf: has_pdf,
-            warnings,
-        } => Ok(Rendered {
-            typst,
-            pdf: has_pdf.then_some(pdf),
-            warnings,
-        }),
-        Reply::Failed(error) => Err(from_wire(error)),
     }
 }
 
@@ -305,27 +200,12 @@ pub fn serve(memory_mib: u64) -> ExitCode {
 fn answer_jobs(fonts: &FontCache) -> ExitCode {
     let (mut input, mut out) = (std::io::stdin().lock(), std::io::stdout().lock());
     loop {
-        let reply = match read_job(&mut input) {
+        let reply = match wire::read_job(&mut input) {
             Ok(Some(job)) => job.and_then(|job| super::render(&job, fonts)),
             Ok(None) => return ExitCode::SUCCESS,
             Err(()) => return ExitCode::FAILURE,
         };
-        let (header, pdf) = match reply {
-            Ok(rendered) => (
-                Reply::Done {
-                    typst: rendered.typst,
-                    pdf: rendered.pdf.is_some(),
-                    warnings: rendered.warnings,
-                },
-                rendered.pdf.unwrap_or_default(),
-            ),
-            Err(error) => (Reply::Failed(to_wire(error)), Vec::new()),
-        };
-        let header = serde_json::to_vec(&header).expect("a reply serialises");
-        if write_frame(&mut out, &header)
-            .and_then(|()| write_frame(&mut out, &pdf))
-            .is_err()
-        {
+        if wire::write_reply(&mut out, reply).is_err() {
             return ExitCode::FAILURE;
         }
     }
@@ -348,100 +228,4 @@ fn limit_memory(mib: u64) {
     }
     #[cfg(not(unix))]
     let _ = mib;
-}
-
-fn to_wire(error: RenderError) -> WireError {
-    let snippet = |message: String, src: NamedSource<String>, span: Option<SourceSpan>, help| WireSnippet {
-        message,
-        name: src.name().to_owned(),
-        text: src.inner().clone(),
-        span: span.map(|s| (s.offset(), s.len())),
-        help,
-    };
-    match error {
-        RenderError::Template {
-            message,
-            src,
-            span,
-            help,
-        } => WireError::Template(snippet(message, src, span, help)),
-        RenderError::Typst {
-            message,
-            src,
-            span,
-            help,
-        } => WireError::Typst(snippet(message, src, span, help)),
-        RenderError::Fonts { dir, source } => WireError::Fonts {
-            dir,
-            message: source.to_string(),
-        },
-        other => WireError::Other(other.to_string()),
-    }
-}
-
-fn from_wire(error: WireError) -> RenderError {
-    match error {
-        WireError::Template(s) => RenderError::Template {
-            message: s.message,
-            src: NamedSource::new(s.name, s.text),
-            span: s.span.map(SourceSpan::from),
-            help: s.help,
-        },
-        WireError::Typst(s) => RenderError::Typst {
-            message: s.message,
-            src: NamedSource::new(s.name, s.text),
-            span: s.span.map(SourceSpan::from),
-            help: s.help,
-        },
-        // An `io::Error` does not cross processes; its words do.
-        WireError::Fonts { dir, message } => RenderError::Fonts {
-            dir,
-            source: std::io::Error::other(message),
-        },
-        WireError::Other(message) => RenderError::Worker { message },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::render::templates::TemplateSet;
-    use crate::spec::TemplateRef;
-
-    fn job(logo: Option<Vec<u8>>) -> Job {
-        Job {
-            set: TemplateSet::load(&TemplateRef::Builtin("audit".to_owned())).unwrap(),
-            model: serde_json::json!({ "client": "T" }),
-            brand_fonts: None,
-            logo,
-            root: std::path::PathBuf::from("/specs"),
-            pdf: true,
-            ident: "kpipress/t/2026-10".to_owned(),
-            created: 0,
-            today: 0,
-            fuel: 1,
-        }
-    }
-
-    #[test]
-    fn a_job_and_its_logo_cross_the_pipe() {
-        let mut pipe = Vec::new();
-        for job in [
-            job(Some(vec![0x89, b'P', b'N', b'G', 0, 255])),
-            job(Some(Vec::new())),
-            job(None),
-        ] {
-            let request = Request {
-                job: serde_json::to_vec(&job).unwrap(),
-                logo: job.logo.as_deref(),
-            };
-            request.write(&mut pipe).unwrap();
-        }
-        let mut input = std::io::Cursor::new(pipe);
-        let mut read = || read_job(&mut input).unwrap().map(|job| job.unwrap().logo);
-        assert_eq!(read(), Some(Some(vec![0x89, b'P', b'N', b'G', 0, 255])));
-        assert_eq!(read(), Some(Some(Vec::new())));
-        assert_eq!(read(), Some(None));
-        assert_eq!(read(), None);
-    }
 }
