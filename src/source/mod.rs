@@ -364,6 +364,20 @@ mod tests {
     }
 
     #[test]
+    fn an_id_that_looks_like_a_number_at_first_is_text() {
+        let spec = b"client: { name: T }\nsources:\n  posts: { path: posts.csv }\nkpis:\n  posts: { source: posts, value: 'COUNT(post_id)' }\n";
+        let mut csv = String::from("date,post_id\n");
+        for post in 0..150 {
+            csv.push_str(&format!("2026-10-{:02},{}\n", post % 28 + 1, 1000 + post));
+        }
+        csv.push_str("2026-10-29,ig_77\n");
+        let (_dir, sources) = load_fixture(&[("spec.yaml", spec), ("posts.csv", csv.as_bytes())]);
+        let frame = sources.unwrap().sources["posts"].frame.clone().collect().unwrap();
+        assert_eq!(frame.height(), 151);
+        assert_eq!(frame.column("post_id").unwrap().dtype(), &DataType::String);
+    }
+
+    #[test]
     fn a_missing_header_lists_the_columns() {
         let (header, _, _) = encoding_rs::WINDOWS_1251.encode("Day;Veiws\n01.10.2026;1\n");
         let (_dir, sources) = load_fixture(&[("spec.yaml", SPEC), ("posts.csv", &header)]);

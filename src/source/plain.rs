@@ -22,13 +22,7 @@ use crate::spec::{FileFormat, SourceSpec};
 /// correctness, since the file is then read again as text and checked cell by cell.
 const INFER_ROWS: usize = 100;
 
-pub fn read_csv(
-    plan: &Plan,
-    path: &Path,
-    format: FileFormat,
-    numeric: &[&str],
-    columns: &Columns,
-) -> Result<DataFrame, SourceError> {
+pub fn read_csv(plan: &Plan, path: &Path, format: FileFormat, columns: &Columns) -> Result<DataFrame, SourceError> {
     let source = plan.source;
     let read_error = |cause: ReadFailure| SourceError::read(super::display(path), cause);
     let separator = source
@@ -106,8 +100,10 @@ pub fn read_csv(
     match read(Some(INFER_ROWS)) {
         Ok(frame) => Ok(frame),
         // A cell that does not fit the type polars inferred from the first rows: read every
-        // column as text, so the cell checks below can name the row and column.
-        Err(PolarsError::ComputeError(_)) if !numeric.is_empty() => read(Some(0)).map_err(|e| read_error(e.into())),
+        // column as text, so the cell checks below can name the row and column. A column
+        // no KPI reads as a number (an id that turns from `1042` to `ig_77`) is then text,
+        // as it should be.
+        Err(PolarsError::ComputeError(_)) => read(Some(0)).map_err(|e| read_error(e.into())),
         Err(e) => Err(read_error(e.into())),
     }
 }

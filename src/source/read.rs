@@ -42,7 +42,7 @@ pub fn read_file(
     }
     let (mut frame, rows) = match format {
         FileFormat::Csv | FileFormat::Tsv if !plan.needs_cells() => {
-            let frame = plain::read_csv(plan, path, format, numeric, columns)?;
+            let frame = plain::read_csv(plan, path, format, columns)?;
             let first = source.csv.skip_rows.unwrap_or(0) + 2;
             (frame, Rows::counted("line", first))
         }
