@@ -7,7 +7,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use crate::incremental::stable_hash;
-use crate::spec;
+use crate::spec::Spec;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
@@ -31,15 +31,16 @@ impl FromStr for Shard {
 }
 
 impl Shard {
-    /// Whether the spec at `path` is this shard's to build.
-    pub fn holds(&self, path: &Path) -> bool {
-        let slug = spec::load(path).map_or_else(
-            |_| {
+    /// Whether the spec at `path`, loaded as `spec` (`None` when it does not load), is
+    /// this shard's to build.
+    pub fn holds(&self, path: &Path, spec: Option<&Spec>) -> bool {
+        let slug = spec.map_or_else(
+            || {
                 path.file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default()
             },
-            |spec| spec.client.slug,
+            |spec| spec.client.slug.clone(),
         );
         self.holds_slug(&slug)
     }

@@ -99,15 +99,33 @@ pub(super) fn formats(asked: &[OutputFormat]) -> Formats {
     }
 }
 
+/// The specs this build is for, each read once for the checks before it: whether it is
+/// this shard's, and the files it will write (`None` for a spec that does not load,
+/// which the build reports). The build reads each again, client by client, so that no
+/// spec is held while the others are built.
+fn planned(paths: Vec<PathBuf>, shard: Option<Shard>, formats: Formats) -> Vec<(PathBuf, Option<Vec<PathBuf>>)> {
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let spec = spec::load(&path).ok();
+            if shard.is_some_and(|shard| !shard.holds(&path, spec.as_ref())) {
+                return None;
+            }
+            let outputs = spec.map(|spec| pipeline::planned_outputs(&spec, formats));
+            Some((path, outputs))
+        })
+        .collect()
+}
+
 /// Two specs, or two formats of one, that would write the same file: found before
 /// anything is written, since one would silently replace the other. Specs that do not
 /// load are left for the build to report.
-fn output_clash(paths: &[PathBuf], formats: Formats) -> Option<String> {
+fn output_clash(planned: &[(PathBuf, Option<Vec<PathBuf>>)]) -> Option<String> {
     let mut owners: std::collections::HashMap<PathBuf, &PathBuf> = std::collections::HashMap::new();
-    for path in paths {
-        let Ok(spec) = spec::load(path) else { continue };
+    for (path, outputs) in planned {
+        let Some(outputs) = outputs else { continue };
         let mut own = std::collections::HashSet::new();
-        for output in pipeline::planned_outputs(&spec, formats) {
+        for output in outputs {
             if !own.insert(output.clone()) {
                 return Some(format!(
                     "error: `{}` would write `{}` twice: its `report.output` has the extension of another format; \
@@ -138,17 +156,16 @@ fn jobs(requested: Option<usize>) -> usize {
 }
 
 pub fn run(args: BuildArgs) -> u8 {
-    let Some(mut paths) = args.run.paths() else {
+    let Some(paths) = args.run.paths() else {
         return FAILED;
     };
-    if let Some(shard) = args.shard {
-        paths.retain(|path| shard.holds(path));
-    }
     let options = args.run.options(Some(args.out.clone()), formats(&args.format));
-    if let Some(clash) = output_clash(&paths, options.formats) {
+    let planned = planned(paths, args.shard, options.formats);
+    if let Some(clash) = output_clash(&planned) {
         print::err(&clash);
         return FAILED;
     }
+    let paths: Vec<PathBuf> = planned.into_iter().map(|(path, _)| path).collect();
     let fonts = FontCache::new();
     let build = |path: &Path| build_one(path, &options, &fonts, &args.out, args.force);
     let mut log = Log::new(&args.fail_on, paths.len());
