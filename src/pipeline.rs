@@ -121,6 +121,9 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
         &smart,
         missing_font,
     );
+    // The rows are all counted: a large export's are most of the memory, which the render
+    // worker should not find taken.
+    source::release(sources);
     let rendered = if options.formats.pdf || options.formats.typ {
         let (limits, created) = (options.render.limits, options.render.created);
         let job = render::prepare(

@@ -50,7 +50,11 @@ pub fn merge(mut files: Vec<FileFrame>, key: &[String]) -> PolarsResult<(LazyFra
     if key.is_empty() {
         key.push(col(DATE));
     }
-    let kept = all.filter(col(FILE).eq(col(FILE).max().over(key)?)).collect()?;
+    // In date order again, as each file was: the files' rows interleave where they overlap.
+    let kept = all
+        .filter(col(FILE).eq(col(FILE).max().over(key)?))
+        .sort([DATE], SortMultipleOptions::default().with_maintain_order(true))
+        .collect()?;
     let kept_per_file = kept.column(FILE)?.u32()?.clone();
     let mut coverage: Vec<FileCoverage> = files.into_iter().map(|f| f.coverage).collect();
     for (rank, file) in coverage.iter_mut().enumerate() {

@@ -1,6 +1,7 @@
 //! Sources: the analytics exports a spec names, read with polars into frames with
 //! canonical column names and a `date` column of type Date. Output: [`Sources`].
 
+mod blocks;
 mod cell;
 mod checks;
 mod columns;
@@ -86,6 +87,12 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
     Ok(Sources { sources, warnings })
 }
 
+/// Drops `sources` and gives their memory back to the system, not only to the allocator.
+pub fn release(sources: Sources) {
+    drop(sources);
+    blocks::give_back_freed_memory();
+}
+
 /// Reads every file of `source`; the `numeric` columns must exist and hold numbers, the
 /// `named` ones must exist.
 fn load_source(
@@ -102,15 +109,11 @@ fn load_source(
         Some(filter) => referenced_columns(filter).map_err(|e| SourceError::expression(spec, &filter_at, e))?,
         None => Vec::new(),
     };
-    let read = read_columns(plan, numeric, named, &filter_columns);
+    let read = read_columns(plan, numeric, named, &filter_columns, paths.len() > 1);
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let mut frame = read::read_file(spec, plan, &path, &numeric_names, &read)?;
-        // polars reads a file in chunks, one per thread; every later query over a chunked
-        // column copies it whole into one (the metrics' grouping did, for each column,
-        // while the chunks stayed alive for the content ranking). Joined here, a column
-        // at a time, only one column is ever held twice.
-        frame.rechunk_mut();
+        let frame = read::read_file(spec, plan, &path, &numeric_names, &read)?;
+
         let coverage = coverage::of_file(&path, &frame);
         let frame = match coverage.undated {
             0 => frame,
@@ -120,6 +123,8 @@ fn load_source(
                 .collect()
                 .map_err(|e| SourceError::read(display(&path), e))?,
         };
+        let frame = in_date_order(frame).map_err(|e| SourceError::read(display(&path), e))?;
+
         files.push(merge::FileFrame { coverage, frame });
     }
     let (mut frame, files) =
@@ -148,16 +153,68 @@ fn load_source(
         let predicate = polars::sql::sql_expr(filter).map_err(|e| SourceError::expression(spec, &filter_at, e))?;
         frame = frame.filter(predicate);
     }
-    Ok(LoadedSource { frame, files })
+    Ok(LoadedSource {
+        frame: widened(frame, &schema),
+        files,
+    })
+}
+
+/// `frame` in date order, each day's rows in the file's order, which `FIRST` and `LAST`
+/// read: an export written day by day already is, and is kept without a copy.
+fn in_date_order(frame: DataFrame) -> PolarsResult<DataFrame> {
+    let Ok(dates) = frame.column(DATE) else {
+        return Ok(frame);
+    };
+    let days = dates.as_materialized_series().to_physical_repr();
+    let mut days = days.i32()?.iter();
+    let first = days.next().flatten();
+    let sorted = days
+        .try_fold(first, |before, day| match (before, day) {
+            (Some(before), Some(day)) if day < before => None,
+            (_, day) => Some(day.or(before)),
+        })
+        .is_some();
+    drop(days);
+    if sorted {
+        return Ok(frame);
+    }
+    // Reordered a column at a time, so that only one is ever held twice.
+    let order = dates
+        .as_materialized_series()
+        .arg_sort(SortOptions::default().with_maintain_order(true));
+    let mut frame = frame;
+    for name in frame.get_column_names_owned() {
+        let sorted = frame.column(&name)?.take(&order)?;
+        frame.with_column(sorted)?;
+        blocks::give_back_freed_memory();
+    }
+    Ok(frame)
+}
+
+/// `frame` with its 32-bit integer columns 64-bit again, as every query over it must see
+/// them: polars adds 32-bit integers in 32 bits, and a month of views overflows that.
+/// [`blocks`] keeps them 32-bit; a streaming query widens one batch of rows at a time.
+fn widened(frame: LazyFrame, schema: &Schema) -> LazyFrame {
+    let narrow: Vec<Expr> = schema
+        .iter()
+        .filter(|(_, dtype)| **dtype == DataType::Int32)
+        .map(|(name, _)| col(name.clone()).cast(DataType::Int64))
+        .collect();
+    match narrow.is_empty() {
+        true => frame,
+        false => frame.with_columns(narrow),
+    }
 }
 
 /// Every column the spec reads from a source: the date, the columns it maps, KPI and
-/// content columns, the filter's, and the key's where the file has them.
+/// content columns, the filter's, and, to merge `several_files`, the key's where the
+/// files have them (a post id is the largest column of a large export).
 fn read_columns(
     plan: &Plan,
     numeric: &[(String, String)],
     named: &[(String, String)],
     filter_columns: &[String],
+    several_files: bool,
 ) -> read::Columns {
     let mut required = vec![DATE.to_owned()];
     required.extend(plan.source.columns.keys().cloned());
@@ -165,7 +222,7 @@ fn read_columns(
     required.extend_from_slice(filter_columns);
     read::Columns {
         required,
-        optional: plan.key(),
+        optional: if several_files { plan.key() } else { Vec::new() },
     }
 }
 
@@ -375,6 +432,33 @@ mod tests {
         let frame = sources.unwrap().sources["posts"].frame.clone().collect().unwrap();
         assert_eq!(frame.height(), 151);
         assert_eq!(frame.column("post_id").unwrap().dtype(), &DataType::String);
+    }
+
+    const VIEWS: &[u8] = b"client: { name: T }\nsources:\n  posts: { path: posts.csv }\nkpis:\n  views: { source: posts, value: 'SUM(views)' }\n";
+
+    #[test]
+    fn columns_held_as_32_bit_add_up_in_64() {
+        let csv = b"date,views\n2026-10-01,2000000000\n2026-10-02,2000000000\n";
+        let (_dir, sources) = load_fixture(&[("spec.yaml", VIEWS), ("posts.csv", csv)]);
+        let frame = sources.unwrap().sources["posts"]
+            .frame
+            .clone()
+            .select([col("views").sum()])
+            .collect()
+            .unwrap();
+        assert_eq!(
+            frame.column("views").unwrap().i64().unwrap().get(0),
+            Some(4_000_000_000)
+        );
+    }
+
+    #[test]
+    fn rows_come_in_date_order_and_a_days_rows_in_the_files() {
+        let csv = b"date,views\n2026-10-02,1\n2026-10-01,2\n2026-10-02,3\n2026-10-01,4\n";
+        let (_dir, sources) = load_fixture(&[("spec.yaml", VIEWS), ("posts.csv", csv)]);
+        let frame = sources.unwrap().sources["posts"].frame.clone().collect().unwrap();
+        let views: Vec<Option<i64>> = frame.column("views").unwrap().i64().unwrap().iter().collect();
+        assert_eq!(views, [Some(2), Some(4), Some(1), Some(3)]);
     }
 
     #[test]

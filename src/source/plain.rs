@@ -12,8 +12,8 @@ use super::display;
 use super::error::{ReadFailure, SourceError};
 use super::plan::Plan;
 use super::read::Columns;
-use super::scan;
 use super::DATE;
+use super::{blocks, scan};
 use crate::spec::{FileFormat, SourceSpec};
 
 /// How many rows polars reads to guess each column's type. Guessing costs several times
@@ -40,6 +40,33 @@ pub fn read_csv(plan: &Plan, path: &Path, format: FileFormat, columns: &Columns)
     let day_column = top
         .as_ref()
         .and_then(|(header, first)| iso_day_column(plan, header, first.as_deref()?));
+    if let (None, Some(index), Some((header, _))) = (&bytes, day_column, &top) {
+        let options = |infer: Option<usize>, types: SchemaRef| {
+            csv_options(source, separator, projection.clone(), infer, Some(types)).with_skip_rows(0)
+        };
+        let how = blocks::BlockRead {
+            separator,
+            skip,
+            day_column: index,
+            day_header: header[index].as_str(),
+            options: &options,
+            infer_rows: INFER_ROWS,
+            block_bytes: blocks::BLOCK_BYTES,
+        };
+        match blocks::read(path, &how).map_err(|e| read_error(e.into()))? {
+            blocks::Blocks::Read(frame) => return Ok(frame),
+            blocks::Blocks::Ragged(line, cells, headers) => {
+                return Err(SourceError::RaggedRow {
+                    file: display(path),
+                    unit: "line",
+                    row: line,
+                    cells,
+                    headers,
+                })
+            }
+            blocks::Blocks::NotPlain => {}
+        }
+    }
     let scan = match &bytes {
         Some(bytes) => scan::scan(Cursor::new(bytes.as_slice()), separator, skip, day_column),
         None => File::open(path)
@@ -63,17 +90,7 @@ pub fn read_csv(plan: &Plan, path: &Path, format: FileFormat, columns: &Columns)
         _ => None,
     };
     let options = |infer: Option<usize>, dates: Option<&SchemaRef>| {
-        CsvReadOptions::default()
-            .with_has_header(true)
-            .with_columns(projection.clone())
-            .with_schema_overwrite(dates.cloned())
-            .with_skip_rows(source.csv.skip_rows.unwrap_or(0))
-            .with_infer_schema_length(infer)
-            .with_parse_options(
-                CsvParseOptions::default()
-                    .with_separator(separator)
-                    .with_decimal_comma(source.csv.decimal_comma.unwrap_or(false)),
-            )
+        csv_options(source, separator, projection.clone(), infer, dates.cloned())
     };
     let read_with = |infer: Option<usize>, dates: Option<&SchemaRef>| match &bytes {
         Some(bytes) => options(infer, dates)
@@ -106,6 +123,28 @@ pub fn read_csv(plan: &Plan, path: &Path, format: FileFormat, columns: &Columns)
         Err(PolarsError::ComputeError(_)) => read(Some(0)).map_err(|e| read_error(e.into())),
         Err(e) => Err(read_error(e.into())),
     }
+}
+
+/// How polars reads the file: its header, the `projection`'s columns, the types in
+/// `types` as given and the others guessed from `infer` rows.
+fn csv_options(
+    source: &SourceSpec,
+    separator: u8,
+    projection: Option<Arc<[PlSmallStr]>>,
+    infer: Option<usize>,
+    types: Option<SchemaRef>,
+) -> CsvReadOptions {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_columns(projection)
+        .with_schema_overwrite(types)
+        .with_skip_rows(source.csv.skip_rows.unwrap_or(0))
+        .with_infer_schema_length(infer)
+        .with_parse_options(
+            CsvParseOptions::default()
+                .with_separator(separator)
+                .with_decimal_comma(source.csv.decimal_comma.unwrap_or(false)),
+        )
 }
 
 /// The header row of a plain CSV, below the rows the spec skips, and the first row
