@@ -9,9 +9,11 @@
 //! else (a quote, a date in another form, a cell unlike the type the first rows
 //! suggested) is left to the whole-file reader, which has the checks that name the cell.
 
-use std::fs::File;
-use std::io::{Cursor, Read};
+mod cut;
+
+use std::io::Cursor;
 use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use polars::prelude::*;
 
@@ -42,66 +44,44 @@ pub struct BlockRead<'a> {
     pub day_header: &'a str,
     /// The options for one block: given the rows to guess types from and the types
     /// already known.
-    pub options: &'a dyn Fn(Option<usize>, SchemaRef) -> CsvReadOptions,
+    pub options: &'a (dyn Fn(Option<usize>, SchemaRef) -> CsvReadOptions + Sync),
     /// How many rows polars guesses the first block's types from.
     pub infer_rows: usize,
     pub block_bytes: usize,
 }
 
 /// Reads `path` in blocks of about `how.block_bytes`, each starting with the header.
+/// A thread cuts and checks the next block while polars parses this one: the checks run
+/// on one core, and polars' parse of a block has stretches on one core too.
 pub fn read(path: &Path, how: &BlockRead) -> std::io::Result<Blocks> {
-    let mut file = File::open(path)?;
-    let mut buffer = Vec::new();
-    let filled = fill(&mut file, &mut buffer, how.block_bytes)?;
-    let Some(header_start) = nth_line_start(&buffer, how.skip) else {
+    let Some(mut cutter) = cut::Cutter::open(path, how.skip, how.block_bytes)? else {
         return Ok(Blocks::NotPlain);
     };
-    let Some(header_end) = nth_line_start(&buffer[header_start..], 1).map(|e| header_start + e) else {
-        return Ok(Blocks::NotPlain);
-    };
-    let header = buffer[header_start..header_end].to_vec();
-    buffer.drain(..header_end);
-    let mut at_end = filled < how.block_bytes;
-    let mut lines_before = how.skip;
-    let mut known: Option<SchemaRef> = None;
-    let mut frames: Vec<DataFrame> = Vec::new();
-    loop {
-        // Whole lines only, a line longer than a block read on to its end.
-        let end = loop {
-            if at_end {
-                break buffer.len();
+    let read = std::thread::scope(|scope| {
+        let (send_checked, checked) = sync_channel::<std::io::Result<Checked>>(0);
+        let (send_spare, spare) = sync_channel::<Vec<u8>>(1);
+        scope.spawn(move || {
+            let mut lines_before = how.skip;
+            loop {
+                let mut block = spare.try_recv().unwrap_or_default();
+                let checked = match cutter.next_block(&mut block) {
+                    Ok(false) => break,
+                    Ok(true) => check(block, how, lines_before),
+                    Err(e) => Err(e),
+                };
+                let last = !matches!(checked, Ok(Checked::Lines { .. }));
+                if let Ok(Checked::Lines { lines, .. }) = &checked {
+                    lines_before += lines;
+                }
+                if send_checked.send(checked).is_err() || last {
+                    break;
+                }
             }
-            if let Some(last) = buffer.iter().rposition(|b| *b == b'\n') {
-                break last + 1;
-            }
-            at_end = fill(&mut file, &mut buffer, how.block_bytes)? < how.block_bytes;
-        };
-        let mut block = Vec::with_capacity(header.len() + end);
-        block.extend_from_slice(&header);
-        block.extend_from_slice(&buffer[..end]);
-        buffer.drain(..end);
-        // A file of one block is a client's export, too small for narrowing to matter.
-        let narrow = !(frames.is_empty() && at_end);
-        match read_block(block, how, lines_before, known.clone(), narrow) {
-            Parsed::Frame { frame, types, lines } => {
-                lines_before += lines;
-                known.get_or_insert(types);
-                frames.push(frame);
-            }
-            Parsed::Ragged(line, cells, headers) => return Ok(Blocks::Ragged(line, cells, headers)),
-            Parsed::NotPlain => return Ok(Blocks::NotPlain),
-        }
-        if at_end {
-            break;
-        }
-        at_end = fill(&mut file, &mut buffer, how.block_bytes)? < how.block_bytes;
-    }
-    let joined = joined(frames);
+        });
+        parse_all(how, checked, send_spare)
+    });
     give_back_freed_memory();
-    Ok(match joined {
-        Ok(frame) => Blocks::Read(frame),
-        Err(_) => Blocks::NotPlain,
-    })
+    read
 }
 
 /// Returns the memory freed since to the system. glibc keeps freed memory for later
@@ -116,46 +96,68 @@ pub fn give_back_freed_memory() {
     }
 }
 
-/// Appends up to `wanted` bytes of `file` to `buffer`; how many it read.
-fn fill(file: &mut File, buffer: &mut Vec<u8>, wanted: usize) -> std::io::Result<usize> {
-    let read = file.take(wanted as u64).read_to_end(buffer)?;
-    Ok(read)
-}
-
-/// Where line `n` (from 0) of `bytes` starts, when it does.
-fn nth_line_start(bytes: &[u8], n: usize) -> Option<usize> {
-    let mut start = 0;
-    for _ in 0..n {
-        start += bytes[start..].iter().position(|b| *b == b'\n')? + 1;
-    }
-    Some(start)
-}
-
-enum Parsed {
-    /// The block's rows, the types polars read them as, and how many lines it had.
-    Frame {
-        frame: DataFrame,
-        types: SchemaRef,
+/// One block, checked.
+enum Checked {
+    /// Its lines, fit for polars, and how many.
+    Lines {
+        block: Vec<u8>,
         lines: usize,
     },
     Ragged(usize, usize, usize),
     NotPlain,
 }
 
-/// Checks and parses one block (the header, then whole lines), its integer columns
-/// `narrow`ed; `lines_before` is the file's line number of the header less one, `known`
-/// the types the first block had.
-fn read_block(block: Vec<u8>, how: &BlockRead, lines_before: usize, known: Option<SchemaRef>, narrow: bool) -> Parsed {
+/// Checks one block (the header, then whole lines); `lines_before` is the file's line
+/// number of the header less one.
+fn check(block: Vec<u8>, how: &BlockRead, lines_before: usize) -> std::io::Result<Checked> {
     let Some(found) = scan::scan_block(&block, how.separator, how.day_column) else {
-        return Parsed::NotPlain;
+        return Ok(Checked::NotPlain);
     };
     if let Some((line, cells, headers)) = found.ragged {
-        return Parsed::Ragged(line + lines_before, cells, headers);
+        return Ok(Checked::Ragged(line + lines_before, cells, headers));
     }
     if !found.iso_days {
-        return Parsed::NotPlain;
+        return Ok(Checked::NotPlain);
     }
     let lines = memchr::memchr_iter(b'\n', &block).count() - 1 + usize::from(!block.ends_with(b"\n"));
+    Ok(Checked::Lines { block, lines })
+}
+
+/// Parses every checked block as it comes, handing each buffer back, and joins them.
+fn parse_all(
+    how: &BlockRead,
+    checked: Receiver<std::io::Result<Checked>>,
+    spare: SyncSender<Vec<u8>>,
+) -> std::io::Result<Blocks> {
+    let mut known: Option<SchemaRef> = None;
+    let mut frames: Vec<DataFrame> = Vec::new();
+    let mut pending = checked.iter().peekable();
+    while let Some(next) = pending.next() {
+        let block = match next? {
+            Checked::Lines { block, .. } => block,
+            Checked::Ragged(line, cells, headers) => return Ok(Blocks::Ragged(line, cells, headers)),
+            Checked::NotPlain => return Ok(Blocks::NotPlain),
+        };
+        // A file of one block is a client's export, too small for narrowing to matter.
+        let narrow = !(frames.is_empty() && pending.peek().is_none());
+        let Some((frame, types)) = parse(&block, how, known.clone(), narrow) else {
+            return Ok(Blocks::NotPlain);
+        };
+        known.get_or_insert(types);
+        frames.push(frame);
+        // For the checker to fill again, unless it has one already (or has stopped):
+        // waiting here for it to take one would wait on it waiting for this loop.
+        let _ = spare.try_send(block);
+    }
+    Ok(match joined(frames) {
+        Ok(frame) => Blocks::Read(frame),
+        Err(_) => Blocks::NotPlain,
+    })
+}
+
+/// Parses one checked block, its integer columns `narrow`ed, with the types the first
+/// block had (`known`); the frame and the types polars read it as.
+fn parse(block: &[u8], how: &BlockRead, known: Option<SchemaRef>, narrow: bool) -> Option<(DataFrame, SchemaRef)> {
     let (infer, types) = match known {
         Some(types) => (Some(0), types),
         None => (
@@ -165,22 +167,17 @@ fn read_block(block: Vec<u8>, how: &BlockRead, lines_before: usize, known: Optio
     };
     let frame = (how.options)(infer, types)
         .into_reader_with_file_handle(Cursor::new(block))
-        .finish();
-    let Ok(frame) = frame else {
-        return Parsed::NotPlain;
-    };
+        .finish()
+        .ok()?;
     let types = frame.schema().clone();
     let dated = frame
         .column(how.day_header)
         .is_ok_and(|c| c.dtype() == &DataType::Date && c.null_count() == 0);
     let frame = match narrow {
-        true => narrowed(frame),
-        false => Ok(frame),
+        true => narrowed(frame).ok()?,
+        false => frame,
     };
-    match (dated, frame) {
-        (true, Ok(frame)) => Parsed::Frame { frame, types, lines },
-        _ => Parsed::NotPlain,
-    }
+    dated.then_some((frame, types))
 }
 
 /// `frame` with each 64-bit integer column whose values fit in 32 bits made 32-bit.
