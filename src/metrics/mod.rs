@@ -94,7 +94,7 @@ pub fn compute(
         let frame = loaded
             .frame
             .clone()
-            .with_column(col(DATE).dt().truncate(lit(grain.polars_every())).alias(PERIOD))
+            .with_column(period_start(grain).alias(PERIOD))
             .group_by([col(PERIOD)])
             .agg(aggregates)
             .sort([PERIOD], SortMultipleOptions::default())
@@ -154,6 +154,21 @@ pub fn compute(
         additive: plan.additive.clone(),
         warnings,
     })
+}
+
+/// The first day of the period each row's date falls in. A month's and a week's are
+/// counted back in days: polars' `truncate` goes through a date-time and a calendar per
+/// row, some 300 instructions, a tenth of a 14-column row's whole cost.
+fn period_start(grain: crate::spec::Grain) -> Expr {
+    let days = col(DATE).cast(DataType::Int32);
+    let back = match grain {
+        crate::spec::Grain::Month => col(DATE).dt().day().cast(DataType::Int32) - lit(1),
+        // 1970-01-01, day 0, was a Thursday: three days after a Monday. `%` keeps the
+        // sign of days before it, hence the week added.
+        crate::spec::Grain::Week => (days.clone() % lit(7) + lit(10)) % lit(7),
+        crate::spec::Grain::Quarter => return col(DATE).dt().truncate(lit(grain.polars_every())),
+    };
+    (days - back).cast(DataType::Date)
 }
 
 /// The group of each row of `frame`, the source `name`'s rows grouped by period; `None`
@@ -294,5 +309,32 @@ impl MetricTable {
             .find(|p| p.end() <= end)
             .or(self.periods.last())
             .copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Grain;
+
+    #[test]
+    fn month_and_week_starts_are_those_polars_truncates_to() {
+        let days: Vec<i32> = (-800..23_000).collect();
+        let dates = Column::new(DATE.into(), days).cast(&DataType::Date).unwrap();
+        let frame = DataFrame::new(dates.len(), vec![dates]).unwrap();
+        for grain in [Grain::Month, Grain::Week] {
+            let starts = frame
+                .clone()
+                .lazy()
+                .select([
+                    period_start(grain).alias("counted"),
+                    col(DATE).dt().truncate(lit(grain.polars_every())).alias("truncated"),
+                ])
+                .collect()
+                .unwrap();
+            let (counted, truncated) = (starts.column("counted").unwrap(), starts.column("truncated").unwrap());
+            assert_eq!(counted.dtype(), &DataType::Date);
+            assert!(counted.equals(truncated), "{grain:?}");
+        }
     }
 }

@@ -116,7 +116,7 @@ pub fn scan_block(block: &[u8], separator: u8, day_column: usize) -> Option<Scan
         if line.is_empty() {
             continue;
         }
-        let cells = line.iter().filter(|b| **b == separator).count() + 1;
+        let cells = count_byte(line, separator) + 1;
         match headers {
             None => headers = Some(cells),
             Some(expected) if cells != expected => {
@@ -133,6 +133,24 @@ pub fn scan_block(block: &[u8], separator: u8, day_column: usize) -> Option<Scan
         }
     }
     Some(Scan { ragged: None, iso_days })
+}
+
+/// How many times `byte` is in `bytes`, eight at a time: a byte of `x` is zero where
+/// it matched, and `(x & 0x7f..) + 0x7f..` sets a byte's top bit unless its low seven are
+/// zero, so what is left with no top bit set is the matches, one bit each.
+fn count_byte(bytes: &[u8], byte: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let pattern = ONES * u64::from(byte);
+    let (words, rest) = bytes.as_chunks::<8>();
+    let matched: u32 = words
+        .iter()
+        .map(|word| {
+            let x = u64::from_ne_bytes(*word) ^ pattern;
+            (!(((x & LOW_SEVEN) + LOW_SEVEN) | x | LOW_SEVEN)).count_ones()
+        })
+        .sum();
+    matched as usize + rest.iter().filter(|b| **b == byte).count()
 }
 
 fn quoted_ragged_row(reader: impl std::io::Read, separator: u8, skip_lines: usize) -> Option<(usize, usize, usize)> {
@@ -180,6 +198,12 @@ mod tests {
     }
 
     proptest! {
+        /// Counting eight bytes at a time finds what counting one at a time does.
+        #[test]
+        fn counting_words_agrees_with_counting_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..40), byte in any::<u8>()) {
+            prop_assert_eq!(count_byte(&bytes, byte), bytes.iter().filter(|b| **b == byte).count());
+        }
+
         /// A block in memory is scanned as the same lines read from a file are.
         #[test]
         fn a_block_scans_as_its_lines_do(text in "[a1\\-,\n ]{0,80}", day_column in 0usize..3) {
