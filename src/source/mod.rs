@@ -91,7 +91,19 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
 /// Drops `sources` and gives their memory back to the system, not only to the allocator.
 pub fn release(sources: Sources) {
     drop(sources);
-    blocks::give_back_freed_memory();
+    give_back_freed_memory();
+}
+
+/// Returns the memory freed since to the system. glibc keeps freed memory for later
+/// allocations, and a file read in blocks frees the text and 64-bit columns of each in
+/// pieces scattered among the kept ones: 5 million rows left 190 MB freed but held, as
+/// much as the columns kept.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages of the allocator's own heaps.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Reads every file of `source`; the `numeric` columns must exist and hold numbers, the
@@ -114,7 +126,6 @@ fn load_source(
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         let frame = read::read_file(spec, plan, &path, &numeric_names, &read)?;
-
         let coverage = coverage::of_file(&path, &frame);
         let frame = match coverage.undated {
             0 => frame,
@@ -125,7 +136,6 @@ fn load_source(
                 .map_err(|e| SourceError::read(display(&path), e))?,
         };
         let frame = order::in_date_order(frame).map_err(|e| SourceError::read(display(&path), e))?;
-
         files.push(merge::FileFrame { coverage, frame });
     }
     let (mut frame, files) =
@@ -407,11 +417,10 @@ mod tests {
 
     #[test]
     fn columns_held_as_32_bit_add_up_in_64() {
-        let csv = b"date,views\n2026-10-01,2000000000\n2026-10-02,2000000000\n";
-        let (_dir, sources) = load_fixture(&[("spec.yaml", VIEWS), ("posts.csv", csv)]);
-        let frame = sources.unwrap().sources["posts"]
-            .frame
-            .clone()
+        // As a file of more than one block is held (a file that large is no fixture).
+        let held = df!("date" => [1i32, 2], "views" => [2_000_000_000i32, 2_000_000_000]).unwrap();
+        let schema = held.schema().clone();
+        let frame = widened(held.lazy(), &schema)
             .select([col("views").sum()])
             .collect()
             .unwrap();

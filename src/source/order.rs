@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{blocks, DATE};
+use super::{give_back_freed_memory, DATE};
 
 /// `frame` in date order, each day's rows in the file's order, which `FIRST` and `LAST`
 /// read: an export written day by day already is, and is kept without a copy.
@@ -30,7 +30,7 @@ pub fn in_date_order(frame: DataFrame) -> PolarsResult<DataFrame> {
     for name in frame.get_column_names_owned() {
         let sorted = frame.column(&name)?.take(&order)?;
         frame.with_column(sorted)?;
-        blocks::give_back_freed_memory();
+        give_back_freed_memory();
     }
     Ok(frame)
 }

@@ -55,15 +55,7 @@ pub fn read_csv(plan: &Plan, path: &Path, format: FileFormat, columns: &Columns)
         };
         match blocks::read(path, &how).map_err(|e| read_error(e.into()))? {
             blocks::Blocks::Read(frame) => return Ok(frame),
-            blocks::Blocks::Ragged(line, cells, headers) => {
-                return Err(SourceError::RaggedRow {
-                    file: display(path),
-                    unit: "line",
-                    row: line,
-                    cells,
-                    headers,
-                })
-            }
+            blocks::Blocks::Ragged(line, cells, headers) => return Err(ragged_row(path, line, cells, headers)),
             blocks::Blocks::NotPlain => {}
         }
     }
@@ -74,13 +66,7 @@ pub fn read_csv(plan: &Plan, path: &Path, format: FileFormat, columns: &Columns)
             .map(|f| scan::scan(f, separator, skip, day_column))?,
     };
     if let Some((line, cells, headers)) = scan.ragged {
-        return Err(SourceError::RaggedRow {
-            file: display(path),
-            unit: "line",
-            row: line,
-            cells,
-            headers,
-        });
+        return Err(ragged_row(path, line, cells, headers));
     }
     let iso_dates = match (scan.iso_days, day_column, &top) {
         (true, Some(index), Some((header, _))) => Some(Arc::new(Schema::from_iter([Field::new(
@@ -122,6 +108,18 @@ pub fn read_csv(plan: &Plan, path: &Path, format: FileFormat, columns: &Columns)
         // as it should be.
         Err(PolarsError::ComputeError(_)) => read(Some(0)).map_err(|e| read_error(e.into())),
         Err(e) => Err(read_error(e.into())),
+    }
+}
+
+/// The error for `path`'s first ragged row, at `line`: `cells` where the header has
+/// `headers`.
+fn ragged_row(path: &Path, line: usize, cells: usize, headers: usize) -> SourceError {
+    SourceError::RaggedRow {
+        file: display(path),
+        unit: "line",
+        row: line,
+        cells,
+        headers,
     }
 }
 

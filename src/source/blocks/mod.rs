@@ -17,7 +17,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use polars::prelude::*;
 
-use super::scan;
+use super::{give_back_freed_memory, scan};
 
 /// How much of the file is read and parsed at a time.
 pub const BLOCK_BYTES: usize = 16 << 20;
@@ -82,18 +82,6 @@ pub fn read(path: &Path, how: &BlockRead) -> std::io::Result<Blocks> {
     });
     give_back_freed_memory();
     read
-}
-
-/// Returns the memory freed since to the system. glibc keeps freed memory for later
-/// allocations, and a file read in blocks frees the text and 64-bit columns of each in
-/// pieces scattered among the kept ones: 5 million rows left 190 MB freed but held, as
-/// much as the columns kept.
-pub fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free pages of the allocator's own heaps.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// One block, checked.
