@@ -26,7 +26,7 @@ const FUEL_PER_SECOND: u64 = 5_000_000;
 pub struct Job {
     pub set: TemplateSet,
     /// The report model, as templates see it and as typst reads it
-    /// (`/_kpipress/report.json`).
+    /// (`/_kpipress/report.json`), with each trend chart's plot drawn ([`super::plot`]).
     pub model: serde_json::Value,
     /// The spec's `brand.fonts` folder.
     pub brand_fonts: Option<PathBuf>,
@@ -72,9 +72,11 @@ pub fn prepare(
         })?),
         None => None,
     };
+    let mut json = serde_json::to_value(model).expect("the report model serialises");
+    super::plot::attach(&mut json, model);
     Ok(Job {
         set,
-        model: serde_json::to_value(model).expect("the report model serialises"),
+        model: json,
         brand_fonts: spec.brand.fonts.clone(),
         logo,
         root: spec.root.clone(),

@@ -6,6 +6,7 @@
 mod fonts;
 pub mod isolate;
 mod job;
+mod plot;
 mod templates;
 mod world;
 
