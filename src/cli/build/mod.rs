@@ -31,7 +31,8 @@ pub struct BuildArgs {
     /// The folder `report.output` paths are relative to.
     #[arg(long, default_value = ".")]
     out: PathBuf,
-    /// How many clients to build at once; default: one per core, at most four per core.
+    /// How many clients to build at once; default: one per core and one more, at most
+    /// four per core. Reports render one per core whatever the number.
     #[arg(long, short)]
     jobs: Option<usize>,
     /// Which files to write, comma-separated.
@@ -148,11 +149,14 @@ fn output_clash(planned: &[(PathBuf, Option<Vec<PathBuf>>)]) -> Option<String> {
     None
 }
 
-/// How many clients may be built at once: more threads than four per core only cost
-/// memory, and a request for a hundred thousand would spend minutes creating them.
+/// How many clients may be built at once. By default one more than the cores: the render
+/// workers are one per core ([`render::isolate`]), and the extra thread computes a
+/// report while they render, where a core would otherwise wait for it. More threads
+/// than four per core only cost memory, and a request for a hundred thousand would
+/// spend minutes creating them.
 fn jobs(requested: Option<usize>) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    requested.map_or(cores, |n| n.clamp(1, cores * 4))
+    requested.map_or(cores + 1, |n| n.clamp(1, cores * 4))
 }
 
 pub fn run(args: BuildArgs) -> u8 {
@@ -173,6 +177,7 @@ pub fn run(args: BuildArgs) -> u8 {
         log.print(&paths[index], result);
     });
     log.end_progress();
+    render::isolate::stop_workers();
     if !started {
         print::err("error: cannot start the build's threads\n");
         return FAILED;

@@ -6,15 +6,17 @@
 //! error and the build goes on; in-process, typst can be neither stopped nor kept from
 //! aborting the whole process when an allocation fails.
 //!
-//! Each build thread keeps one worker for the reports it renders, so fonts and typst's
-//! caches are loaded once per thread, not per report. The worker reads each [`Job`] on
-//! stdin and answers on stdout, in the frames of `wire`; the memory limit is the
-//! worker's, across its reports.
+//! The workers are shared by a build's threads, at most one per core ([`Pool`]): a
+//! thread borrows one for a render and gives it back, and keeps no worker while it
+//! computes its next report, so a build can run a thread more than it has cores and
+//! keep every core rendering. A worker keeps its fonts and typst's caches from report
+//! to report. It reads each [`Job`] on stdin and answers on stdout, in the frames of
+//! `wire`; the memory limit is the worker's, across its reports.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::io::Read;
 use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 mod wire;
@@ -32,47 +34,127 @@ pub struct Limits {
 }
 
 thread_local! {
-    /// This thread's worker, started for its first report and kept for the next, so
-    /// that its fonts and typst's caches serve every report the thread renders.
-    static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+    /// Whether this thread has had its worker started ahead of its first report.
+    static PRESTARTED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Starts this thread's worker, if it has none, without waiting for it: it warms up
-/// ([`super::warm_up`]) while the caller computes the report it will be sent. A worker
-/// that cannot start is said by [`render`], which tries again.
+/// Starts a worker for this thread's first report, without waiting for it, unless every
+/// core has one already: it warms up ([`super::warm_up`]) while the caller computes the
+/// report it will be sent. A worker that cannot start is said by [`render`], which
+/// tries again.
 pub fn prestart(limits: Limits) {
-    WORKER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.as_ref().is_none_or(|w| w.memory_mib != limits.memory_mib) {
-            *slot = Worker::start(limits.memory_mib).ok();
+    if PRESTARTED.replace(true) {
+        return;
+    }
+    let pool = Pool::get();
+    if pool.reserve(&mut pool.lock()) {
+        match Worker::start(limits.memory_mib) {
+            Ok(worker) => pool.give_back(worker),
+            Err(_) => pool.lost(),
         }
-    });
+    }
 }
 
-/// Renders `job` in this thread's worker process under `limits`. A worker that fails
-/// its limits is killed, and the next report starts a new one.
+/// Renders `job` in a worker process under `limits`. A worker that fails its limits is
+/// killed, and a later report starts a new one.
 pub fn render(job: &Job, limits: Limits) -> Result<Rendered, RenderError> {
     let request = wire::Request {
         job: serde_json::to_vec(job).expect("a render job serialises"),
         logo: job.logo.as_deref(),
     };
-    WORKER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.as_ref().is_some_and(|w| w.memory_mib != limits.memory_mib) {
-            *slot = None;
+    let pool = Pool::get();
+    let mut worker = pool.lend(limits.memory_mib)?;
+    match worker.exchange(&request, Duration::from_secs(limits.seconds)) {
+        Ok((header, pdf)) => {
+            pool.give_back(worker);
+            wire::read_reply(&header, pdf)
         }
-        let worker = match slot.as_mut() {
-            Some(worker) => worker,
-            None => slot.insert(Worker::start(limits.memory_mib)?),
-        };
-        match worker.exchange(&request, Duration::from_secs(limits.seconds)) {
-            Ok((header, pdf)) => wire::read_reply(&header, pdf),
-            Err(timed_out) => {
-                let worker = slot.take().expect("the worker is in its slot");
-                Err(worker.failed(timed_out, limits))
+        Err(timed_out) => {
+            pool.lost();
+            Err(worker.failed(timed_out, limits))
+        }
+    }
+}
+
+/// Ends the idle workers, and waits for them to exit.
+pub fn stop_workers() {
+    let idle = std::mem::take(&mut Pool::get().lock().idle);
+    drop(idle);
+}
+
+/// The workers of this process: those idle, and how many run in all, which stays at
+/// most one per core.
+struct Pool {
+    state: Mutex<PoolState>,
+    given_back: Condvar,
+    cores: usize,
+}
+
+struct PoolState {
+    idle: Vec<Worker>,
+    running: usize,
+}
+
+impl Pool {
+    fn get() -> &'static Pool {
+        static POOL: OnceLock<Pool> = OnceLock::new();
+        POOL.get_or_init(|| Pool {
+            state: Mutex::new(PoolState {
+                idle: Vec::new(),
+                running: 0,
+            }),
+            given_back: Condvar::new(),
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, PoolState> {
+        // A worker is a process and a pipe: a thread that panicked holding the lock left
+        // nothing half-changed that the others could trip on.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Counts a worker about to be started, if a core has none.
+    fn reserve(&self, state: &mut PoolState) -> bool {
+        let free = state.running < self.cores;
+        state.running += usize::from(free);
+        free
+    }
+
+    /// A worker with `memory_mib` for one render: an idle one, a new one while a core
+    /// has none, or else the next one given back.
+    fn lend(&self, memory_mib: u64) -> Result<Worker, RenderError> {
+        let mut state = self.lock();
+        loop {
+            if let Some(worker) = state.idle.pop() {
+                if worker.memory_mib == memory_mib {
+                    return Ok(worker);
+                }
+                state.running -= 1;
+                drop(worker);
+                continue;
             }
+            if self.reserve(&mut state) {
+                drop(state);
+                return Worker::start(memory_mib).inspect_err(|_| self.lost());
+            }
+            state = self
+                .given_back
+                .wait(state)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
         }
-    })
+    }
+
+    fn give_back(&self, worker: Worker) {
+        self.lock().idle.push(worker);
+        self.given_back.notify_one();
+    }
+
+    /// A worker that ended or never started: a core is free for another.
+    fn lost(&self) {
+        self.lock().running -= 1;
+        self.given_back.notify_one();
+    }
 }
 
 /// A running worker: its pipes, and a thread that reads its answers.
