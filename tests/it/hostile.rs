@@ -61,6 +61,38 @@ fn a_typst_loop_without_end_is_stopped_and_the_other_clients_are_built() {
 }
 
 #[test]
+fn runaway_reports_on_every_build_thread_free_their_workers_for_the_rest() {
+    // More runaway clients than cores, on the default threads (one more than the cores)
+    // sharing a worker per core: each stopped worker must free its core, or the fine
+    // client after them would wait for a worker for ever.
+    let forever = "#for a in range(100000) { for b in range(100000) { } }\n";
+    let runaways: Vec<_> = (0..3)
+        .map(|i| {
+            let spec = templated(&format!("runaway-pool-{i}"), &[("report.typ.j2", forever)]);
+            let text = std::fs::read_to_string(&spec).unwrap();
+            std::fs::write(&spec, text.replace("slug: t", &format!("slug: t{i}"))).unwrap();
+            spec
+        })
+        .collect();
+    let fine = out_dir("runaway-pool-fine").join("spec.yaml");
+    views_spec(&fine, "", "name: F, slug: f", "language: en, period: 2026-10");
+    let mut specs = runaways.clone();
+    specs.push(fine);
+    // A worker lost without freeing its core leaves the build waiting: fail, not hang.
+    let (sent, built) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let specs: Vec<&Path> = specs.iter().map(PathBuf::as_path).collect();
+        let _ = sent.send(build_with(&specs, &["--time-limit", "2"], "runaway-pool-out"));
+    });
+    let (text, code, out) = built
+        .recv_timeout(std::time::Duration::from_secs(90))
+        .expect("the build ends within 90 s");
+    assert_eq!(code, Some(2), "{text}");
+    assert_eq!(text.matches("took longer than 2 s to render").count(), 3, "{text}");
+    assert!(out.join("reports/f/2026-10.pdf").is_file(), "{text}");
+}
+
+#[test]
 fn a_string_doubled_without_end_is_stopped_at_the_memory_limit() {
     let typst = "#let s = \"ab\"\n#for i in range(64) { s = s + s }\n#s.len()\n";
     let jinja = "{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}";

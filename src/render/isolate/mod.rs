@@ -16,10 +16,13 @@
 use std::cell::Cell;
 use std::io::Read;
 use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
-use std::sync::{mpsc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::sync::mpsc;
 use std::time::Duration;
 
+mod pool;
 mod wire;
+
+use pool::Pool;
 
 use super::{FontCache, Job, RenderError, Rendered};
 
@@ -46,13 +49,7 @@ pub fn prestart(limits: Limits) {
     if PRESTARTED.replace(true) {
         return;
     }
-    let pool = Pool::get();
-    if pool.reserve(&mut pool.lock()) {
-        match Worker::start(limits.memory_mib) {
-            Ok(worker) => pool.give_back(worker),
-            Err(_) => pool.lost(),
-        }
-    }
+    Pool::get().start_spare(limits.memory_mib);
 }
 
 /// Renders `job` in a worker process under `limits`. A worker that fails its limits is
@@ -62,99 +59,19 @@ pub fn render(job: &Job, limits: Limits) -> Result<Rendered, RenderError> {
         job: serde_json::to_vec(job).expect("a render job serialises"),
         logo: job.logo.as_deref(),
     };
-    let pool = Pool::get();
-    let mut worker = pool.lend(limits.memory_mib)?;
-    match worker.exchange(&request, Duration::from_secs(limits.seconds)) {
+    let mut lent = Pool::get().lend(limits.memory_mib)?;
+    match lent.worker().exchange(&request, Duration::from_secs(limits.seconds)) {
         Ok((header, pdf)) => {
-            pool.give_back(worker);
+            lent.give_back();
             wire::read_reply(&header, pdf)
         }
-        Err(timed_out) => {
-            pool.lost();
-            Err(worker.failed(timed_out, limits))
-        }
+        Err(timed_out) => Err(lent.failed(timed_out, limits)),
     }
 }
 
 /// Ends the idle workers, and waits for them to exit.
 pub fn stop_workers() {
-    let idle = std::mem::take(&mut Pool::get().lock().idle);
-    drop(idle);
-}
-
-/// The workers of this process: those idle, and how many run in all, which stays at
-/// most one per core.
-struct Pool {
-    state: Mutex<PoolState>,
-    given_back: Condvar,
-    cores: usize,
-}
-
-struct PoolState {
-    idle: Vec<Worker>,
-    running: usize,
-}
-
-impl Pool {
-    fn get() -> &'static Pool {
-        static POOL: OnceLock<Pool> = OnceLock::new();
-        POOL.get_or_init(|| Pool {
-            state: Mutex::new(PoolState {
-                idle: Vec::new(),
-                running: 0,
-            }),
-            given_back: Condvar::new(),
-            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, PoolState> {
-        // A worker is a process and a pipe: a thread that panicked holding the lock left
-        // nothing half-changed that the others could trip on.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Counts a worker about to be started, if a core has none.
-    fn reserve(&self, state: &mut PoolState) -> bool {
-        let free = state.running < self.cores;
-        state.running += usize::from(free);
-        free
-    }
-
-    /// A worker with `memory_mib` for one render: an idle one, a new one while a core
-    /// has none, or else the next one given back.
-    fn lend(&self, memory_mib: u64) -> Result<Worker, RenderError> {
-        let mut state = self.lock();
-        loop {
-            if let Some(worker) = state.idle.pop() {
-                if worker.memory_mib == memory_mib {
-                    return Ok(worker);
-                }
-                state.running -= 1;
-                drop(worker);
-                continue;
-            }
-            if self.reserve(&mut state) {
-                drop(state);
-                return Worker::start(memory_mib).inspect_err(|_| self.lost());
-            }
-            state = self
-                .given_back
-                .wait(state)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
-    }
-
-    fn give_back(&self, worker: Worker) {
-        self.lock().idle.push(worker);
-        self.given_back.notify_one();
-    }
-
-    /// A worker that ended or never started: a core is free for another.
-    fn lost(&self) {
-        self.lock().running -= 1;
-        self.given_back.notify_one();
-    }
+    Pool::get().stop_idle();
 }
 
 /// A running worker: its pipes, and a thread that reads its answers.
