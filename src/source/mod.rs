@@ -11,8 +11,10 @@ mod error;
 mod excel;
 mod grid;
 mod inspect;
+mod memory;
 mod merge;
 mod order;
+mod paths;
 mod plain;
 mod plan;
 pub mod preset;
@@ -25,8 +27,6 @@ mod years;
 #[cfg(fuzzing)]
 pub mod fuzzing;
 
-use std::path::{Path, PathBuf};
-
 use indexmap::IndexMap;
 use polars::prelude::*;
 
@@ -34,8 +34,11 @@ pub use columns::referenced_columns;
 pub use coverage::{Coverage, FileCoverage};
 pub use error::{polars_message, SourceError};
 pub use inspect::{inspect, Inspection};
+use memory::give_back_freed_memory;
+pub use memory::release;
+pub use paths::{display, files};
 
-use crate::spec::{Part, Period, SourceSpec, Spec};
+use crate::spec::{Period, Spec};
 use plan::Plan;
 
 /// Every source of one spec, by name.
@@ -86,24 +89,6 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
         sources.insert(name.clone(), loaded);
     }
     Ok(Sources { sources, warnings })
-}
-
-/// Drops `sources` and gives their memory back to the system, not only to the allocator.
-pub fn release(sources: Sources) {
-    drop(sources);
-    give_back_freed_memory();
-}
-
-/// Returns the memory freed since to the system. glibc keeps freed memory for later
-/// allocations, and a file read in blocks frees the text and 64-bit columns of each in
-/// pieces scattered among the kept ones: 5 million rows left 190 MB freed but held, as
-/// much as the columns kept.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free pages of the allocator's own heaps.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// Reads every file of `source`; the `numeric` columns must exist and hold numbers, the
@@ -205,55 +190,8 @@ fn read_columns(
     }
 }
 
-/// The files `source`'s glob matches, in order; each must be a regular file.
-pub fn files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, SourceError> {
-    let no_files = || {
-        let snippet = spec.files.locate(&format!("sources.{}.path", source.name), Part::Value);
-        SourceError::NoFiles {
-            pattern: display(Path::new(&source.pattern)),
-            src: snippet.src,
-            span: snippet.span,
-        }
-    };
-    let mut paths = Vec::new();
-    for path in glob::glob(&source.pattern)
-        .map_err(|_| no_files())?
-        .filter_map(Result::ok)
-    {
-        // A folder the glob also matches is not an export; a link to nothing (a git-annex
-        // or LFS file not fetched) or a pipe or device is one that cannot be read.
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => paths.push(path),
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => {
-                return Err(SourceError::NotAFile {
-                    file: display(&path),
-                    what: "not a regular file (a pipe or a device)",
-                })
-            }
-            Err(_) => {
-                return Err(SourceError::NotAFile {
-                    file: display(&path),
-                    what: "a link to nothing (a git-annex or LFS file not fetched?)",
-                })
-            }
-        }
-    }
-    if paths.is_empty() {
-        return Err(no_files());
-    }
-    paths.sort();
-    Ok(paths)
-}
-
 /// Days from 0001-01-01 to 1970-01-01, the epoch polars counts dates from.
 pub const EPOCH_DAYS_FROM_CE: i32 = 719_163;
-
-/// A path as the user would write it: relative to the working folder when it is inside.
-pub fn display(path: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
-}
 
 #[cfg(test)]
 mod tests {
