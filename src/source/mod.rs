@@ -35,7 +35,7 @@ pub use coverage::{Coverage, FileCoverage};
 pub use error::{polars_message, SourceError};
 pub use inspect::{inspect, Inspection};
 use memory::give_back_freed_memory;
-pub use memory::release;
+pub use memory::{release, zero_ahead};
 pub use paths::{display, files};
 
 use crate::spec::{Period, Spec};

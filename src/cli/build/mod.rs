@@ -163,6 +163,7 @@ pub fn run(args: BuildArgs) -> u8 {
     let Some(paths) = args.run.paths() else {
         return FAILED;
     };
+    crate::source::zero_ahead();
     let options = args.run.options(Some(args.out.clone()), formats(&args.format));
     let planned = planned(paths, args.shard, options.formats);
     if let Some(clash) = output_clash(&planned) {
