@@ -29,12 +29,18 @@ fn squeezed(text: &str) -> String {
 fn report_shows_client_and_formatted_values() {
     let out = build("tests/fixtures/ok/numbers/spec.yaml", "numbers-pdf", "pdf");
     let pdf = out.join("reports/numbers/2026-10.pdf");
-    // Sections flow on from the page before: a page is started only for the cover and
-    // after the summary.
+    // Sections flow on from the page before: a page is started only for the cover, and
+    // for a section that would otherwise break badly.
+    let pages = pages_of(&pdf);
     assert_eq!(
-        pages_of(&pdf).len(),
+        pages.len(),
         4,
-        "cover, summary, scorecard and trends, the rest of trends with recommendations and appendix"
+        "cover, summary and scorecard, trends with recommendations and appendix, the appendix's end"
+    );
+    let second = folded(&pages[1]);
+    assert!(
+        second.contains("Итоги периода") && second.contains("Показатели"),
+        "the scorecard of five KPIs follows the summary on its page:\n{second}"
     );
     let text = folded(&text_of(&pdf));
     for expected in [
