@@ -92,8 +92,9 @@ impl Worker {
             .args([WORKER_COMMAND, "--memory-mib", &memory_mib.to_string()])
             .env_clear()
             // glibc's heap in 2 MiB pages, grown 32 MiB at a time: a report touches a few
-            // tens of MiB of fresh heap, a page fault a 4 KiB page (about 3 us on this kind
-            // of machine). One client's build took about 8,000 faults, now about 4,400.
+            // tens of MiB of fresh heap, and each 4 KiB page of it costs a page fault of
+            // about 3 us on a 2-core virtual machine. One client's build took about 8,000
+            // faults, now about 4,400.
             .env("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432");
         // And where a developer asked for typst's timings, if they did.
         if let Some(dir) = std::env::var_os(super::TIMINGS_VARIABLE) {
