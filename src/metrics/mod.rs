@@ -87,9 +87,10 @@ pub fn compute(
         // third of the columns again (5 million rows: 80 MB), sorting the periods after
         // nothing.
         let rows: usize = loaded.files.iter().map(|f| f.rows).sum();
-        let engine = match rows >= STREAMING_FROM_ROWS {
-            true => Engine::Streaming,
-            false => Engine::InMemory,
+        let engine = if rows >= STREAMING_FROM_ROWS {
+            Engine::Streaming
+        } else {
+            Engine::InMemory
         };
         let frame = loaded
             .frame

@@ -49,9 +49,16 @@ impl Pool {
         }
     }
 
-    /// Ends the idle workers, and waits for them to exit.
+    /// Ends the idle workers, and waits for them to exit (outside the lock). Their cores
+    /// are free again, so a later build in this process can start workers of its own.
     pub(super) fn stop_idle(&self) {
-        let idle = std::mem::take(&mut self.lock().idle);
+        let idle = {
+            let mut state = self.lock();
+            let idle = std::mem::take(&mut state.idle);
+            state.running -= idle.len();
+            idle
+        };
+        self.given_back.notify_all();
         drop(idle);
     }
 
