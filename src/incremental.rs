@@ -29,6 +29,10 @@ const FAILURES: &str = ".kpipress/failed";
 pub struct FailedBuild {
     pub spec: String,
     pub message: String,
+    /// The folder its reports go in, relative to `--out`, when it is known: where the
+    /// portfolio page goes even when every spec fails.
+    #[serde(default)]
+    pub folder: Option<PathBuf>,
 }
 
 impl FailedBuild {
@@ -50,6 +54,8 @@ impl FailedBuild {
 pub struct Recorded {
     pub records: Vec<Record>,
     pub failures: Vec<FailedBuild>,
+    /// The report folders of the failed specs, where known.
+    pub failed_folders: Vec<PathBuf>,
 }
 
 impl Recorded {
@@ -63,7 +69,7 @@ impl Recorded {
             .into_iter()
             .filter(|(path, _)| !path.file_name().is_some_and(|n| failed_names.contains(&n)))
             .filter_map(|(_, bytes)| serde_json::from_slice::<Record>(&bytes).ok())
-            .filter(|r| r.written.iter().all(|p| p.is_file()))
+            .filter(|r| r.written(out).iter().all(|p| p.is_file()))
             .collect();
         records.sort_by(|a, b| (&a.digest.slug, &a.digest.period).cmp(&(&b.digest.slug, &b.digest.period)));
         let mut failures: Vec<FailedBuild> = failed
@@ -71,11 +77,25 @@ impl Recorded {
             .filter_map(|(_, bytes)| serde_json::from_slice(bytes).ok())
             .collect();
         failures.sort_by(|a, b| a.spec.cmp(&b.spec));
-        Self { records, failures }
+        // A client whose spec was deleted or renamed has left the agency. Records name
+        // their specs as the build did, so this is known only where the build ran: where
+        // no recorded spec is found (a merged folder looked at elsewhere), all are kept.
+        let present = |spec: &str| Path::new(spec).is_file();
+        if records.iter().any(|r| present(&r.spec)) || failures.iter().any(|f| present(&f.spec)) {
+            records.retain(|r| present(&r.spec));
+            failures.retain(|f| present(&f.spec));
+        }
+        let failed_folders = failures.iter().filter_map(|f| f.folder.clone()).collect();
+        Self {
+            records,
+            failures,
+            failed_folders,
+        }
     }
 }
 
-/// The `.json` files directly in `dir`, with their bytes.
+/// The `.json` files directly in `dir`, with their bytes; anything that is not a small
+/// regular file is passed over.
 fn json_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -84,19 +104,32 @@ fn json_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .filter_map(|p| std::fs::read(&p).ok().map(|bytes| (p, bytes)))
+        .filter_map(|p| read_small(&p).map(|bytes| (p, bytes)))
         .collect()
+}
+
+/// The largest record read: a record is a client's few lines; a larger file in the
+/// records' folder is not one kpipress wrote.
+const MAX_RECORD_BYTES: u64 = 4 << 20;
+
+/// The bytes of `path` when it is a regular file (a FIFO would hang the build) of at most
+/// [`MAX_RECORD_BYTES`].
+fn read_small(path: &Path) -> Option<Vec<u8>> {
+    crate::output::read_regular(path, MAX_RECORD_BYTES).ok()
 }
 
 /// What one client's last build was made from and made.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
-    /// The hash of every input, as [`inputs`] computes it.
+    /// The digest of every input, as [`inputs`] computes it, named by its algorithm
+    /// (`blake3:…`).
     pub inputs: String,
-    pub written: Vec<PathBuf>,
+    /// The spec, as the build named it.
+    pub spec: String,
     /// The warnings the build printed, printed again when it is skipped.
     pub warnings: Vec<String>,
-    /// The report's KPIs and files, for the log line, `--fail-on` and the digests.
+    /// The report's KPIs and files (relative to `--out`, so a folder moved or merged
+    /// keeps its records), for the log line, `--fail-on` and the digests.
     pub digest: ClientDigest,
 }
 
@@ -104,14 +137,25 @@ impl Record {
     /// The record of the last build of the spec at `spec_path` for the `--period` asked
     /// for, if it is there and whole.
     pub fn read(out: &Path, spec_path: &Path, period: Option<&str>) -> Option<Self> {
-        let text = std::fs::read(record_path(out, spec_path, period)).ok()?;
-        serde_json::from_slice(&text).ok()
+        serde_json::from_slice(&read_small(&record_path(out, spec_path, period))?).ok()
+    }
+
+    /// The files the build wrote, under `out`.
+    pub fn written(&self, out: &Path) -> Vec<PathBuf> {
+        self.digest.files.iter().map(|file| out.join(file)).collect()
     }
 
     /// Whether the build it records is still good: the same inputs, and every file it
-    /// wrote still in place.
-    pub fn is_current(&self, inputs: &str) -> bool {
-        self.inputs == inputs && self.written.iter().all(|path| path.is_file())
+    /// wrote still in place under `out`.
+    pub fn is_current(&self, inputs: &str, out: &Path) -> bool {
+        self.inputs == inputs && self.written(out).iter().all(|path| path.is_file())
+    }
+
+    /// Takes the record away before the client's files are written again: a build
+    /// stopped between its files and its record must leave no record that describes
+    /// files it did not write, or the next build would skip them as current.
+    pub fn forget(out: &Path, spec_path: &Path, period: Option<&str>) {
+        let _ = std::fs::remove_file(record_path(out, spec_path, period));
     }
 
     /// How many KPIs had each status.
@@ -179,50 +223,52 @@ fn failure_path(out: &Path, spec_path: &Path, period: Option<&str>) -> PathBuf {
 
 fn record_name(spec_path: &Path, period: Option<&str>) -> String {
     let absolute = std::path::absolute(spec_path).unwrap_or_else(|_| spec_path.to_path_buf());
-    let mut hasher = Fnv::default();
-    absolute.hash(&mut hasher);
-    period.hash(&mut hasher);
-    format!("{:016x}.json", hasher.finish())
+    let mut digest = Digest::default();
+    absolute.hash(&mut digest);
+    period.hash(&mut digest);
+    format!("{}.json", &digest.hex()[..16])
 }
 
-/// The hash of everything a report of `spec` is made from: the kpipress version, the
+/// The digest of everything a report of `spec` is made from: the kpipress version, the
 /// options that change the files (period, formats, creation date), every file of the
 /// spec's `extends` chain, every data file its sources match, the template set, the
-/// logo and the brand's fonts.
+/// logo and the brand's fonts. A cryptographic hash (BLAKE3), since a spec comes from a
+/// pull request: with a weak one, a few chosen characters in a comment would make an
+/// edited target hash like the old one, and the build would keep the old statuses.
 ///
 /// Not covered: files of the spec's folder that a custom template reads by itself
 /// (`read("notes.txt")`), and today's date, which the default period and the cut-off of
 /// rows dated in the future depend on; `--force` rebuilds regardless.
 pub fn inputs(spec: &Spec, options: &Options) -> Result<String, InputError> {
-    let mut hasher = Fnv::default();
-    env!("CARGO_PKG_VERSION").hash(&mut hasher);
-    options.period.hash(&mut hasher);
-    options.render.created.hash(&mut hasher);
+    let mut digest = Digest::default();
+    env!("CARGO_PKG_VERSION").hash(&mut digest);
+    options.period.hash(&mut digest);
+    options.render.created.hash(&mut digest);
     let Formats { pdf, json, typ, junit } = options.formats;
-    (pdf, json, typ, junit).hash(&mut hasher);
+    (pdf, json, typ, junit).hash(&mut digest);
     for file in &spec.files.files {
-        file.path.hash(&mut hasher);
-        file.text.hash(&mut hasher);
+        file.path.hash(&mut digest);
+        file.text.hash(&mut digest);
     }
     for source in spec.sources.values() {
         for path in source::files(spec, source)? {
-            hash_file(&mut hasher, &path)?;
+            digest.file(&path)?;
         }
     }
     let template = TemplateSet::load(&spec.report.template).map_err(|_| InputError::Template)?;
-    template.files.hash(&mut hasher);
+    template.files.hash(&mut digest);
     if let TemplateRef::Dir(dir) = &spec.report.template {
-        dir.hash(&mut hasher);
+        dir.hash(&mut digest);
     }
     if let Some(logo) = &spec.brand.logo {
-        hash_file(&mut hasher, logo)?;
+        digest.file(logo)?;
     }
     if let Some(fonts) = &spec.brand.fonts {
         for path in files_in(fonts).map_err(|_| InputError::Unreadable(fonts.clone()))? {
-            hash_file(&mut hasher, &path)?;
+            digest.file(&path)?;
         }
     }
-    Ok(format!("{:016x}", hasher.finish()))
+    Ok(format!("blake3:{}", digest.hex()))
 }
 
 /// The files on disk a report of `spec` is made from, as far as they can be listed: the
@@ -271,99 +317,93 @@ impl From<SourceError> for InputError {
     }
 }
 
-fn hash_file(hasher: &mut Fnv, path: &Path) -> Result<(), InputError> {
-    use std::io::Read;
-    let unreadable = || InputError::Unreadable(path.to_path_buf());
-    let mut file = std::fs::File::open(path).map_err(|_| unreadable())?;
-    path.hash(hasher);
-    let mut buffer = vec![0; 1 << 16];
-    loop {
-        let read = file.read(&mut buffer).map_err(|_| unreadable())?;
-        if read == 0 {
-            return Ok(());
-        }
-        hasher.write(&buffer[..read]);
+/// BLAKE3 over a sequence of inputs framed as std's `Hash` frames them (a string ends in
+/// `0xff`, which UTF-8 never holds; a list starts with its length), so no two different
+/// sequences of inputs feed it the same bytes. A file goes in as its path and its own
+/// digest.
+#[derive(Default)]
+struct Digest(blake3::Hasher);
+
+impl Digest {
+    fn file(&mut self, path: &Path) -> Result<(), InputError> {
+        let unreadable = || InputError::Unreadable(path.to_path_buf());
+        let file = std::fs::File::open(path).map_err(|_| unreadable())?;
+        let mut content = blake3::Hasher::new();
+        content.update_reader(file).map_err(|_| unreadable())?;
+        path.hash(self);
+        content.finalize().as_bytes().hash(self);
+        Ok(())
+    }
+
+    fn hex(&self) -> String {
+        self.0.finalize().to_hex().to_string()
     }
 }
 
-/// The stable hash of `bytes` ([`Fnv`]): the same on every machine and every run.
-pub fn stable_hash(bytes: &[u8]) -> u64 {
-    let mut hasher = Fnv::default();
-    hasher.write(bytes);
-    hasher.finish()
-}
-
-/// FNV-1a, 64 bits, eight bytes at a time: the same on every machine and every Rust
-/// release (std's `DefaultHasher` promises neither), and fast enough to hash gigabytes
-/// of exports in the time polars takes to parse a fraction of them.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
+impl Hasher for Digest {
     fn write(&mut self, bytes: &[u8]) {
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
-            self.0 = (self.0 ^ word).wrapping_mul(PRIME);
-        }
-        for byte in chunks.remainder() {
-            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(PRIME);
-        }
+        self.0.update(bytes);
     }
 
+    /// Only the [`Hasher`] trait asks for this; the digest is [`Digest::hex`].
     fn finish(&self) -> u64 {
-        self.0
+        let bytes = self.0.finalize();
+        u64::from_le_bytes(bytes.as_bytes()[..8].try_into().expect("a digest has 32 bytes"))
     }
+}
+
+/// A stable number for `bytes`: the same on every machine and every run (std's
+/// `DefaultHasher` promises neither).
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut digest = Digest::default();
+    digest.write(bytes);
+    digest.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn hash(bytes: &[u8]) -> u64 {
-        let mut hasher = Fnv::default();
-        hasher.write(bytes);
-        hasher.finish()
-    }
-
     #[test]
-    fn the_hash_sees_every_byte() {
+    fn the_digest_sees_every_byte_and_names_its_algorithm() {
         assert_ne!(
-            hash(b"date,views\n2026-10-01,100\n"),
-            hash(b"date,views\n2026-10-01,101\n")
+            stable_hash(b"date,views\n2026-10-01,100\n"),
+            stable_hash(b"date,views\n2026-10-01,101\n")
         );
-        assert_ne!(hash(b"abcdefgh1"), hash(b"abcdefgh2"));
-        assert_eq!(hash(b"same"), hash(b"same"));
+        assert_eq!(stable_hash(b"same"), stable_hash(b"same"));
+        let framed = |parts: &[&str]| {
+            let mut digest = Digest::default();
+            parts.iter().for_each(|p| p.hash(&mut digest));
+            digest.hex()
+        };
+        assert_ne!(framed(&["ab", "c"]), framed(&["a", "bc"]), "inputs are framed");
     }
 
     #[test]
     fn a_record_is_current_only_with_its_files() {
         let dir = tempfile::tempdir().unwrap();
         let report = dir.path().join("report.pdf");
+        let mut digest = crate::digest::testing::client("A", &[Status::Missed]);
+        digest.files = vec!["report.pdf".into()];
         let record = Record {
             inputs: "1".into(),
-            written: vec![report.clone()],
+            spec: "spec.yaml".into(),
             warnings: Vec::new(),
-            digest: crate::digest::testing::client("A", &[Status::Missed]),
+            digest,
         };
-        assert!(!record.is_current("1"), "the report is missing");
+        assert!(!record.is_current("1", dir.path()), "the report is missing");
         std::fs::write(&report, "%PDF").unwrap();
-        assert!(record.is_current("1"));
-        assert!(!record.is_current("2"));
+        assert!(record.is_current("1", dir.path()));
+        assert!(!record.is_current("2", dir.path()));
         record.write(dir.path(), Path::new("spec.yaml"), None).unwrap();
         let read = Record::read(dir.path(), Path::new("spec.yaml"), None).unwrap();
-        assert_eq!(read.written, vec![report]);
+        assert_eq!(read.written(dir.path()), vec![report]);
         assert_eq!(read.counts().missed, 1);
         assert_eq!(Recorded::read(dir.path()).records.len(), 1);
         let failed = FailedBuild {
             spec: "spec.yaml".into(),
             message: "broken".into(),
+            folder: None,
         };
         failed.write(dir.path(), Path::new("spec.yaml"), None);
         let recorded = Recorded::read(dir.path());
@@ -375,5 +415,7 @@ mod tests {
         FailedBuild::clear(dir.path(), Path::new("spec.yaml"), None);
         assert_eq!(Recorded::read(dir.path()).records.len(), 1);
         assert!(Record::read(dir.path(), Path::new("spec.yaml"), Some("2026-09")).is_none());
+        Record::forget(dir.path(), Path::new("spec.yaml"), None);
+        assert!(Record::read(dir.path(), Path::new("spec.yaml"), None).is_none());
     }
 }

@@ -1,6 +1,7 @@
 //! Writing a report's files: whole or not at all. Each goes to a temporary file beside
 //! its place, then is renamed over it, so a reader never sees half a file and a failed
-//! run leaves the previous file as it was.
+//! run leaves the previous file as it was. And reading back what a build wrote (its
+//! records, its scorecards), where anything else may stand in its place.
 
 use std::io::Write;
 use std::path::Path;
@@ -38,6 +39,27 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.write_all(bytes)?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The bytes of `path` when it is a regular file (a FIFO would hang the reader, `/dev/zero`
+/// would fill memory) of at most `max` bytes; anything else is an error, and nothing of
+/// it is read past `max`.
+pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    // Looked at before opening: opening a FIFO waits for a writer.
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    if meta.len() > max {
+        return Err(Error::new(ErrorKind::InvalidData, format!("larger than {max} bytes")));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(Error::new(ErrorKind::InvalidData, format!("larger than {max} bytes")));
+    }
+    Ok(bytes)
 }
 
 /// Removes `.{name}.kpipress-{pid}-….tmp` files in `dir` whose process is gone: a

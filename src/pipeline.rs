@@ -47,6 +47,18 @@ pub enum Error {
     #[error("cannot write `{path}` ({source})")]
     #[diagnostic(code(output::write))]
     Write { path: String, source: std::io::Error },
+    #[error("kpipress failed on `{spec}` ({message}); this is a bug in kpipress or a library it uses")]
+    #[diagnostic(
+        code(internal),
+        help("the other clients were built; please report this with the spec and the file it reads")
+    )]
+    Internal { spec: String, message: String },
+    #[error("`{spec}` would write `{file}`, but {with}; this client was not built")]
+    #[diagnostic(
+        code(output::clash),
+        help("give the spec its own `client.slug` (the default is the file's name) or `report.output`; every spec matched is checked, whichever `--shard` builds it")
+    )]
+    OutputClash { spec: String, file: String, with: String },
 }
 
 /// Which files `build` writes.
@@ -238,4 +250,32 @@ fn write(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
         source,
     })?;
     Ok(path.to_path_buf())
+}
+
+/// Runs `work` for the client of the spec at `spec`: a panic in it (a library's, on an
+/// input nobody foresaw) becomes that client's error, and the build goes on with the
+/// others. [`quiet_panics`] keeps the panic's own message off stderr.
+pub fn contained<T>(spec: &Path, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        Err(Error::Internal {
+            spec: display(spec),
+            message: panic_message(payload.as_ref()),
+        })
+    })
+}
+
+/// What a panic said.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+        (Some(text), _) => (*text).to_owned(),
+        (_, Some(text)) => text.clone(),
+        _ => "a panic".to_owned(),
+    }
+}
+
+/// Stops panics from printing Rust's "thread … panicked at" lines: every place one is
+/// caught ([`contained`], the command line's own guard) says what happened in kpipress's
+/// words instead.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|_| {}));
 }

@@ -28,7 +28,7 @@ pub fn run(args: CheckArgs) -> u8 {
     let fonts = FontCache::new();
     let mut failed = 0;
     for path in &paths {
-        match pipeline::run(path, &options, &fonts) {
+        match pipeline::contained(path, || pipeline::run(path, &options, &fonts)) {
             Ok(outcome) => {
                 for warning in &outcome.smart {
                     print::error(warning);

@@ -126,9 +126,13 @@ fn init(dir: &Path, with_template: bool) -> Result<usize, InitError> {
 }
 
 /// What is in the way of writing `relative` under `dir`: the file itself (a dangling
-/// symlink too, which a write would follow out of `dir`), or a symlinked folder on
-/// its way.
+/// symlink too, which a write would follow out of `dir`), a symlinked folder on its way,
+/// or a file where a folder on its way should be (a `.github` that is a file): every one
+/// is found before anything is written.
 fn occupied(dir: &Path, relative: &str) -> Option<String> {
+    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Some(".".to_owned());
+    }
     let mut path = dir.to_path_buf();
     let parts: Vec<&str> = relative.split('/').collect();
     for (i, part) in parts.iter().enumerate() {
@@ -137,7 +141,7 @@ fn occupied(dir: &Path, relative: &str) -> Option<String> {
             return None;
         };
         let last = i + 1 == parts.len();
-        if last || meta.file_type().is_symlink() {
+        if last || meta.file_type().is_symlink() || !meta.is_dir() {
             return Some(parts[..=i].join("/"));
         }
     }

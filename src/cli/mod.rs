@@ -95,11 +95,12 @@ impl RunArgs {
 /// How `build` and `check` render each report.
 #[derive(Debug, Args)]
 struct RenderArgs {
-    /// Seconds one report may take to render.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Seconds one report may take to render, at most a day (the template's fuel is
+    /// counted from it, and would overflow far past that).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     time_limit: u64,
-    /// Memory one report's render may use, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(64..))]
+    /// Memory one report's render may use, in MiB, up to 1 TiB.
+    #[arg(long, value_name = "MIB", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(64..=1_048_576))]
     memory_limit: u64,
     /// The PDF's creation time, in seconds since 1970, for reproducible builds; default:
     /// the period's last day.
@@ -121,7 +122,25 @@ impl RenderArgs {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
+    if let Command::RenderWorker { memory_mib } = cli.command {
+        return isolate::serve(memory_mib);
+    }
+    crate::pipeline::quiet_panics();
+    // What no client's guard caught still ends as an error in kpipress's words, with its
+    // exit code, not Rust's 101.
+    let run = std::panic::AssertUnwindSafe(|| run(cli.command));
+    let code = std::panic::catch_unwind(run).unwrap_or_else(|payload| {
+        let message = crate::pipeline::panic_message(payload.as_ref());
+        print::err(&format!(
+            "error: kpipress failed ({message}); this is a bug, please report it\n"
+        ));
+        FAILED
+    });
+    ExitCode::from(code)
+}
+
+fn run(command: Command) -> u8 {
+    match command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Watch(args) => watch::run(args),
@@ -134,9 +153,8 @@ pub fn main() -> ExitCode {
             print::out(&spec::schema::json());
             OK
         }
-        Command::RenderWorker { memory_mib } => return isolate::serve(memory_mib),
-    };
-    ExitCode::from(code)
+        Command::RenderWorker { .. } => unreachable!("the worker is served before"),
+    }
 }
 
 /// Exit codes.

@@ -2,7 +2,7 @@
 //! build recorded under OUT. A sharded CI build merges its shards' output folders into one and runs this.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -46,8 +46,10 @@ pub fn run(args: PortfolioArgs) -> u8 {
         return FAILED;
     }
     let clients: Vec<ClientDigest> = latest.into_values().collect();
+    let folders = clients.iter().map(|c| Path::new(&c.folder));
+    let folder = crate::digest::portfolio::folder(folders.chain(recorded.failed_folders.iter().map(PathBuf::as_path)));
     let digests = Digests {
-        portfolio: Some(args.out.clone()),
+        portfolio: Some((args.out.clone(), folder)),
         summary: args.summary,
     };
     if digests.write(&clients, &failures) {

@@ -6,9 +6,12 @@ use std::io::{IsTerminal, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
-/// `error` with its source snippet, as printed on stderr.
+/// `error` with its source snippet, as printed on stderr. Lines are wrapped on a
+/// terminal only: in a CI log, a pipe or a golden file, a message stays on its line
+/// whatever the length of the paths in it, so that grep and tests find its words.
 pub fn diagnostic(error: &dyn Diagnostic) -> String {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let terminal = std::io::stderr().is_terminal();
+    let colour = terminal && std::env::var_os("NO_COLOR").is_none();
     let theme = if colour {
         GraphicalTheme::unicode()
     } else {
@@ -17,6 +20,7 @@ pub fn diagnostic(error: &dyn Diagnostic) -> String {
     let mut out = String::new();
     GraphicalReportHandler::new_themed(theme)
         .with_width(100)
+        .with_wrap_lines(terminal)
         .render_report(&mut out, error)
         .expect("writing to a String cannot fail");
     out

@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime};
 
 use clap::Args;
 
-use super::build::{self, build_one, Log, OutputFormat};
+use super::build::{self, build_one, clash, Log, OutputFormat};
 use super::{print, RunArgs, FAILED};
 use crate::incremental;
 use crate::render::FontCache;
@@ -64,9 +64,15 @@ pub fn run(args: WatchArgs) -> u8 {
             })
             .collect();
         if !changed.is_empty() {
-            let mut log = Log::new(&[], changed.len());
+            // Over every spec watched, as `build` checks: an edit may make one spec write
+            // another's file.
+            let clashes = clash::clashes(&clash::plan(paths.clone(), None, &options), false);
+            let mut log = Log::new(&[], &args.out, changed.len());
             for path in changed {
-                log.print(path, build_one(path, &options, &fonts, &args.out, false));
+                log.print(
+                    path,
+                    build_one(path, &options, &fonts, &args.out, false, clashes.get(path)),
+                );
             }
             log.end_progress();
         }

@@ -211,15 +211,16 @@ fn same(a: Option<f64>, b: Option<f64>) -> bool {
 /// `client` and `kpis`) is passed over; one that has them but is broken is an error.
 fn read_all(path: &Path) -> Result<Scorecards, DiffError> {
     let mut files = Vec::new();
-    if path.is_dir() {
-        collect(path, &mut files)?;
-    } else {
+    let named = !path.is_dir();
+    if named {
         files.push(path.to_path_buf());
+    } else {
+        collect(path, &mut files)?;
     }
     files.sort();
     let mut cards = Scorecards::new();
     for file in files {
-        if let Some(card) = read_one(&file)? {
+        if let Some(card) = read_one(&file, named)? {
             cards.insert((card.client.slug.clone(), card.period.clone()), card);
         }
     }
@@ -244,26 +245,46 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), DiffError> {
         }
         if kind.is_dir() {
             collect(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "json") {
             files.push(path);
         }
     }
     Ok(())
 }
 
-fn read_one(path: &Path) -> Result<Option<Scorecard>, DiffError> {
-    let bytes = std::fs::read(path).map_err(|source| DiffError::Read {
-        path: display(path),
-        source,
-    })?;
+/// The largest file read as a scorecard: a report's is tens of kilobytes.
+const MAX_SCORECARD_BYTES: u64 = 32 << 20;
+
+/// Just enough of a JSON file to tell a scorecard: an object's keys; its values are
+/// skipped, not built.
+type Probe = std::collections::HashMap<String, serde::de::IgnoredAny>;
+
+/// The scorecard in `path`, or `None` when it is not one. A file the user `named` that
+/// cannot be read or is not JSON is an error; in a folder of scorecards, other JSON files
+/// (a `tsconfig.json` with comments, a large data file) are passed over.
+fn read_one(path: &Path, named: bool) -> Result<Option<Scorecard>, DiffError> {
+    let bytes = match crate::output::read_regular(path, MAX_SCORECARD_BYTES) {
+        Ok(bytes) => bytes,
+        Err(_) if !named => return Ok(None),
+        Err(source) => {
+            return Err(DiffError::Read {
+                path: display(path),
+                source,
+            })
+        }
+    };
     let broken = |e: serde_json::Error| DiffError::Scorecard {
         path: display(path),
         message: e.to_string(),
         line: e.line(),
         column: e.column(),
     };
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(broken)?;
-    if value.get("client").is_none() || value.get("kpis").is_none() {
+    let probe = match serde_json::from_slice::<Probe>(&bytes) {
+        Ok(probe) => probe,
+        Err(_) if !named => return Ok(None),
+        Err(error) => return Err(broken(error)),
+    };
+    if !probe.contains_key("client") || !probe.contains_key("kpis") {
         return Ok(None);
     }
     serde_json::from_slice(&bytes).map(Some).map_err(broken)
@@ -287,6 +308,8 @@ mod tests {
             std::fs::create_dir_all(dir.path().join(side).join("acme")).unwrap();
             std::fs::write(dir.path().join(side).join("acme/2026-10.json"), text).unwrap();
             std::fs::write(dir.path().join(side).join("package.json"), "{\"name\": \"x\"}").unwrap();
+            std::fs::write(dir.path().join(side).join("tsconfig.json"), "{ // comments\n}").unwrap();
+            std::fs::write(dir.path().join(side).join("list.json"), "[1, 2]").unwrap();
         }
         markdown(&dir.path().join("old"), &dir.path().join("new")).unwrap()
     }

@@ -66,10 +66,16 @@ pub fn xml(client: &ClientDigest) -> String {
         .expect("the JUnit template renders")
 }
 
-/// `text` without the control characters XML 1.0 cannot hold at all, escaped or not.
+/// `text` without the characters XML 1.0 cannot hold at all, escaped or not: the
+/// control characters but tab and line ends, and the noncharacters U+FFFE and U+FFFF
+/// (its `Char` production; a parser stops at any of them).
 fn xml_text(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .filter(|c| match c {
+            '\t' | '\n' | '\r' => true,
+            '\u{FFFE}' | '\u{FFFF}' => false,
+            c => !c.is_control(),
+        })
         .collect()
 }
 
@@ -81,7 +87,7 @@ mod tests {
     #[test]
     fn misses_fail_and_values_are_escaped() {
         let mut digest = client("Tom & Jerry <co>", &[Status::Missed, Status::Achieved, Status::NoData]);
-        digest.kpis[1].title = "CTR \"all\"\u{1}".into();
+        digest.kpis[1].title = "CTR \"all\"\u{1}\u{FFFE}\u{FFFF}".into();
         let xml = xml(&digest);
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), "{xml}");
         assert!(xml.contains("<testsuite name=\"Tom &amp; Jerry &lt;co&gt; 2026-10\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\">"), "{xml}");

@@ -18,12 +18,13 @@ const TEMPLATE: &str = include_str!("portfolio.html.j2");
 /// The page's name, in [`folder`].
 pub const FILE: &str = "index.html";
 
-/// The folder, relative to `--out`, that holds every client's reports whatever the
-/// period: where the page goes, so that it sits beside them and its links are short. It
-/// is the same whichever clients failed.
-pub fn folder(clients: &[ClientDigest]) -> PathBuf {
-    let mut dirs = clients.iter().map(|c| PathBuf::from(&c.folder));
-    let Some(mut common) = dirs.next() else {
+/// The folder, relative to `--out`, that holds the reports of every spec whose reports go
+/// in `folders` whatever the period: where the page goes, so that it sits beside them
+/// and its links are short. The caller passes the folders of every spec of the build,
+/// failed ones too, so the page goes to the same place whichever clients failed.
+pub fn folder<'a>(folders: impl IntoIterator<Item = &'a Path>) -> PathBuf {
+    let mut dirs = folders.into_iter();
+    let Some(mut common) = dirs.next().map(Path::to_path_buf) else {
         return PathBuf::new();
     };
     for dir in dirs {
@@ -54,11 +55,11 @@ struct Miss<'a> {
     target: &'a str,
 }
 
-pub fn html(clients: &[ClientDigest], failures: &[Failure]) -> String {
+/// The page, in `base` (relative to `--out`, from [`folder`]).
+pub fn html(base: &Path, clients: &[ClientDigest], failures: &[Failure]) -> String {
     let mut clients = clients.to_vec();
     worst_first(&mut clients);
-    let base = folder(&clients);
-    let rows: Vec<Row> = clients.iter().map(|client| row(client, &base)).collect();
+    let rows: Vec<Row> = clients.iter().map(|client| row(client, base)).collect();
     let total = |status| clients.iter().map(|c| c.count(status)).sum::<usize>();
     let mut env = Environment::new();
     env.add_template("index.html", TEMPLATE)
@@ -134,7 +135,7 @@ mod tests {
             client("Calm", &[Status::Achieved]),
             client("<script>alert(1)</script>", &[Status::Missed]),
         ];
-        let page = html(&clients, &[]);
+        let page = html(Path::new("reports"), &clients, &[]);
         assert!(!page.contains("<script>alert(1)"), "names are escaped");
         assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "{page}");
         assert!(
@@ -157,12 +158,10 @@ mod tests {
 
     #[test]
     fn the_page_goes_where_the_reports_are() {
-        let mut other = client("B", &[]);
-        assert_eq!(folder(&[client("A", &[]), other.clone()]), Path::new("reports"));
-        other.folder = "reports/shop".into();
-        assert_eq!(folder(&[client("A", &[]), other.clone()]), Path::new("reports"));
-        other.folder = "elsewhere".into();
-        assert_eq!(folder(&[client("A", &[]), other]), Path::new(""));
-        assert_eq!(folder(&[]), Path::new(""));
+        let folders = |list: &[&'static str]| folder(list.iter().map(Path::new));
+        assert_eq!(folders(&["reports", "reports"]), Path::new("reports"));
+        assert_eq!(folders(&["reports", "reports/shop"]), Path::new("reports"));
+        assert_eq!(folders(&["reports", "elsewhere"]), Path::new(""));
+        assert_eq!(folders(&[]), Path::new(""));
     }
 }

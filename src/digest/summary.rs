@@ -26,7 +26,7 @@ pub fn markdown(clients: &[ClientDigest], failures: &[Failure]) -> String {
     if !failures.is_empty() {
         out.push_str("| Failed spec | Error |\n|---|---|\n");
         for failure in failures {
-            let _ = writeln!(out, "| `{}` | {} |", cell(&failure.spec), cell(&failure.message));
+            let _ = writeln!(out, "| {} | {} |", cell(&failure.spec), cell(&failure.message));
         }
         out.push('\n');
     }
@@ -54,11 +54,40 @@ pub fn markdown(clients: &[ClientDigest], failures: &[Failure]) -> String {
     out
 }
 
-/// Text that stays inside one Markdown table cell.
+/// Text from a spec (a client's name, a KPI's title, an error) as plain text in GitHub's
+/// Markdown, inside one table cell: the workflow posts it as a comment or a job summary,
+/// where a name must not mention `@org/team`, add a link or an image, or open raw HTML
+/// (`<details>`, `<img>`). ASCII punctuation that Markdown reads is escaped with a
+/// backslash; what a backslash does not stop (HTML, mentions) becomes an entity.
 pub fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        // GitHub links `http://…` and `www.…` by themselves: a backslash before the `:`
+        // or the `.` keeps them text.
+        let autolink = match c {
+            ':' => chars.get(i + 1) == Some(&'/'),
+            '.' => i >= 3 && chars[i - 3..i].iter().collect::<String>().eq_ignore_ascii_case("www"),
+            _ => false,
+        };
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' => out.push_str("&#64;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ if autolink => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -87,5 +116,21 @@ mod tests {
             .unwrap();
         let calm = text.find("| Calm |").unwrap();
         assert!(failed < missed && missed < calm, "{text}");
+    }
+
+    #[test]
+    fn names_stay_plain_text() {
+        assert_eq!(cell("@org/team"), "&#64;org/team");
+        assert_eq!(
+            cell("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert\\(1\\)&gt;"
+        );
+        assert_eq!(cell("<details>"), "&lt;details&gt;");
+        assert_eq!(
+            cell("[a](http://x.io) ![i](y)"),
+            "\\[a\\]\\(http\\://x.io\\) \\!\\[i\\]\\(y\\)"
+        );
+        assert_eq!(cell("*b* `c` www.x.io #1"), "\\*b\\* \\`c\\` www\\.x.io \\#1");
+        assert_eq!(cell("Кухни «Уют» & Co: 2026-10"), "Кухни «Уют» &amp; Co: 2026-10");
     }
 }

@@ -80,6 +80,9 @@ pub fn compute(
         ];
         for kpi in &kpis {
             aggregates.push(plan.exprs[&kpi.id].clone().alias(kpi.id.as_str()));
+            if let Some(overflow) = plan.overflows.get(&kpi.id) {
+                aggregates.push(overflow.clone().alias(overflow_column(&kpi.id)));
+            }
         }
         // The rows are in date order (the sources keep them so), which FIRST and LAST
         // read. The streaming engine reads a batch of rows at a time, so a large source's
@@ -116,6 +119,8 @@ pub fn compute(
     let left_out = |group: &outliers::Group| outlying.contains(group) && Some(group.period) != requested;
     let kept: Vec<&outliers::Group> = all.iter().filter(|g| !left_out(g)).collect();
     let (periods, data_end) = period_range(&kept, requested);
+    let mut warnings = warnings;
+    warnings.extend(requested.and_then(|period| no_rows_in(period, &kept)));
     let source_ends: HashMap<&str, Option<NaiveDate>> = per_source
         .iter()
         .map(|(name, _)| (*name, kept.iter().filter(|g| g.source == *name).map(|g| g.last).max()))
@@ -123,6 +128,7 @@ pub fn compute(
     let position: HashMap<Period, usize> = periods.iter().enumerate().map(|(i, p)| (*p, i)).collect();
     let mut values: IndexMap<String, Vec<Option<f64>>> = IndexMap::new();
     for ((_, frame), groups) in per_source.iter().zip(&groups) {
+        warnings.extend(overflow_warnings(frame, groups));
         for name in frame.get_column_names().iter().filter(|n| !n.starts_with("__")) {
             let mut column = vec![None; periods.len()];
             for (group, value) in groups.iter().zip(finite_values(frame, name.as_str())?) {
@@ -155,6 +161,53 @@ pub fn compute(
         additive: plan.additive.clone(),
         warnings,
     })
+}
+
+/// A warning when no source has a row in the `requested` period, which the report would
+/// otherwise show as a page of "no data" without a word why.
+fn no_rows_in(requested: Period, groups: &[&outliers::Group]) -> Option<String> {
+    if groups.iter().any(|g| g.period == requested) {
+        return None;
+    }
+    let covered = match (
+        groups.iter().map(|g| g.first).min(),
+        groups.iter().map(|g| g.last).max(),
+    ) {
+        (Some(first), Some(last)) => format!("the data covers {first} to {last}"),
+        _ => "no source has any rows".to_owned(),
+    };
+    Some(format!(
+        "no source has rows in {}, the period reported; {covered}",
+        requested.label()
+    ))
+}
+
+/// The column that says, per period, whether a sum or mean of `kpi` overflowed.
+fn overflow_column(kpi: &str) -> String {
+    format!("{OVERFLOW}{kpi}")
+}
+
+const OVERFLOW: &str = "__overflow_";
+
+/// A warning per KPI and period whose sum or mean was past what a number holds, and so
+/// is shown as no data rather than a made-up figure.
+fn overflow_warnings(frame: &DataFrame, groups: &[Option<outliers::Group>]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for column in frame.columns() {
+        let Some(kpi) = column.name().strip_prefix(OVERFLOW) else {
+            continue;
+        };
+        let Ok(flags) = column.bool() else { continue };
+        for (flag, group) in flags.iter().zip(groups) {
+            if let (Some(true), Some(group)) = (flag, group) {
+                warnings.push(format!(
+                    "`{kpi}` in {}: a sum is larger than a number can hold, so the KPI has no data there; check the export's values",
+                    group.period.label()
+                ));
+            }
+        }
+    }
+    warnings
 }
 
 /// The first day of the period each row's date falls in. A month's and a week's are

@@ -35,10 +35,20 @@ fn adds_up(expr: &Expr, kpis: &HashSet<String>) -> bool {
             op: Operator::Plus | Operator::Minus,
             right,
         } => adds_up(left, kpis) && adds_up(right, kpis),
-        Expr::Alias(inner, _) => adds_up(inner, kpis),
-        // polars writes SQL's `SUM(x)` as "the sum, or null when every x is null".
-        Expr::Ternary { truthy, falsy, .. } => adds_up(truthy, kpis) && matches!(falsy.as_ref(), Expr::Literal(_)),
+        Expr::Alias(inner, _) | Expr::Cast { expr: inner, .. } => adds_up(inner, kpis),
+        // polars writes SQL's `SUM(x)` as "the sum, or null when every x is null", and
+        // the plan a sum as "the sum, or null where it is not finite".
+        Expr::Ternary { truthy, falsy, .. } => adds_up(truthy, kpis) && is_literal(falsy),
         Expr::Column(name) => kpis.contains(name.as_str()),
+        _ => false,
+    }
+}
+
+/// A literal, or a literal cast to a type (`NULL` as a float).
+fn is_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::Literal(_) => true,
+        Expr::Cast { expr, .. } => is_literal(expr),
         _ => false,
     }
 }

@@ -29,6 +29,8 @@ pub struct Plan {
     pub columns: IndexMap<String, SourceColumns>,
     /// `content.rank_by`, parsed.
     pub rank_by: Option<Expr>,
+    /// Per KPI with a source and a sum or mean: whether one of them overflowed in a group.
+    pub overflows: IndexMap<String, Expr>,
 }
 
 /// The columns read from one source, each with the spec path that reads it.
@@ -67,12 +69,19 @@ pub fn plan(spec: &Spec) -> Result<Plan, PlanError> {
             read.add(rank_by, "content.rank_by");
         }
     }
+    let overflows = spec
+        .kpis
+        .values()
+        .filter(|kpi| kpi.source.is_some())
+        .filter_map(|kpi| Some((kpi.id.clone(), overflows(&kpi.value)?)))
+        .collect();
     Ok(Plan {
         exprs,
         derived,
         additive,
         columns,
         rank_by,
+        overflows,
     })
 }
 
@@ -116,22 +125,46 @@ pub fn root_names(expr: &Expr) -> Vec<String> {
 /// before its history starts, and a month that starts there still has a first value.
 /// Every division by zero is no value rather than infinity: in `AVG(likes / views)` a
 /// day without views drops out instead of making the month's average infinite.
+///
+/// A sum or mean past what a float holds (two cells of 1.7e308) is no value too: as
+/// infinity it would make `SUM(likes) / SUM(views)` a made-up 0.
 fn kpi_expr(spec: &Spec, id: &str, sql: &str) -> Result<Expr, PlanError> {
     let expr = polars::sql::sql_expr(sql).map_err(|e| PlanError::expression(spec, id, &e))?;
-    Ok(expr.map_expr(|e| match e {
+    Ok(guarded(expr))
+}
+
+/// `expr` with the rules of [`kpi_expr`]: first and last values there are, and no value
+/// where a division, sum or mean is not a finite number.
+fn guarded(expr: Expr) -> Expr {
+    expr.map_expr(|e| match e {
         Expr::Agg(AggExpr::First(input)) => Expr::Agg(AggExpr::FirstNonNull(input)),
         Expr::Agg(AggExpr::Last(input)) => Expr::Agg(AggExpr::LastNonNull(input)),
+        Expr::Agg(AggExpr::Sum(_) | AggExpr::Mean(_)) => finite_or_null(e),
         Expr::BinaryExpr {
             op: Operator::RustDivide | Operator::TrueDivide | Operator::FloorDivide,
             ..
-        } => {
-            let quotient = e.cast(DataType::Float64);
-            when(quotient.clone().is_finite())
-                .then(quotient)
-                .otherwise(lit(NULL).cast(DataType::Float64))
-        }
+        } => finite_or_null(e),
         other => other,
-    }))
+    })
+}
+
+/// `expr` as a float where it is finite, else null.
+fn finite_or_null(expr: Expr) -> Expr {
+    let float = expr.cast(DataType::Float64);
+    when(float.clone().is_finite())
+        .then(float)
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+/// Whether any sum or mean of `sql` is past what a float holds, per group: what made a
+/// KPI "no data" where its rows alone would not have, for the warning that says so.
+fn overflows(sql: &str) -> Option<Expr> {
+    let expr = polars::sql::sql_expr(sql).ok()?;
+    let aggregates = (&expr).into_iter().filter_map(|e| match e {
+        Expr::Agg(AggExpr::Sum(_) | AggExpr::Mean(_)) => Some(e.clone().cast(DataType::Float64).is_finite().not()),
+        _ => None,
+    });
+    aggregates.reduce(|a, b| a.or(b))
 }
 
 #[cfg(test)]
@@ -146,6 +179,16 @@ mod tests {
 
     fn names(list: &[(String, String)]) -> Vec<&str> {
         list.iter().map(|(c, _)| c.as_str()).collect()
+    }
+
+    #[test]
+    fn guarded_sums_still_add_up_and_ratios_do_not() {
+        let mut exprs = IndexMap::new();
+        for (id, sql) in [("leads", "SUM(leads) + COUNT(x)"), ("rate", "SUM(a) / SUM(b)")] {
+            exprs.insert(id.to_owned(), guarded(polars::sql::sql_expr(sql).unwrap()));
+        }
+        let additive = additive::additive_kpis(&exprs, &[]);
+        assert!(additive.contains("leads") && !additive.contains("rate"), "{additive:?}");
     }
 
     #[test]

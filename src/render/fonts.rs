@@ -73,14 +73,21 @@ impl FontCache {
     }
 }
 
+/// The largest font file read: CJK collections run to some 30 MiB.
+const MAX_FONT_BYTES: u64 = 64 << 20;
+
 fn read_dir_fonts(dir: &Path) -> Result<Vec<Font>, RenderError> {
     let error = |source| RenderError::Fonts {
         dir: crate::source::display(dir),
         source,
     };
+    // Regular files only, not links: `brand.fonts` is in the spec's repository
+    // ([`crate::spec::tree`]), and a link in it could lead to `/dev/zero` or out of it.
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(error)?
         .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| e.metadata().is_ok_and(|m| m.len() <= MAX_FONT_BYTES))
         .map(|e| e.path())
         .filter(|p| {
             p.extension()

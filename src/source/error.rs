@@ -41,12 +41,17 @@ pub enum SourceError {
         expected: String,
     },
 
-    #[error("`{file}` is {what}")]
+    /// Files the glob matches that may not be read: each named with why, none quoted.
+    #[error("{}", unusable(files))]
     #[diagnostic(
         code(source::not_a_file),
-        help("the source's glob matches it; fetch the file, or narrow the glob")
+        help("the source's glob matches them; a spec reads only regular files in its repository (the folder holding `.git`): fetch the file, or narrow the glob")
     )]
-    NotAFile { file: String, what: &'static str },
+    NotAFile { files: Vec<super::paths::Unusable> },
+
+    #[error("the glob `{pattern}` walks too many files and folders to be a folder of exports")]
+    #[diagnostic(code(source::walk), help("name the folder of the exports, e.g. `data/tiktok/*.csv`"))]
+    WalksTooFar { pattern: String },
 
     #[error("`{file}` is a ZIP archive, not an export")]
     #[diagnostic(
@@ -312,4 +317,10 @@ pub fn polars_message(error: &polars::error::PolarsError) -> String {
     let text = error.to_string();
     let text = text.lines().next().unwrap_or("").trim();
     text.strip_prefix("sql parser error: ").unwrap_or(text).to_owned()
+}
+
+/// `files` as one sentence: "`a` is …; `b` is …".
+fn unusable(files: &[super::paths::Unusable]) -> String {
+    let each: Vec<String> = files.iter().map(|f| format!("`{}` is {}", f.file, f.why)).collect();
+    each.join("; ")
 }

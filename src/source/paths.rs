@@ -3,9 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use super::SourceError;
+use crate::spec::tree::{self, Refusal};
 use crate::spec::{Part, SourceSpec, Spec};
 
-/// The files `source`'s glob matches, in order; each must be a regular file.
+/// The files `source`'s glob matches, in order. Each must be a regular file in the
+/// spec's repository tree ([`crate::spec::tree`]); every one that is not is named, never
+/// read. Folders the glob also matches are passed over: they are not exports.
 pub fn files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, SourceError> {
     let no_files = || {
         let snippet = spec.files.locate(&format!("sources.{}.path", source.name), Part::Value);
@@ -15,35 +18,38 @@ pub fn files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, SourceErr
             span: snippet.span,
         }
     };
+    let matched = tree::glob(&source.pattern).map_err(|e| match e {
+        tree::GlobError::Pattern(_) => no_files(),
+        tree::GlobError::TooMany => SourceError::WalksTooFar {
+            pattern: display(Path::new(&source.pattern)),
+        },
+    })?;
     let mut paths = Vec::new();
-    for path in glob::glob(&source.pattern)
-        .map_err(|_| no_files())?
-        .filter_map(Result::ok)
-    {
-        // A folder the glob also matches is not an export; a link to nothing (a git-annex
-        // or LFS file not fetched) or a pipe or device is one that cannot be read.
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => paths.push(path),
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => {
-                return Err(SourceError::NotAFile {
-                    file: display(&path),
-                    what: "not a regular file (a pipe or a device)",
-                })
-            }
-            Err(_) => {
-                return Err(SourceError::NotAFile {
-                    file: display(&path),
-                    what: "a link to nothing (a git-annex or LFS file not fetched?)",
-                })
-            }
+    let mut refused = Vec::new();
+    for path in matched {
+        match spec.tree.file(&path) {
+            Ok(()) => paths.push(path),
+            Err(Refusal::Folder) => {}
+            Err(why) => refused.push(Unusable {
+                file: display(&path),
+                why,
+            }),
         }
+    }
+    if !refused.is_empty() {
+        return Err(SourceError::NotAFile { files: refused });
     }
     if paths.is_empty() {
         return Err(no_files());
     }
-    paths.sort();
     Ok(paths)
+}
+
+/// A file a source's glob matches that cannot be read, and why.
+#[derive(Debug)]
+pub struct Unusable {
+    pub file: String,
+    pub why: Refusal,
 }
 
 /// A path as the user would write it: relative to the working folder when it is inside.

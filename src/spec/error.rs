@@ -23,6 +23,11 @@ pub enum SpecError {
     )]
     NotASpec { path: String, why: &'static str },
 
+    /// A file of the `extends` chain that the spec may not read ([`super::tree`]).
+    #[error("`{path}` is {why}")]
+    #[diagnostic(code(spec::refused), help("{}", super::tree::HELP))]
+    Refused { path: String, why: super::Refusal },
+
     /// Something wrong at a place in a spec; [`Problem`] says what.
     #[error("{problem}")]
     #[diagnostic(code(spec::invalid))]

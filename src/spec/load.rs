@@ -15,11 +15,11 @@ use super::{resolve, Spec};
 pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, SpecError> {
     let mut paths = Vec::new();
     for pattern in patterns {
-        let matches = glob::glob(pattern).map_err(|e| SpecError::BadGlob {
+        let matches = super::tree::glob(pattern).map_err(|e| SpecError::BadGlob {
             pattern: pattern.clone(),
-            message: e.msg.to_owned(),
+            message: e.to_string(),
         })?;
-        let mut found: Vec<PathBuf> = matches.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+        let mut found: Vec<PathBuf> = matches.into_iter().filter(|p| p.is_file()).collect();
         if found.is_empty() {
             // A plain path that does not exist is reported by `load`, which names it.
             if glob::Pattern::escape(pattern) == *pattern {
@@ -42,7 +42,8 @@ pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, SpecError> {
 /// Loads, merges and validates the spec at `path`.
 pub fn load(path: &Path) -> Result<Spec, SpecError> {
     let mut files = SpecFiles::default();
-    let merged = load_chain(&normalize(path), &mut files)?;
+    let tree = super::Tree::of(path);
+    let merged = load_chain(&normalize(path), &tree, &mut files)?;
     // Each file parsed alone already; what fails here is the merge's (a `1984` that YAML
     // reads as a number where a name is text), found at the path of the file that wrote it.
     let raw: RawSpec = yaml::from_value(merged).map_err(|e| match e.path {
@@ -59,17 +60,24 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
     // The folder of the spec named, whatever its `extends` chain names: a chain that
     // reaches `/.dockerenv` must not make `/` what a template may read.
     let root = absolute(path.parent().unwrap_or(Path::new("")));
-    resolve::resolve(raw, files, root)
+    resolve::resolve(raw, files, root, tree)
 }
 
 /// Reads `path` and everything it extends; returns the merged value. Files are pushed
 /// child first.
-fn load_chain(path: &Path, files: &mut SpecFiles) -> Result<Value, SpecError> {
+fn load_chain(path: &Path, tree: &super::Tree, files: &mut SpecFiles) -> Result<Value, SpecError> {
     if files.files.iter().any(|f| f.path == path) {
         let mut chain: Vec<String> = files.files.iter().map(|f| f.path.display().to_string()).collect();
         chain.push(path.display().to_string());
         return Err(SpecError::ExtendsCycle {
             chain: chain.join(" -> "),
+        });
+    }
+    // A file that is not there or not a file is said by the reading below.
+    if let Err(why @ (super::Refusal::Outside { .. } | super::Refusal::GitMetadata)) = tree.file(path) {
+        return Err(SpecError::Refused {
+            path: path.display().to_string(),
+            why,
         });
     }
     let text = read_spec_text(path)?;
@@ -86,7 +94,7 @@ fn load_chain(path: &Path, files: &mut SpecFiles) -> Result<Value, SpecError> {
     let Some(extends) = take_extends(&mut value, files.files.last().expect("the file was just pushed"))? else {
         return Ok(value);
     };
-    let parent = load_chain(&normalize(&dir.join(extends)), files)?;
+    let parent = load_chain(&normalize(&dir.join(extends)), tree, files)?;
     Ok(merge(parent, value))
 }
 

@@ -11,6 +11,7 @@ mod raw;
 mod resolve;
 pub mod schema;
 pub mod suggest;
+pub mod tree;
 pub(crate) mod yaml;
 
 use std::path::PathBuf;
@@ -25,6 +26,18 @@ pub use load::{expand_globs, load};
 pub use number::Factor;
 pub use period::{Grain, Per, Period};
 pub use problem::{period_help, Problem};
+pub use tree::{Refusal, Tree};
+
+/// What a client's slug may hold, as a JSON Schema pattern (which Python's `re` and
+/// ECMAScript read alike): no whitespace or control character, and no ASCII punctuation
+/// but `-` and `_`. [`slug_char`] is the same rule.
+pub const SLUG_PATTERN: &str = r"^[^\s\x00-\x2c./\x3a-\x40\x5b-\x5e\x60\x7b-\x9f]+$";
+
+/// Whether `c` may be in a client's slug ([`SLUG_PATTERN`]): a slug names files and
+/// folders, so nothing that a path or a shell reads apart.
+pub fn slug_char(c: char) -> bool {
+    !(c.is_whitespace() || c.is_control() || (c.is_ascii_punctuation() && c != '-' && c != '_'))
+}
 
 /// One client's validated spec.
 #[derive(Debug)]
@@ -41,6 +54,8 @@ pub struct Spec {
     /// The folder tree the report's template may read from: the folder of the spec named
     /// on the command line, never moved by what it `extends`.
     pub root: PathBuf,
+    /// The repository tree every file the spec names must be in ([`tree`]).
+    pub tree: Tree,
     /// The spec's files, for pointing later errors at their lines.
     pub files: SpecFiles,
 }

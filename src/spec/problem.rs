@@ -68,6 +68,17 @@ pub enum Problem {
     #[error("`report.output` must stay inside the output folder")]
     OutputOutside,
 
+    #[error("`report.output` `{output}` does not name a file")]
+    OutputNotAFile { output: String },
+
+    /// The other formats' files are the PDF's name with their own extension, so an
+    /// output with one of theirs would be written twice.
+    #[error("`report.output` `{output}` ends in `.{extension}`, the extension of another format's file")]
+    OutputExtension { output: String, extension: String },
+
+    #[error("`report.output` makes a file or folder name of {length} bytes (`{name}`), longer than the {max} a build can write")]
+    OutputTooLong { name: String, length: usize, max: usize },
+
     #[error("`{at}.path` is missing")]
     SourcePath { at: String },
 
@@ -100,6 +111,10 @@ pub enum Problem {
 
     #[error("font folder `{}` does not exist", path.display())]
     FontsMissing { path: PathBuf },
+
+    /// A file or folder the spec names that the spec may not read ([`super::tree`]).
+    #[error("`{}` is {why}", path.display())]
+    Refused { path: PathBuf, why: super::Refusal },
 
     /// A KPI, or `content`, reads a source the spec does not define.
     #[error("`{at}` reads source `{name}`, which the spec does not define")]
@@ -216,9 +231,14 @@ impl Problem {
                 .or_else(|| Some(format!("sections are {}", known.join(", ")))),
             Self::Placeholder { name } => suggest::help(name, ["client", "period"]),
             Self::OutputOutside => fixed("write a relative path without `..`; choose the folder with `--out`"),
+            Self::OutputNotAFile { .. } | Self::OutputExtension { .. } => {
+                fixed("name the PDF, e.g. `reports/{client}/{period}.pdf`; the JSON and the others go beside it")
+            }
+            Self::OutputTooLong { .. } => fixed("choose a shorter `client.slug` or `report.output`"),
             Self::SourcePath { .. } => fixed("give the export's file or a glob such as `data/tiktok/*.csv`"),
             Self::Encoding { .. } => fixed("use `utf-8`, `utf-16`, `windows-1251` or another WHATWG encoding label"),
             Self::Colour { .. } => fixed("write colours as `#RRGGBB`"),
+            Self::Refused { .. } => fixed(super::tree::HELP),
             Self::UnknownSource { name, known, .. } => suggest::help(name, known.iter().map(String::as_str)),
             Self::KpiValue { .. } => {
                 fixed("write an SQL expression such as `SUM(likes)`, or one over other KPIs such as `spend / leads`")

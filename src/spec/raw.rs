@@ -21,6 +21,7 @@ use super::period::{Grain, Per};
 #[schemars(title = "kpipress spec")]
 pub struct RawSpec {
     /// The spec language's version: 1.
+    #[schemars(range(min = 1, max = 1))]
     pub version: Option<u32>,
     /// A spec this one builds on, relative to this file (`../agency.yaml`): maps merge
     /// deeply, lists are replaced, this file wins.
@@ -57,7 +58,9 @@ pub struct RawSpec {
 pub struct RawClient {
     /// The client's name as the report prints it; any text.
     pub name: Option<String>,
-    /// Used in output paths (`{client}`); default: the spec file's name.
+    /// Used in output paths (`{client}`); default: the spec file's name. Letters, digits
+    /// and any other characters but spaces and ASCII punctuation other than `-` and `_`.
+    #[schemars(regex(pattern = super::SLUG_PATTERN))]
     pub slug: Option<String>,
 }
 

@@ -9,7 +9,7 @@ use super::{kpipress, out_dir, stderr, transcript};
 /// on the numbers fixture's posts, for August 2026 (2,000 views).
 fn clients(name: &str, slugs: &[&str], target: u32) -> PathBuf {
     let dir = out_dir(name);
-    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
+    let posts = super::posts_in(&dir);
     for slug in slugs {
         let spec = format!(
             "version: 1\nclient: {{ name: Client {slug}, slug: {slug} }}\nreport: {{ period: 2026-08 }}\n\

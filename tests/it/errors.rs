@@ -255,21 +255,32 @@ fn check_with_secret(spec: &std::path::Path) -> String {
 }
 
 /// Files that are not specs are named, never read to the end or quoted: a device, the
-/// process's environment (CI tokens), the password file.
+/// process's environment (CI tokens), the password file are outside the spec's
+/// repository; a device or a file that is not YAML inside it is not a spec.
 #[cfg(target_os = "linux")]
 #[test]
 fn files_that_are_not_specs_are_named_not_quoted() {
-    let zero = check_with_secret(&extending("extends-zero", "/dev/zero"));
-    assert!(
-        zero.contains("`/dev/zero` is not a spec: it is not a regular file"),
-        "{zero}"
-    );
-    let environ = check_with_secret(&extending("extends-environ", "/proc/self/environ"));
-    assert!(environ.contains("`/proc/self/environ` is not a spec"), "{environ}");
-    assert!(!environ.contains("hunter2"), "{environ}");
-    let passwd = check_with_secret(&extending("extends-passwd", "/etc/passwd"));
-    assert!(passwd.contains("`/etc/passwd` is not a spec"), "{passwd}");
-    assert!(!passwd.contains("root:"), "{passwd}");
+    for (name, target) in [
+        ("extends-zero", "/dev/zero"),
+        ("extends-environ", "/proc/self/environ"),
+        ("extends-passwd", "/etc/passwd"),
+    ] {
+        let text = check_with_secret(&extending(name, target));
+        assert!(
+            text.contains(&format!("`{target}` is outside the spec's repository")),
+            "{text}"
+        );
+        assert!(!text.contains("hunter2") && !text.contains("root:"), "{text}");
+    }
+    let spec = extending("extends-inside-zero", "zero");
+    std::os::unix::fs::symlink("/dev/zero", spec.with_file_name("zero")).unwrap();
+    let zero = check_with_secret(&spec);
+    assert!(zero.contains("zero` is outside the spec's repository"), "{zero}");
+    let spec = extending("extends-inside-text", "notes.txt");
+    std::fs::write(spec.with_file_name("notes.txt"), "root:x:0:0\n").unwrap();
+    let text = check_with_secret(&spec);
+    assert!(text.contains("notes.txt` is not a spec"), "{text}");
+    assert!(!text.contains("root:"), "{text}");
 }
 
 /// A FIFO named as a spec would block the reader forever.

@@ -161,7 +161,7 @@ fn a_row_far_out_in_time_does_not_move_the_default_period() {
 #[test]
 fn extends_merges_content_deeply_and_checks_required_keys_after() {
     let dir = out_dir("merge-content");
-    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
+    let posts = super::posts_in(&dir);
     std::fs::write(
         dir.join("agency.yaml"),
         format!(
@@ -255,7 +255,7 @@ fn the_scorecard_names_the_logo_as_the_spec_does() {
 #[test]
 fn a_logo_that_is_not_the_image_it_is_named_is_refused_unquoted() {
     let dir = out_dir("logo-passwd");
-    std::os::unix::fs::symlink("/etc/passwd", dir.join("logo.svg")).unwrap();
+    std::fs::copy("/etc/passwd", dir.join("logo.svg")).unwrap();
     let spec = dir.join("spec.yaml");
     views_spec(&spec, "", "name: L, slug: l", "language: en, period: 2026-10");
     let text = std::fs::read_to_string(&spec).unwrap() + "brand: { logo: logo.svg }\n";
@@ -263,6 +263,11 @@ fn a_logo_that_is_not_the_image_it_is_named_is_refused_unquoted() {
     let text = stderr(&kpipress(&["check", spec.to_str().unwrap()]));
     assert!(text.contains("is not an SVG image"), "{text}");
     assert!(!text.contains("root:"), "{text}");
+    // A link out of the spec's repository is refused before its bytes are looked at.
+    std::fs::remove_file(dir.join("logo.svg")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("logo.svg")).unwrap();
+    let text = stderr(&kpipress(&["check", spec.to_str().unwrap()]));
+    assert!(text.contains("logo.svg` is outside the spec's repository"), "{text}");
 }
 
 /// A plain CSV (no preset) whose row has a field too many, or too few.
@@ -293,7 +298,7 @@ fn a_ragged_row_in_a_plain_csv_names_its_line() {
 fn a_row_that_divides_by_zero_has_no_value_of_its_own() {
     let dir = out_dir("per-row-zero");
     let spec = dir.join("spec.yaml");
-    let posts = super::root().join("tests/fixtures/ok/numbers/posts.csv");
+    let posts = super::posts_in(&dir);
     std::fs::write(
         &spec,
         format!(

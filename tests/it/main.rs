@@ -12,7 +12,9 @@ mod pdf;
 mod presets;
 mod schema;
 mod scorecards;
+mod untrusted;
 mod watch;
+mod workflows;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -95,13 +97,21 @@ pub fn kpi<'a>(card: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
 /// Writes at `path` a spec that sums the `numbers` fixture's views: `top` goes right after
 /// `version: 1` (an `extends:` line), `client` and `report` are those sections' keys.
 pub fn views_spec(path: &Path, top: &str, client: &str, report: &str) {
-    let posts = root().join("tests/fixtures/ok/numbers/posts.csv");
+    let posts = posts_in(path.parent().unwrap());
     let spec = format!(
         "version: 1\n{top}client: {{ {client} }}\nreport: {{ {report} }}\n\
          sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ source: posts, value: \"SUM(views)\" }}\n",
         posts.display()
     );
     std::fs::write(path, spec).unwrap();
+}
+
+/// The `numbers` fixture's posts, copied into `dir` (a spec may read only its own
+/// repository's files, and the tests' folders are outside this one): its path there.
+pub fn posts_in(dir: &Path) -> PathBuf {
+    let posts = dir.join("posts.csv");
+    std::fs::copy(root().join("tests/fixtures/ok/numbers/posts.csv"), &posts).unwrap();
+    posts
 }
 
 /// `value` is a number within 1e-6 of `expected`.

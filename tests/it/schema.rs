@@ -46,14 +46,21 @@ fn the_schema_accepts_every_spec_and_rejects_an_unknown_key() {
     }
     let output = kpipress(&["schema"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let path = out_dir("schema").join("kpipress.schema.json");
+    let dir = out_dir("schema");
+    let path = dir.join("kpipress.schema.json");
     std::fs::write(&path, &output.stdout).unwrap();
+    // What the resolver refuses, the schema refuses too.
+    std::fs::write(dir.join("version.yaml"), "version: 2\nclient: { name: V }\n").unwrap();
+    std::fs::write(dir.join("slug.yaml"), "client: { name: S, slug: a b }\n").unwrap();
+    std::fs::write(dir.join("cyrillic.yaml"), "client: { name: S, slug: кухни-уют_1 }\n").unwrap();
+    let written = format!("{}/*.yaml", dir.display());
     let checked = std::process::Command::new("python3")
         .args(["-c", VALIDATE, path.to_str().unwrap()])
         .args([
             "specs/**/*.yaml",
             "tests/fixtures/ok/**/*.yaml",
             "tests/fixtures/err/unknown_key.yaml",
+            &written,
         ])
         .current_dir(root())
         .output()
@@ -61,9 +68,22 @@ fn the_schema_accepts_every_spec_and_rejects_an_unknown_key() {
     let lines = String::from_utf8_lossy(&checked.stdout);
     assert!(checked.status.success(), "{lines}{}", stderr(&checked));
     let rejected: Vec<&str> = lines.lines().filter(|l| l.starts_with("REJECTED")).collect();
-    assert_eq!(rejected.len(), 1, "only the unknown key is rejected:\n{lines}");
+    assert_eq!(
+        rejected.len(),
+        3,
+        "only the unknown key, version and slug are rejected:\n{lines}"
+    );
     assert!(
-        rejected[0].contains("unknown_key.yaml\tAdditional properties are not allowed ('valeu' was unexpected)"),
+        lines.contains("unknown_key.yaml\tAdditional properties are not allowed ('valeu' was unexpected)"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("REJECTED\t") && lines.contains("version.yaml\t2 is greater than the maximum of 1"),
+        "{lines}"
+    );
+    assert!(lines.contains("REJECTED\t") && lines.contains("slug.yaml\t"), "{lines}");
+    assert!(
+        lines.contains("ACCEPTED\t") && lines.contains("cyrillic.yaml"),
         "{lines}"
     );
     assert!(

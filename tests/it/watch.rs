@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{out_dir, root};
+use super::out_dir;
 
 /// Ends the watch however the test ends.
 struct Watch(Child);
@@ -27,7 +27,7 @@ fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
 }
 
 fn spec(path: &Path, name: &str) {
-    let posts = root().join("tests/fixtures/ok/numbers/posts.csv");
+    let posts = super::posts_in(path.parent().unwrap());
     let text = format!(
         "version: 1\nclient: {{ name: {name}, slug: watched }}\nreport: {{ period: 2026-08 }}\n\
          sources:\n  posts: {{ path: {} }}\nkpis:\n  views: {{ title: Views, source: posts, value: \"SUM(views)\" }}\n",

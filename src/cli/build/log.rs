@@ -23,6 +23,8 @@ pub struct Built {
 /// The build's log, line by line, and what decides its exit code.
 pub struct Log<'a> {
     fail_on: &'a [FailOn],
+    /// The `--out` folder the records' files are under.
+    out: &'a Path,
     failed: usize,
     tripped: Vec<FailOn>,
     /// What the digests show: a few lines per client.
@@ -34,7 +36,7 @@ pub struct Log<'a> {
 }
 
 impl<'a> Log<'a> {
-    pub fn new(fail_on: &'a [FailOn], specs: usize) -> Self {
+    pub fn new(fail_on: &'a [FailOn], out: &'a Path, specs: usize) -> Self {
         let bar = ProgressBar::with_draw_target(Some(specs as u64), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template("{bar:30} {pos}/{len} clients · {elapsed} · about {eta} left · {msg}")
@@ -44,6 +46,7 @@ impl<'a> Log<'a> {
         Self {
             bar,
             fail_on,
+            out,
             failed: 0,
             tripped: Vec::new(),
             clients: Vec::new(),
@@ -77,7 +80,7 @@ impl<'a> Log<'a> {
         for warning in &record.warnings {
             print::warning(&record.digest.slug, warning);
         }
-        let files: Vec<String> = record.written.iter().map(|p| display(p)).collect();
+        let files: Vec<String> = record.written(self.out).iter().map(|p| display(p)).collect();
         let counts = record.counts();
         print::err(&format!(
             "{} {} {}: {} ({} achieved, {} near, {} missed, {} behind)\n",

@@ -2,6 +2,7 @@
 //! font cache; each client's line printed as soon as it is done, and a client whose
 //! inputs did not change since its last build skipped.
 
+pub(super) mod clash;
 mod digests;
 mod log;
 mod stream;
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use self::clash::Clash;
 pub use self::digests::Digests;
 use self::log::Built;
 pub(super) use self::log::Log;
@@ -100,55 +102,6 @@ pub(super) fn formats(asked: &[OutputFormat]) -> Formats {
     }
 }
 
-/// The specs this build is for, each read once for the checks before it: whether it is
-/// this shard's, and the files it will write (`None` for a spec that does not load,
-/// which the build reports). The build reads each again, client by client, so that no
-/// spec is held while the others are built.
-fn planned(paths: Vec<PathBuf>, shard: Option<Shard>, formats: Formats) -> Vec<(PathBuf, Option<Vec<PathBuf>>)> {
-    paths
-        .into_iter()
-        .filter_map(|path| {
-            let spec = spec::load(&path).ok();
-            if shard.is_some_and(|shard| !shard.holds(&path, spec.as_ref())) {
-                return None;
-            }
-            let outputs = spec.map(|spec| pipeline::planned_outputs(&spec, formats));
-            Some((path, outputs))
-        })
-        .collect()
-}
-
-/// Two specs, or two formats of one, that would write the same file: found before
-/// anything is written, since one would silently replace the other. Specs that do not
-/// load are left for the build to report.
-fn output_clash(planned: &[(PathBuf, Option<Vec<PathBuf>>)]) -> Option<String> {
-    let mut owners: std::collections::HashMap<PathBuf, &PathBuf> = std::collections::HashMap::new();
-    for (path, outputs) in planned {
-        let Some(outputs) = outputs else { continue };
-        let mut own = std::collections::HashSet::new();
-        for output in outputs {
-            if !own.insert(output.clone()) {
-                return Some(format!(
-                    "error: `{}` would write `{}` twice: its `report.output` has the extension of another format; \
-                     give it a `.pdf` name\n",
-                    display(path),
-                    output.display()
-                ));
-            }
-            if let Some(first) = owners.insert(output.clone(), path) {
-                return Some(format!(
-                    "error: `{}` and `{}` would both write `{}`; nothing was written\n  \
-                     help: give one of them its own `client.slug` (the default is the file's name) or `report.output`\n",
-                    display(first),
-                    display(path),
-                    output.display()
-                ));
-            }
-        }
-    }
-    None
-}
-
 /// How many clients may be built at once. By default one more than the cores: the render
 /// workers are one per core ([`render::isolate`]), and the extra thread computes a
 /// report while they render, where a core would otherwise wait for it. More threads
@@ -165,15 +118,13 @@ pub fn run(args: BuildArgs) -> u8 {
     };
     crate::source::zero_ahead();
     let options = args.run.options(Some(args.out.clone()), formats(&args.format));
-    let planned = planned(paths, args.shard, options.formats);
-    if let Some(clash) = output_clash(&planned) {
-        print::err(&clash);
-        return FAILED;
-    }
-    let paths: Vec<PathBuf> = planned.into_iter().map(|(path, _)| path).collect();
+    let planned = clash::plan(paths, args.shard, &options);
+    let clashes = clash::clashes(&planned, planned.len() > 1);
+    let page_folder = clash::page_folder(&planned);
+    let paths: Vec<PathBuf> = planned.into_iter().filter(|p| p.ours).map(|p| p.path).collect();
     let fonts = FontCache::new();
-    let build = |path: &Path| build_one(path, &options, &fonts, &args.out, args.force);
-    let mut log = Log::new(&args.fail_on, paths.len());
+    let build = |path: &Path| build_one(path, &options, &fonts, &args.out, args.force, clashes.get(path));
+    let mut log = Log::new(&args.fail_on, &args.out, paths.len());
     let started = stream(&paths, jobs(args.jobs), build, |index, result| {
         log.print(&paths[index], result);
     });
@@ -184,7 +135,7 @@ pub fn run(args: BuildArgs) -> u8 {
         return FAILED;
     }
     let digests = Digests {
-        portfolio: (paths.len() > 1).then(|| args.out.clone()),
+        portfolio: (paths.len() > 1).then(|| (args.out.clone(), page_folder)),
         summary: args.summary.clone(),
     };
     let written = digests.write(&log.clients, &log.failures);
@@ -199,18 +150,32 @@ pub(super) fn build_one(
     fonts: &FontCache,
     out: &Path,
     force: bool,
+    clash: Option<&Clash>,
 ) -> Result<Built, Error> {
-    let built = build_or_skip(path, options, fonts, out, force);
+    let built = match clash {
+        Some(clash) => Err(clash.error(path)),
+        None => pipeline::contained(path, || build_or_skip(path, options, fonts, out, force)),
+    };
     let period = options.period.as_deref();
     match &built {
         Ok(_) => FailedBuild::clear(out, path, period),
         Err(error) => FailedBuild {
             spec: display(path),
             message: error.to_string(),
+            folder: failed_folder(path, out, period),
         }
         .write(out, path, period),
     }
     built
+}
+
+/// The folder a failed spec's reports go in: from the spec when it loads, else from its
+/// last build's record.
+fn failed_folder(path: &Path, out: &Path, period: Option<&str>) -> Option<PathBuf> {
+    match spec::load(path) {
+        Ok(spec) => Some(pipeline::report_folder(&spec)),
+        Err(_) => Record::read(out, path, period).map(|r| PathBuf::from(r.digest.folder)),
+    }
 }
 
 fn build_or_skip(path: &Path, options: &Options, fonts: &FontCache, out: &Path, force: bool) -> Result<Built, Error> {
@@ -218,7 +183,7 @@ fn build_or_skip(path: &Path, options: &Options, fonts: &FontCache, out: &Path, 
     let inputs = incremental::inputs(&spec, options).ok();
     let period = options.period.as_deref();
     if let (Some(inputs), false) = (&inputs, force) {
-        if let Some(record) = Record::read(out, path, period).filter(|r| r.is_current(inputs)) {
+        if let Some(record) = Record::read(out, path, period).filter(|r| r.is_current(inputs, out)) {
             return Ok(Built { record, skipped: true });
         }
     }
@@ -226,16 +191,17 @@ fn build_or_skip(path: &Path, options: &Options, fonts: &FontCache, out: &Path, 
         render::isolate::prestart(options.render.limits);
     }
     let folder = pipeline::report_folder(&spec);
+    Record::forget(out, path, period);
     let outcome = pipeline::run_spec(spec, options, fonts)?;
     let model = &outcome.model;
     let mut record = Record {
         inputs: inputs.clone().unwrap_or_default(),
+        spec: display(path),
         warnings: (model.warnings.iter().chain(&model.target_warnings))
             .chain(&outcome.typst_warnings)
             .cloned()
             .collect(),
         digest: ClientDigest::of(model, &outcome.written, out, &folder),
-        written: outcome.written,
     };
     if inputs.is_some() {
         if let Err(error) = record.write(out, path, period) {

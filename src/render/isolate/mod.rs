@@ -15,6 +15,7 @@
 
 use std::cell::Cell;
 use std::io::Read;
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -86,8 +87,7 @@ struct Worker {
 impl Worker {
     fn start(memory_mib: u64) -> Result<Self, RenderError> {
         let worker = |message: String| RenderError::Worker { message };
-        let exe = std::env::current_exe().map_err(|e| worker(format!("cannot find kpipress itself ({e})")))?;
-        let mut command = Command::new(exe);
+        let mut command = Command::new(own_binary().map_err(|e| worker(format!("cannot find kpipress itself ({e})")))?);
         command
             .args([WORKER_COMMAND, "--memory-mib", &memory_mib.to_string()])
             .env_clear()
@@ -186,10 +186,26 @@ fn exit_error(status: std::process::ExitStatus, errors: &str, limits: Limits) ->
     }
 }
 
+/// The binary this process runs, to start a worker of the same version. On Linux the
+/// kernel's own link to it, which still runs this binary after an upgrade has replaced
+/// (or removed) the file under a running `watch`; the path that `current_exe` gives then
+/// ends in ` (deleted)`, or starts another version.
+fn own_binary() -> std::io::Result<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        let link = PathBuf::from("/proc/self/exe");
+        if link.exists() {
+            return Ok(link);
+        }
+    }
+    std::env::current_exe()
+}
+
 /// The worker's side: limits itself, then renders each job it is sent until its input
 /// ends, answering each.
 pub fn serve(memory_mib: u64) -> ExitCode {
     limit_memory(memory_mib);
+    end_with_parent();
     let fonts = FontCache::new();
     // The warm-up runs beside the wait for the first job, not before it: a job that comes
     // sooner starts at once, on the other core, and shares whatever the warm-up has
@@ -212,6 +228,25 @@ fn answer_jobs(fonts: &FontCache) -> ExitCode {
         if wire::write_reply(&mut out, reply).is_err() {
             return ExitCode::FAILURE;
         }
+    }
+}
+
+/// Ends the worker when the build that started it is gone, even mid-render: a build
+/// killed (SIGKILL, a CI job cancelled) while a template loops would otherwise leave its
+/// worker spinning under init for ever. An idle worker ends anyway, when its input
+/// closes. The parent is looked at four times a second, rather than asked of the kernel
+/// with `PR_SET_PDEATHSIG`, whose signal comes when the *thread* that started the worker
+/// ends, and build threads end while the workers they started serve the others.
+fn end_with_parent() {
+    #[cfg(unix)]
+    {
+        let parent = rustix::process::getppid();
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(250));
+            if rustix::process::getppid() != parent {
+                std::process::exit(1);
+            }
+        });
     }
 }
 

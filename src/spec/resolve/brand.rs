@@ -73,8 +73,15 @@ pub(super) fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
         if !matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") {
             return Err(r.error("brand.logo", Part::Value, Problem::LogoKind));
         }
-        if !logo.is_file() {
-            let problem = Problem::LogoMissing { path: logo.clone() };
+        let refused = match r.tree.file(logo) {
+            Ok(()) => None,
+            Err(Refusal::Missing) => Some(Problem::LogoMissing { path: logo.clone() }),
+            Err(why) => Some(Problem::Refused {
+                path: logo.clone(),
+                why,
+            }),
+        };
+        if let Some(problem) = refused {
             return Err(r.error("brand.logo", Part::Value, problem));
         }
         if let Some(problem) = logo_problem(logo, &extension) {
@@ -82,9 +89,18 @@ pub(super) fn brand(r: &Resolver, raw: RawBrand) -> Result<Brand, SpecError> {
         }
     }
     let fonts = raw.fonts.map(PathBuf::from);
-    if let Some(fonts) = fonts.as_ref().filter(|f| !f.is_dir()) {
-        let problem = Problem::FontsMissing { path: fonts.clone() };
-        return Err(r.error("brand.fonts", Part::Value, problem));
+    if let Some(fonts) = &fonts {
+        let refused = match r.tree.folder(fonts) {
+            Ok(()) => None,
+            Err(Refusal::Missing | Refusal::NotAFolder) => Some(Problem::FontsMissing { path: fonts.clone() }),
+            Err(why) => Some(Problem::Refused {
+                path: fonts.clone(),
+                why,
+            }),
+        };
+        if let Some(problem) = refused {
+            return Err(r.error("brand.fonts", Part::Value, problem));
+        }
     }
     Ok(Brand {
         logo,

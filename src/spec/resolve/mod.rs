@@ -27,6 +27,7 @@ const DEFAULT_OUTPUT: &str = "reports/{client}/{period}.pdf";
 
 struct Resolver {
     files: SpecFiles,
+    tree: Tree,
 }
 
 impl Resolver {
@@ -66,13 +67,14 @@ impl Resolver {
     }
 }
 
-pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf) -> Result<Spec, SpecError> {
-    let r = Resolver { files };
+pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf, tree: Tree) -> Result<Spec, SpecError> {
+    let r = Resolver { files, tree };
     if let Some(version) = raw.version.filter(|v| *v != 1) {
         return Err(r.error("version", Part::Value, Problem::Version { version }));
     }
     let client = client(&r, raw.client.unwrap_or_default())?;
     let report = report(&r, raw.report.unwrap_or_default())?;
+    check_output_length(&r, &report.output, &client.slug)?;
     let brand = brand(&r, raw.brand.unwrap_or_default())?;
     let sources = raw
         .sources
@@ -104,6 +106,7 @@ pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf) -> Result<Spec, Sp
         funnel,
         content,
         root,
+        tree: r.tree,
         files: r.files,
     })
 }
@@ -122,7 +125,7 @@ fn client(r: &Resolver, raw: RawClient) -> Result<Client, SpecError> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
     };
-    if slug.is_empty() || !slug.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+    if slug.is_empty() || !slug.chars().all(slug_char) {
         return Err(r.error("client.slug", Part::Value, Problem::Slug { slug }));
     }
     Ok(Client { name, slug })
@@ -150,7 +153,16 @@ fn report(r: &Resolver, raw: RawReport) -> Result<ReportSettings, SpecError> {
         return Err(r.error("report.history", Part::Value, Problem::History));
     }
     let template = match raw.template {
-        Some(t) if t.contains('/') => TemplateRef::Dir(PathBuf::from(t)),
+        Some(t) if t.contains('/') => {
+            let dir = PathBuf::from(t);
+            // A folder that is not there is said by the template loader, which lists
+            // what a template folder holds.
+            match r.tree.folder(&dir) {
+                Ok(()) | Err(Refusal::Missing) => {}
+                Err(why) => return Err(r.error("report.template", Part::Value, Problem::Refused { path: dir, why })),
+            }
+            TemplateRef::Dir(dir)
+        }
         Some(t) => TemplateRef::Builtin(t),
         None => TemplateRef::Builtin("audit".into()),
     };
@@ -217,6 +229,56 @@ fn check_output(r: &Resolver, output: &str) -> Result<(), SpecError> {
     {
         return Err(r.error("report.output", Part::Value, Problem::OutputOutside));
     }
+    let named = Path::new(output).file_name().filter(|_| !output.ends_with('/'));
+    let Some(name) = named.map(|n| n.to_string_lossy()) else {
+        let problem = Problem::OutputNotAFile {
+            output: output.to_owned(),
+        };
+        return Err(r.error("report.output", Part::Value, problem));
+    };
+    let extension = Path::new(name.as_ref())
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase());
+    if let Some(extension) = extension.filter(|e| matches!(e.as_str(), "json" | "typ" | "xml")) {
+        let problem = Problem::OutputExtension {
+            output: output.to_owned(),
+            extension,
+        };
+        return Err(r.error("report.output", Part::Value, problem));
+    }
+    Ok(())
+}
+
+/// The longest name a file system takes (ext4, APFS, NTFS: 255 bytes).
+const NAME_MAX: usize = 255;
+
+/// What a build adds to the file's name: `.junit.xml` for `.pdf`, and the temporary
+/// file it writes first, `.{name}.kpipress-{pid}-{random}.tmp`.
+const NAME_OVERHEAD: usize = 6 + 1 + 10 + 10 + 1 + 6 + 4;
+
+/// Every name `report.output` makes for `slug`, with the longest period label, must be
+/// one a build can write, so that `check` refuses what `build` would fail on.
+fn check_output_length(r: &Resolver, output: &str, slug: &str) -> Result<(), SpecError> {
+    let path = output.replace("{client}", slug).replace("{period}", "2026-W53");
+    let components: Vec<String> = Path::new(&path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    for (i, name) in components.iter().enumerate() {
+        let max = if i + 1 == components.len() {
+            NAME_MAX - NAME_OVERHEAD
+        } else {
+            NAME_MAX
+        };
+        if name.len() > max {
+            let problem = Problem::OutputTooLong {
+                name: name.clone(),
+                length: name.len(),
+                max,
+            };
+            return Err(r.error("report.output", Part::Value, problem));
+        }
+    }
     Ok(())
 }
 
@@ -235,7 +297,8 @@ pub(super) mod testing {
             text: text.to_owned(),
         };
         let raw: RawSpec = yaml::from_str(text).expect("the test's spec parses");
-        resolve(raw, SpecFiles { files: vec![file] }, PathBuf::from("."))
+        let tree = Tree::of(Path::new("spec.yaml"));
+        resolve(raw, SpecFiles { files: vec![file] }, PathBuf::from("."), tree)
     }
 
     /// `client`, one source and `rest`: the smallest spec a test needs.
