@@ -279,3 +279,22 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 pub fn quiet_panics() {
     std::panic::set_hook(Box::new(|_| {}));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_its_clients_error() {
+        let failed = contained(Path::new("a.yaml"), || -> Result<(), Error> {
+            panic!("index out of bounds")
+        });
+        match failed {
+            Err(Error::Internal { spec, message }) => {
+                assert_eq!((spec.as_str(), message.as_str()), ("a.yaml", "index out of bounds"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(contained(Path::new("b.yaml"), || Ok(1)).is_ok());
+    }
+}

@@ -78,3 +78,45 @@ fn a_saved_spec_is_rebuilt_and_a_broken_one_reported() {
     let log = std::fs::read_to_string(&log).unwrap();
     assert_eq!(log.matches("built watched 2026-08").count(), 2, "{log}");
 }
+
+/// An upgrade replaces the binary under a running watch: the reports that need a new
+/// render worker still get one, of the version that runs.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_watch_outlives_its_binary_being_replaced() {
+    let dir = out_dir("watch-upgrade");
+    let binary = dir.join("kpipress");
+    std::fs::copy(env!("CARGO_BIN_EXE_kpipress"), &binary).unwrap();
+    let path = dir.join("spec.yaml");
+    // Broken at first, so that no worker has started when the binary is replaced.
+    std::fs::write(&path, "version: 1\nclient: [\n").unwrap();
+    let out = dir.join("out");
+    let log = dir.join("watch.log");
+    let child = Command::new(&binary)
+        .args([
+            "watch",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--poll",
+            "100",
+        ])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let _watch = Watch(child);
+    wait_for("the first error", || {
+        std::fs::read_to_string(&log).unwrap().contains("failed ")
+    });
+    std::fs::remove_file(&binary).unwrap();
+    std::fs::write(&binary, "#!/bin/sh\nexit 3\n").unwrap();
+    spec(&path, "Upgraded Co");
+    let pdf = out.join("reports/watched/2026-08.pdf");
+    wait_for("the PDF", || {
+        pdf.is_file() || std::fs::read_to_string(&log).unwrap().matches("failed ").count() > 1
+    });
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(pdf.is_file(), "{text}");
+}
