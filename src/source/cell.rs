@@ -6,13 +6,14 @@
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell {
     Number(f64),
-    /// Empty, or a mark that means "no value": `-`, `—`, `n/a`, `N/A`, `null`, `undefined`.
+    /// Empty, or a mark that means "no value": `-`, `—`, `n/a`, `N/A`, `null`, `undefined`,
+    /// `NAN` (TikTok's 2025 downloads).
     Missing,
     /// Text that is not a number in the source's format.
     Bad,
 }
 
-const MISSING: [&str; 11] = [
+const MISSING: [&str; 12] = [
     "",
     "-",
     "–",
@@ -24,6 +25,7 @@ const MISSING: [&str; 11] = [
     "undefined",
     "нет данных",
     "--",
+    "nan",
 ];
 const CURRENCIES: [&str; 12] = [
     "₽", "руб.", "руб", "р.", "rub", "₴", "грн", "uah", "$", "usd", "€", "eur",
@@ -172,11 +174,11 @@ mod tests {
 
     #[test]
     fn missing_marks_and_broken_cells() {
-        for mark in ["", " ", "-", "—", "n/a", "N/A", "null", "undefined"] {
+        for mark in ["", " ", "-", "—", "n/a", "N/A", "null", "undefined", "NAN", "NaN"] {
             assert_eq!(parse(mark, false), Cell::Missing, "{mark:?}");
         }
         for bad in [
-            "12a", "abc", "1.2.3", "%", "$", "4,5", "1,23.4", ",5", "NaN", "inf", "0:61:00", "1:2:3",
+            "12a", "abc", "1.2.3", "%", "$", "4,5", "1,23.4", ",5", "inf", "0:61:00", "1:2:3",
         ] {
             assert_eq!(parse(bad, false), Cell::Bad, "{bad:?}");
         }

@@ -39,6 +39,8 @@ pub struct FileCoverage {
     pub replaced: usize,
     /// Rows left out because they have no date (a summary row, an unlisted video).
     pub undated: usize,
+    /// The line by which the platform said it cut the file's table short.
+    pub truncated: Option<String>,
 }
 
 /// Warnings about the files of source `name`: rows a newer file replaced, and days
@@ -68,7 +70,19 @@ pub(super) fn warnings(name: &str, files: &[FileCoverage]) -> Vec<String> {
     let gaps = merge::gaps(files)
         .into_iter()
         .map(|(from, to)| format!("source `{name}`: no file covers {from} to {to}"));
-    replaced.chain(undated).chain(gaps).collect()
+    let truncated = files.iter().filter_map(|f| {
+        let line = f.truncated.as_ref()?;
+        let limit = line
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|n| !n.is_empty())
+            .map_or_else(String::new, |n| format!(" {n}"));
+        Some(format!(
+            "source `{name}`: `{}` holds only the top{limit} rows of the platform's table (its last line: `{}`);              the rest are not in the report: export a shorter range or split it",
+            display(&f.path),
+            super::preset::normalise_display(line)
+        ))
+    });
+    replaced.chain(undated).chain(gaps).chain(truncated).collect()
 }
 
 /// The dates and rows of one file's frame.
@@ -87,5 +101,6 @@ pub(super) fn of_file(path: &Path, frame: &DataFrame) -> FileCoverage {
         last,
         replaced: 0,
         undated,
+        truncated: None,
     }
 }

@@ -90,6 +90,19 @@ pub enum SourceError {
         problem: String,
     },
 
+    #[error("`{file}` has no date column, and its line {line} says it covers {from} to {to}, which is not one {grain} of the report")]
+    #[diagnostic(
+        code(source::not_one_period),
+        help("its rows count for the one period it covers: download one file per period (a month for a monthly report), or a report with a breakdown by day")
+    )]
+    NotOnePeriod {
+        file: String,
+        line: usize,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        grain: &'static str,
+    },
+
     #[error("`{file}` counts its rows in days (`Nth day`) but has no `# Start date:` line above the table")]
     #[diagnostic(
         code(source::start_date),
@@ -293,7 +306,7 @@ impl SourceError {
                 "`{}` reads {}. The file's columns are {}{best}{weeks}",
                 preset.name,
                 preset.title,
-                suggest::quoted_list(found)
+                suggest::quoted_some(found, 10)
             ),
         }
     }
@@ -302,7 +315,7 @@ impl SourceError {
         let found = if likely_header.is_empty() {
             "the file is empty".to_owned()
         } else {
-            format!("its header seems to be {}", suggest::quoted_list(likely_header))
+            format!("its header seems to be {}", suggest::quoted_some(likely_header, 10))
         };
         Self::NoHeader {
             file: file.to_owned(),

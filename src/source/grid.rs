@@ -20,6 +20,8 @@ pub struct Layout<'a> {
     pub is_date_header: &'a dyn Fn(&str) -> Option<String>,
     pub header_rows: usize,
     pub is_totals: &'a dyn Fn(&str) -> bool,
+    /// Whether a row's first cell says the platform cut the table short.
+    pub is_truncation: &'a dyn Fn(&str) -> bool,
     /// Whether a candidate header row is the table wanted: a file of several tables
     /// (GA4's) is read at the one whose columns fit.
     pub accepts: &'a dyn Fn(&[String]) -> bool,
@@ -39,6 +41,8 @@ pub struct Table {
     /// The first row with a filled cell right of the last header, with its cell count:
     /// its values would be read one column off.
     pub too_wide: Option<(usize, usize)>,
+    /// The line saying the platform cut the table short, as the file writes it.
+    pub truncated: Option<String>,
 }
 
 /// Decodes an export: a byte-order mark decides; else `explicit`; else the first of
@@ -87,10 +91,20 @@ pub fn split(text: &str, separator: u8) -> Grid {
         .filter_map(Result::ok)
         .map(|record| {
             let line = record.position().map_or(0, |p| p.line() as usize);
-            (line, record.iter().map(Value::text).collect())
+            (line, record.iter().map(|cell| Value::text(&visible(cell))).collect())
         })
         .collect();
     Grid { rows }
+}
+
+/// A cell without the soft hyphens (U+00AD) YouTube's German downloads put inside words
+/// (`Auf­ru­fe`, `Ge­samt`): a hint where a word may break, never part of it, and shown by
+/// some terminals as a dash.
+fn visible(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.contains('\u{ad}') {
+        true => cell.replace('\u{ad}', "").into(),
+        false => cell.into(),
+    }
 }
 
 impl Grid {
@@ -118,6 +132,63 @@ impl Grid {
             .map(|(_, cells)| cells.iter().map(Value::display).collect())
             .collect();
         unique(join_headers(&rows))
+    }
+
+    /// For a table without a date column whose preamble names the one range it covers
+    /// (Yandex Direct's `Период: 01.03.2026 - 31.03.2026` above a monthly report): that
+    /// range, and the grid with a date column holding its last day (the day its data is
+    /// complete to) added right of the
+    /// header row that `accepts` (given the headers with `date_header` among them) and of
+    /// every row below it.
+    pub fn dated_by_range(
+        &self,
+        markers: &[String],
+        date_header: &str,
+        accepts: &dyn Fn(&[String]) -> bool,
+    ) -> Option<(Grid, DateRange)> {
+        const PREAMBLE_ROWS: usize = 20;
+        let (line_index, range) =
+            self.rows
+                .iter()
+                .take(PREAMBLE_ROWS)
+                .enumerate()
+                .find_map(|(index, (line, cells))| {
+                    let range = cells
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .find_map(|cell| range_after(cell, markers))?;
+                    Some((index, DateRange { line: *line, ..range }))
+                })?;
+        let with_date = |index: usize| {
+            let mut headers = self.headers_at(index, 1);
+            headers.push(date_header.to_owned());
+            headers
+        };
+        let header =
+            (line_index + 1..self.rows.len().min(line_index + PREAMBLE_ROWS)).find(|i| accepts(&with_date(*i)))?;
+        let width = self.rows[header].1.len();
+        let rows = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(index, (line, cells))| {
+                let mut cells = cells.clone();
+                if index >= header {
+                    // Trailing empty cells are no columns; a row wider than its header
+                    // keeps its cells, and is told as such by the table.
+                    while cells.len() > width && cells.last().is_some_and(Value::is_empty) {
+                        cells.pop();
+                    }
+                    cells.resize(width.max(cells.len()), Value::Empty);
+                    cells.push(match index == header {
+                        true => Value::Text(date_header.to_owned()),
+                        false => Value::Date(range.to),
+                    });
+                }
+                (*line, cells)
+            })
+            .collect();
+        Some((Grid { rows }, range))
     }
 
     /// The row with the most cells among the first few: the likeliest header when no
@@ -160,6 +231,7 @@ impl Grid {
             is_date_header: &|_| None,
             header_rows: 1,
             is_totals: &|_| false,
+            is_truncation: &|_| false,
             accepts: &|_| true,
         };
         self.table_from(start, String::new(), &layout).map(|(table, _)| table)
@@ -173,6 +245,7 @@ impl Grid {
         let mut lines = Vec::new();
         let mut columns: Vec<Vec<Value>> = vec![Vec::new(); headers.len()];
         let mut too_wide = None;
+        let mut truncated = None;
         let mut end = self.rows.len();
         for (index, (line, cells)) in self.rows.iter().enumerate().skip(start + layout.header_rows) {
             let first = cells.iter().find(|c| !c.is_empty()).map(Value::display);
@@ -183,6 +256,10 @@ impl Grid {
                     break;
                 }
                 Some(first) if (layout.is_totals)(&first) => continue,
+                Some(first) if (layout.is_truncation)(&first) => {
+                    truncated = Some(first);
+                    continue;
+                }
                 Some(_) => {}
             }
             let filled = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
@@ -203,6 +280,7 @@ impl Grid {
             language,
             notes,
             too_wide,
+            truncated,
         };
         Some((table, end))
     }
@@ -218,6 +296,32 @@ impl Grid {
         notes.reverse();
         notes
     }
+}
+
+/// The days a file says it covers, and the line that says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub line: usize,
+}
+
+/// The range written after one of `markers` in `cell`: `Период: 01.03.2026 - 31.03.2026`,
+/// day first or ISO, the two days apart by a dash.
+fn range_after(cell: &str, markers: &[String]) -> Option<DateRange> {
+    let marker = markers
+        .iter()
+        .find(|m| super::preset::normalise(cell).starts_with(&super::preset::normalise(m)))?;
+    let rest = cell.trim().get(marker.trim().len()..)?;
+    let day = |text: &str| {
+        let text = text.trim();
+        chrono::NaiveDate::parse_from_str(text, "%d.%m.%Y")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+            .ok()
+    };
+    let (from, to) = rest.split_once(" - ").or_else(|| rest.split_once(['–', '—']))?;
+    let (from, to) = (day(from)?, day(to)?);
+    (from <= to).then_some(DateRange { from, to, line: 0 })
 }
 
 /// One header per column: with two header rows, a group header written once over the
@@ -280,6 +384,7 @@ mod tests {
             is_date_header: dates,
             header_rows,
             is_totals: &|c| c == "Итого" || c == "Total",
+            is_truncation: &|c| c.starts_with("Showing top"),
             accepts: &|headers| headers.len() > 1,
         }
     }
@@ -290,6 +395,27 @@ mod tests {
             "День" | "Дата" => Some("ru".into()),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_range_in_the_preamble_dates_a_table_without_dates() {
+        let text = "Клиент: Иван (login)\nОтчет: Мастер отчетов\nПериод: 01.03.2026 - 31.03.2026\n\nКампания,Расход\nИтого,30\nA,10,\nB\n";
+        let grid = split(text, b',');
+        let accepts = |headers: &[String]| headers.iter().any(|h| h == "Расход") && headers.iter().any(|h| h == "Дата");
+        let (dated, range) = grid.dated_by_range(&["Период:".to_owned()], "Дата", &accepts).unwrap();
+        let march = |d| chrono::NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        assert_eq!((range.from, range.to, range.line), (march(1), march(31), 3));
+        let dates = |_: &str| None;
+        let table = dated
+            .table(&Layout {
+                is_date_header: &|c| (c == "Дата").then(String::new),
+                ..layout(&dates, 1)
+            })
+            .unwrap();
+        assert_eq!(table.headers, ["Кампания", "Расход", "Дата"]);
+        assert_eq!(table.columns[2], [Value::Date(march(31)), Value::Date(march(31))]);
+        assert_eq!(table.columns[0], [Value::text("A"), Value::text("B")]);
+        assert!(grid.dated_by_range(&["Period:".to_owned()], "Дата", &accepts).is_none());
     }
 
     #[test]

@@ -112,6 +112,7 @@ mod tests {
                 last: dates.iter().max().map(|d| day(*d)),
                 replaced: 0,
                 undated: 0,
+                truncated: None,
             },
             frame,
         }

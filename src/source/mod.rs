@@ -71,6 +71,7 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
         let plan = Plan {
             source,
             period: period.map(|p| (p.start, p.end())),
+            grain: spec.report.grain,
             preset: source
                 .preset
                 .as_deref()
@@ -110,8 +111,16 @@ fn load_source(
     let read = read_columns(plan, numeric, named, &filter_columns, paths.len() > 1);
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let frame = read::read_file(spec, plan, &path, &numeric_names, &read)?;
-        let coverage = coverage::of_file(&path, &frame);
+        let read::ReadFile {
+            frame,
+            truncated,
+            range,
+        } = read::read_file(spec, plan, &path, &numeric_names, &read)?;
+        let mut coverage = coverage::of_file(&path, &frame);
+        coverage.truncated = truncated;
+        if let Some((from, to)) = range {
+            (coverage.first, coverage.last) = (Some(from), Some(to));
+        }
         let frame = match coverage.undated {
             0 => frame,
             _ => frame

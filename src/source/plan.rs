@@ -3,7 +3,7 @@
 
 use encoding_rs::Encoding;
 
-use super::preset::{header_matches, Preset};
+use super::preset::{header_matches, is_catch_all, Preset};
 use super::DATE;
 use crate::spec::SourceSpec;
 
@@ -14,6 +14,9 @@ pub struct Plan<'a> {
     /// The first and last day of the reported period, when the spec or the command line
     /// names it: the last resort for dates written without a year.
     pub period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// The report's grain: a download dated only by the range it covers must cover one
+    /// period of it.
+    pub grain: crate::spec::Grain,
 }
 
 /// One canonical column and the headers it may have in a file.
@@ -23,6 +26,9 @@ pub struct Mapping {
     /// The spec path that wrote the mapping; a preset's mappings have none and may be
     /// absent from a file.
     pub at: Option<String>,
+    /// Whether, failing `headers`, the column is the one of the file that no other
+    /// mapping names (the preset's `*`: Meta's daily value column, named after its metric).
+    pub catch_all: bool,
 }
 
 impl Plan<'_> {
@@ -37,6 +43,10 @@ impl Plan<'_> {
 
     pub fn is_totals(&self, cell: &str) -> bool {
         self.preset.is_some_and(|p| p.is_totals(cell))
+    }
+
+    pub fn is_truncation(&self, cell: &str) -> bool {
+        self.preset.is_some_and(|p| p.is_truncation(cell))
     }
 
     pub fn header_rows(&self) -> usize {
@@ -132,15 +142,19 @@ impl Plan<'_> {
                 canonical: canonical.clone(),
                 headers: vec![header.clone()],
                 at: Some(format!("sources.{name}.columns.{canonical}")),
+                catch_all: false,
             })
             .collect();
         if let Some(preset) = self.preset {
             for (canonical, headers) in &preset.columns {
                 if !self.source.columns.contains_key(canonical) {
+                    let patterns = headers.patterns().map(|(_, h)| h.to_owned());
+                    let (catch_all, named): (Vec<String>, Vec<String>) = patterns.partition(|h| is_catch_all(h));
                     mappings.push(Mapping {
                         canonical: canonical.clone(),
-                        headers: headers.patterns().map(|(_, h)| h.to_owned()).collect(),
+                        headers: named,
                         at: None,
+                        catch_all: !catch_all.is_empty(),
                     });
                 }
             }
@@ -155,7 +169,10 @@ impl Plan<'_> {
             canonical: DATE.to_owned(),
             headers,
             at,
+            catch_all: false,
         });
+        // A catch-all takes what is left once every other column has its header.
+        mappings.sort_by_key(|m| m.catch_all);
         mappings
     }
 
@@ -181,5 +198,16 @@ impl Mapping {
             Some(_) => found.iter().find(|h| *h == pattern),
             None => found.iter().find(|h| header_matches(pattern, h)),
         })
+    }
+
+    /// For a catch-all, failing its own headers: the one header of `found` that is not
+    /// `taken` by another column, when there is exactly one.
+    pub fn left_over<'a>(&self, found: &'a [String], taken: &[String]) -> Option<&'a String> {
+        if !self.catch_all {
+            return None;
+        }
+        let mut left = found.iter().filter(|h| !taken.contains(h) && !h.trim().is_empty());
+        let first = left.next()?;
+        left.next().is_none().then_some(first)
     }
 }

@@ -23,6 +23,12 @@ pub struct Preset {
     pub header_rows: usize,
     #[serde(default)]
     pub totals: Vec<String>,
+    /// The last line of a table the platform cut short (`Showing top 500 results`).
+    #[serde(default)]
+    pub truncated: Vec<String>,
+    /// Where a download without a date column writes the days it covers, in its preamble
+    /// (`Период:`): each of its rows counts for that one period.
+    pub range_line: Option<Headers>,
     pub key: Vec<String>,
     pub date: Headers,
     pub date_formats: IndexMap<String, Vec<String>>,
@@ -89,15 +95,23 @@ impl Headers {
         })
     }
 
-    /// The language of the first pattern `header` matches.
+    /// The language of the first pattern `header` matches; a catch-all names no
+    /// language, and says nothing of what a header is.
     pub fn language_of(&self, header: &str) -> Option<&str> {
-        self.patterns().find(|(_, p)| header_matches(p, header)).map(|(l, _)| l)
+        self.patterns()
+            .find(|(_, p)| !is_catch_all(p) && header_matches(p, header))
+            .map(|(l, _)| l)
     }
 
-    /// The first of `found` that a pattern matches.
-    pub fn find<'a>(&self, found: &'a [String]) -> Option<&'a String> {
-        self.patterns()
-            .find_map(|(_, pattern)| found.iter().find(|h| header_matches(pattern, h)))
+    /// The first of `found` that a pattern matches; a catch-all takes a header the
+    /// `others` do not.
+    pub fn find<'a>(&self, found: &'a [String], others: &[&Headers]) -> Option<&'a String> {
+        self.patterns().find_map(|(_, pattern)| {
+            found.iter().find(|h| match is_catch_all(pattern) {
+                true => others.iter().all(|o| o.language_of(h).is_none()),
+                false => header_matches(pattern, h),
+            })
+        })
     }
 
     /// The patterns as a person reads them: "`Date` or `Дата`".
@@ -118,6 +132,11 @@ impl Preset {
         self.decimal_comma.get(language).copied().unwrap_or(false)
     }
 
+    /// Whether `first_cell` is the line that says the table was cut short.
+    pub fn is_truncation(&self, first_cell: &str) -> bool {
+        self.truncated.iter().any(|t| header_matches(t, first_cell))
+    }
+
     /// Whether `first_cell` marks a totals row.
     pub fn is_totals(&self, first_cell: &str) -> bool {
         self.totals.iter().any(|t| header_matches(t, first_cell))
@@ -126,8 +145,12 @@ impl Preset {
     /// How well a header row fits: the share of the preset's headers it has, or `None`
     /// when it lacks the date or a required column.
     pub fn fit(&self, found: &[String]) -> Option<f64> {
-        self.date.find(found)?;
-        let present = |canonical: &String| self.columns.get(canonical).is_some_and(|h| h.find(found).is_some());
+        self.locate(&self.date, found)?;
+        let present = |canonical: &String| {
+            self.columns
+                .get(canonical)
+                .is_some_and(|h| self.locate(h, found).is_some())
+        };
         if !self.required.iter().all(present) {
             return None;
         }
@@ -141,8 +164,18 @@ impl Preset {
     pub fn accepts(&self, found: &[String]) -> bool {
         self.fit(found).is_some()
             && self.columns.iter().any(|(name, headers)| {
-                self.span.as_ref().is_none_or(|s| s.ends != *name) && headers.find(found).is_some()
+                self.span.as_ref().is_none_or(|s| s.ends != *name) && self.locate(headers, found).is_some()
             })
+    }
+
+    /// The header of `found` that `headers` (the date's or a column's) names.
+    pub fn locate<'a>(&self, headers: &Headers, found: &'a [String]) -> Option<&'a String> {
+        headers.find(found, &self.every_column())
+    }
+
+    /// The date's and every column's headers.
+    pub fn every_column(&self) -> Vec<&Headers> {
+        std::iter::once(&self.date).chain(self.columns.values()).collect()
     }
 
     /// What the preset was checked against, in a word or two.
@@ -171,12 +204,20 @@ impl Preset {
     /// 38 columns has the posts preset's dozen.
     pub fn likeness(&self, found: &[String]) -> Option<f64> {
         let fit = self.fit(found)?;
-        let explained = found
-            .iter()
-            .filter(|header| self.date.language_of(header).is_some() || self.column_of(header).is_some())
-            .count();
+        let named = |header: &String| self.date.language_of(header).is_some() || self.column_of(header).is_some();
+        // A catch-all explains the one column beside the date in a file of two, when no
+        // preset names that column (`Facebook reach`, not YouTube's `Views`).
+        let caught = |header: &String| self.has_catch_all() && found.len() == 2 && canonical_name(header).is_none();
+        let explained = found.iter().filter(|header| named(header) || caught(header)).count();
         let most_of_a_wide_preset = explained >= 6 && fit >= 0.5;
         (explained * 2 > found.len() || most_of_a_wide_preset).then_some(fit)
+    }
+
+    /// Whether a column of the preset is the bare `*`.
+    fn has_catch_all(&self) -> bool {
+        self.columns
+            .values()
+            .any(|h| h.patterns().any(|(_, p)| is_catch_all(p)))
     }
 
     /// The language most of a header row's columns are written in.
@@ -198,11 +239,11 @@ impl Preset {
     /// The date and required headers a header row lacks, described; with those there, the
     /// preset's columns when the row has none of them.
     pub fn missing(&self, found: &[String]) -> Vec<String> {
-        let date = (self.date.find(found).is_none()).then(|| self.date.describe());
+        let date = (self.locate(&self.date, found).is_none()).then(|| self.date.describe());
         let required: Vec<String> = self
             .required
             .iter()
-            .filter_map(|c| self.columns.get(c).filter(|h| h.find(found).is_none()))
+            .filter_map(|c| self.columns.get(c).filter(|h| self.locate(h, found).is_none()))
             .map(Headers::describe)
             .collect();
         if date.is_none() && required.is_empty() {
@@ -243,9 +284,9 @@ pub fn canonical_name(header: &str) -> Option<&'static str> {
     all().values().find_map(|preset| preset.column_of(header))
 }
 
-/// Whether an export's `header` is what `pattern` describes: the same text ignoring
-/// case and runs of spaces, where `*` in the pattern stands for any text (a currency
-/// code, a goal's name).
+/// Whether an export's `header` is what `pattern` describes: the same text once both
+/// are [`normalise`]d, where `*` in the pattern stands for any text (a currency code, a
+/// goal's name).
 pub fn header_matches(pattern: &str, header: &str) -> bool {
     let pattern = normalise(pattern);
     let header = normalise(header);
@@ -257,8 +298,35 @@ pub fn header_matches(pattern: &str, header: &str) -> bool {
     }
 }
 
-fn normalise(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+/// A header or a marker cell as exports write it in any interface language, made
+/// comparable: lower case; soft hyphens (U+00AD, which YouTube's German downloads put
+/// inside words: `Auf­ru­fe`, `Ge­samt`), byte-order marks and zero-width characters
+/// dropped; quotes around it dropped; any run of spaces (non-breaking ones too, and a
+/// trailing one: TikTok's `Phone number clicks `) one space.
+pub fn normalise(text: &str) -> String {
+    let kept = normalise_display(text);
+    let unquoted = kept.trim_matches(|c| matches!(c, '"' | '\'' | '«' | '»' | '“' | '”'));
+    unquoted.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// `text` without the invisible characters [`normalise`] drops, for showing a cell.
+pub fn normalise_display(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{ad}' | '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}'
+            )
+        })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// Whether `pattern` is the bare `*`: the one column of a file that no other header of
+/// the preset names (Meta's daily files name their value column after the metric).
+pub fn is_catch_all(pattern: &str) -> bool {
+    pattern.trim() == "*"
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use polars::prelude::*;
 use super::checks::{check_numeric, parse_dates, Cells, Rows};
 use super::error::{columns_help, ReadFailure, SourceError};
 use super::plan::Plan;
+use super::preset::Preset;
 use super::{display, excel, grid, plain, typed, DATE};
 use crate::spec::{Closed, FileFormat, Part, Spec};
 
@@ -21,6 +22,16 @@ pub struct Columns {
     pub optional: Vec<String>,
 }
 
+/// One file read: its frame, and the line by which the platform said it cut the table
+/// short, if it did.
+pub struct ReadFile {
+    pub frame: DataFrame,
+    pub truncated: Option<String>,
+    /// The days a download without a date column says it covers; its rows are dated on
+    /// the last.
+    pub range: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+}
+
 /// Reads `path` into a frame with canonical names, `date` as Date, and every column in
 /// `numeric` holding numbers.
 pub fn read_file(
@@ -29,7 +40,7 @@ pub fn read_file(
     path: &Path,
     numeric: &[&str],
     columns: &Columns,
-) -> Result<DataFrame, SourceError> {
+) -> Result<ReadFile, SourceError> {
     let source = plan.source;
     let file = display(path);
     let format = source
@@ -107,7 +118,11 @@ pub fn read_file(
     for column in numeric {
         check_numeric(&cells, &header_of(column), &mut frame, column)?;
     }
-    Ok(frame)
+    Ok(ReadFile {
+        frame,
+        truncated: None,
+        range: None,
+    })
 }
 
 /// Whether the file starts as a ZIP archive does (`PK\x03\x04`).
@@ -122,11 +137,12 @@ fn read_table(
     spec: &Spec,
     plan: &Plan,
     path: &Path,
-    (tables, language): (Vec<grid::Table>, String),
+    (tables, language, range): (Vec<grid::Table>, String, Option<grid::DateRange>),
     numeric: &[&str],
     unit: &'static str,
-) -> Result<DataFrame, SourceError> {
+) -> Result<ReadFile, SourceError> {
     let mut frames = Vec::with_capacity(tables.len());
+    let truncated = tables.iter().find_map(|t| t.truncated.clone());
     for table in tables {
         let renames = renames(spec, plan, &display(path), &table.headers)?;
         let typing = typed::Typing {
@@ -140,10 +156,15 @@ fn read_table(
         };
         frames.push(typed::frame(table, &typing)?);
     }
-    match frames.len() {
-        1 => Ok(frames.remove(0)),
-        _ => join_by_date(frames).map_err(|e| SourceError::read(display(path), e)),
-    }
+    let frame = match frames.len() {
+        1 => frames.remove(0),
+        _ => join_by_date(frames).map_err(|e| SourceError::read(display(path), e))?,
+    };
+    Ok(ReadFile {
+        frame,
+        truncated,
+        range: range.map(|r| (r.from, r.to)),
+    })
 }
 
 /// Tables of one metric each made one frame: a row per date, each column's value from
@@ -170,9 +191,10 @@ fn find_table(
     plan: &Plan,
     file: &str,
     grids: impl Iterator<Item = grid::Grid>,
-) -> Result<(Vec<grid::Table>, String), SourceError> {
+) -> Result<(Vec<grid::Table>, String, Option<grid::DateRange>), SourceError> {
     let is_date_header = |cell: &str| plan.date_header_language(cell);
     let is_totals = |cell: &str| plan.is_totals(cell);
+    let is_truncation = |cell: &str| plan.is_truncation(cell);
     let accepts = |headers: &[String]| {
         plan.preset
             .is_none_or(|p| plan.source.date.is_some() || p.accepts(headers))
@@ -181,24 +203,34 @@ fn find_table(
         is_date_header: &is_date_header,
         header_rows: plan.header_rows(),
         is_totals: &is_totals,
+        is_truncation: &is_truncation,
         accepts: &accepts,
     };
     let joins = plan.preset.is_some_and(|p| p.join_tables);
     let mut likely_header: Vec<String> = Vec::new();
     let mut tables = Vec::new();
+    let mut range = None;
     for grid in grids {
         let widest = grid.widest_leading_row();
         if widest.len() > likely_header.len() {
             likely_header = widest;
         }
+        let dated = match dated_by_range(plan, &grid) {
+            Some((dated, found)) => {
+                range = Some(found);
+                dated
+            }
+            None => grid,
+        };
         tables = if joins {
-            grid.tables(&layout)
+            dated.tables(&layout)
         } else {
-            grid.table(&layout).into_iter().collect()
+            dated.table(&layout).into_iter().collect()
         };
         if !tables.is_empty() {
             break;
         }
+        range = None;
     }
     let Some(table) = tables.first() else {
         // A spec naming its own date column is told about that column, not the preset's.
@@ -210,6 +242,9 @@ fn find_table(
     if let Some(preset) = plan.preset.filter(|p| p.fit(&table.headers).is_none()) {
         return Err(SourceError::wrong_export(preset, file, &table.headers));
     }
+    if let Some(range) = range {
+        one_period(plan, file, range)?;
+    }
     // A spec that names the date column itself leaves the language to the other headers.
     let language = match plan.preset.filter(|_| plan.source.date.is_some()) {
         Some(preset) => preset
@@ -217,7 +252,50 @@ fn find_table(
             .unwrap_or(table.language.clone()),
         None => table.language.clone(),
     };
-    Ok((tables, language))
+    Ok((tables, language, range))
+}
+
+/// A download of a preset whose table has no date column but whose preamble says the
+/// days it covers, with those days' last as its date column; `None` for any other grid
+/// (one with a date column is read by it).
+fn dated_by_range(plan: &Plan, grid: &grid::Grid) -> Option<(grid::Grid, grid::DateRange)> {
+    let preset = plan.preset.filter(|_| plan.source.date.is_none())?;
+    range_dated(preset, grid)
+}
+
+/// [`dated_by_range`] for `preset`, as `inspect` reads a file with each preset in turn.
+pub(super) fn range_dated(preset: &Preset, grid: &grid::Grid) -> Option<(grid::Grid, grid::DateRange)> {
+    let markers = preset.range_line.as_ref()?;
+    let has_date = grid.rows.iter().take(30).any(|(_, cells)| {
+        cells
+            .iter()
+            .filter_map(super::value::Value::as_str)
+            .any(|c| preset.date.language_of(c).is_some())
+    });
+    if has_date {
+        return None;
+    }
+    // The date column is named in the range line's language, so the file is read in it.
+    markers.patterns().find_map(|(language, marker)| {
+        let (_, date_header) = preset.date.patterns().find(|(l, _)| *l == language)?;
+        grid.dated_by_range(&[marker.to_owned()], date_header, &|headers| preset.accepts(headers))
+    })
+}
+
+/// A download dated by its range counts for one period of the report's grain, so the
+/// range must be one: a quarter's rows cannot be told apart by month.
+fn one_period(plan: &Plan, file: &str, range: grid::DateRange) -> Result<(), SourceError> {
+    let period = crate::spec::Period::containing(plan.grain, range.from);
+    if period.start == range.from && period.end() == range.to {
+        return Ok(());
+    }
+    Err(SourceError::NotOnePeriod {
+        file: file.to_owned(),
+        line: range.line,
+        from: range.from,
+        to: range.to,
+        grain: plan.grain.name(),
+    })
 }
 
 /// Headers trimmed of spaces and a byte-order mark polars kept.
@@ -244,9 +322,13 @@ fn trim_headers(frame: &mut DataFrame) -> PolarsResult<()> {
 /// spec maps that the file lacks is an error at the spec's line.
 fn renames(spec: &Spec, plan: &Plan, file: &str, headers: &[String]) -> Result<Vec<(String, String)>, SourceError> {
     let mut current = headers.to_vec();
-    let mut renames = Vec::new();
+    let mut renames: Vec<(String, String)> = Vec::new();
     for mapping in plan.mappings() {
-        let header = mapping.find(&current).cloned();
+        let taken: Vec<String> = renames.iter().map(|(_, canonical)| canonical.clone()).collect();
+        let header = mapping
+            .find(&current)
+            .or_else(|| mapping.left_over(&current, &taken))
+            .cloned();
         if current.contains(&mapping.canonical) && header.as_ref().is_none_or(|h| *h == mapping.canonical) {
             continue;
         }

@@ -166,9 +166,17 @@ fn readings(typing: &Typing, column: &Cells, lines: &[usize]) -> Result<Vec<Opti
     let Some(first) = column.values.iter().position(|v| !v.is_empty()) else {
         return Ok(vec![None; column.values.len()]);
     };
-    let format = formats
-        .iter()
-        .find(|f| dates::read(f, &column.values[first]).is_some())
+    // The format that reads every date the column holds wins (`2025/10/31` and
+    // `October 31` are both TikTok's); failing that, the one that reads the first, and
+    // the first cell it does not read is named.
+    let reads_all = |f: &&DateFormat| {
+        column
+            .values
+            .iter()
+            .all(|v| v.is_empty() || dates::read(f, v).is_some())
+    };
+    let format = (formats.iter().find(reads_all))
+        .or_else(|| formats.iter().find(|f| dates::read(f, &column.values[first]).is_some()))
         .ok_or_else(|| {
             let expected = format!("a date in the format {}", describe(&formats));
             typing.bad_cell(lines[first], column, column.values[first].display(), expected)

@@ -19,6 +19,16 @@ pub fn quoted_list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
         .join(", ")
 }
 
+/// The first `most` names quoted, and how many there are in all when that is more: a
+/// Facebook video export has 212 columns, which no message should list.
+pub fn quoted_some(names: &[impl AsRef<str>], most: usize) -> String {
+    let listed = quoted_list(names.iter().take(most));
+    match names.len() > most {
+        true => format!("{listed}, … ({} in all)", names.len()),
+        false => listed,
+    }
+}
+
 /// `did you mean `x`?`, or a list of what is known when nothing is close.
 pub fn help<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> Option<String> {
     match nearest(unknown, known.clone()) {

@@ -4,17 +4,21 @@
 
 use super::{build, close, kpi, kpipress, out_dir, read_json, root, stderr};
 
-/// Preset, then each KPI with its hand-worked value for October 2026.
-const CASES: &[(&str, &[(&str, f64)])] = &[
+/// A fixture folder, the preset it reads, then each KPI with its hand-worked value for
+/// October 2026. A preset's layouts and interface languages each have their own folder.
+const CASES: &[(&str, &str, &[(&str, f64)])] = &[
     (
+        "tiktok-studio-overview",
         "tiktok-studio-overview",
         &[("views", 4000.0), ("profile_views", 100.0), ("engagement_rate", 0.0825)],
     ),
     (
         "tiktok-studio-content",
+        "tiktok-studio-content",
         &[("views", 10000.0), ("videos", 3.0), ("engagement_rate", 0.068)],
     ),
     (
+        "tiktok-studio-followers",
         "tiktok-studio-followers",
         &[
             ("followers", 1041.0),
@@ -24,18 +28,26 @@ const CASES: &[(&str, &[(&str, f64)])] = &[
     ),
     (
         "meta-business-suite",
+        "meta-business-suite",
         &[("reach", 6000.0), ("posts", 3.0), ("engagement_rate", 410.0 / 6000.0)],
     ),
-    ("meta-business-suite-daily", &[("new_followers", 12.0)]),
     (
+        "meta-business-suite-daily",
+        "meta-business-suite-daily",
+        &[("new_followers", 12.0)],
+    ),
+    (
+        "meta-ads-manager",
         "meta-ads-manager",
         &[("spend", 4000.0), ("leads", 8.0), ("cost_per_lead", 500.0)],
     ),
     (
         "vk-community",
+        "vk-community",
         &[("reach", 5000.0), ("engagement_rate", 0.052), ("net_followers", 40.0)],
     ),
     (
+        "telegram-channel",
         "telegram-channel",
         &[
             ("followers", 2030.0),
@@ -46,6 +58,7 @@ const CASES: &[(&str, &[(&str, f64)])] = &[
     ),
     (
         "youtube-studio-table",
+        "youtube-studio-table",
         &[
             ("views", 9000.0),
             ("minutes_per_view", 1.47),
@@ -54,9 +67,10 @@ const CASES: &[(&str, &[(&str, f64)])] = &[
             ("average_view", 1.475),
         ],
     ),
-    ("youtube-studio-chart", &[("views", 270.0)]),
-    ("youtube-studio-totals", &[("views", 1500.0)]),
+    ("youtube-studio-chart", "youtube-studio-chart", &[("views", 270.0)]),
+    ("youtube-studio-totals", "youtube-studio-totals", &[("views", 1500.0)]),
     (
+        "ga4",
         "ga4",
         &[
             ("users", 370.0),
@@ -69,6 +83,7 @@ const CASES: &[(&str, &[(&str, f64)])] = &[
     ),
     (
         "yandex-metrica",
+        "yandex-metrica",
         &[
             ("sessions", 1000.0),
             ("bounce_rate", 0.475 / 3.0),
@@ -79,12 +94,115 @@ const CASES: &[(&str, &[(&str, f64)])] = &[
     ),
     (
         "yandex-direct",
+        "yandex-direct",
         &[
             ("spend", 4000.0),
             ("ctr", 300.0 / 35000.0),
             ("daily_ctr", 0.025 / 3.0),
             ("leads", 8.0),
             ("cost_per_lead", 500.0),
+        ],
+    ),
+    (
+        "youtube-studio-table-de",
+        "youtube-studio-table",
+        &[
+            ("views", 9000.0),
+            ("watch_hours", 210.5),
+            ("new_followers", 28.0),
+            ("ctr", 0.054),
+        ],
+    ),
+    (
+        "youtube-studio-table-pt",
+        "youtube-studio-table",
+        &[
+            ("views", 7500.0),
+            ("watch_hours", 390.5),
+            ("new_followers", 47.0),
+            ("ctr", 3750.0 / 85000.0),
+        ],
+    ),
+    ("youtube-studio-chart-de", "youtube-studio-chart", &[("views", 23.0)]),
+    (
+        "youtube-studio-totals-pt",
+        "youtube-studio-totals",
+        &[("views", 3000.0)],
+    ),
+    (
+        "tiktok-studio-overview-2025",
+        "tiktok-studio-overview",
+        &[
+            ("views", 100_000.0),
+            ("reach", 94_729.0),
+            ("engagement_rate", 1722.0 / 100_000.0),
+            ("phone_clicks", 3.0),
+            ("leads", 3.0),
+            ("net_followers", 125.0),
+        ],
+    ),
+    (
+        "tiktok-studio-content-2025",
+        "tiktok-studio-content",
+        &[
+            ("views", 180_000.0),
+            ("videos", 2.0),
+            ("engagement_rate", 2550.0 / 180_000.0),
+            ("saves", 200.0),
+        ],
+    ),
+    (
+        "tiktok-studio-followers-2025",
+        "tiktok-studio-followers",
+        &[("new_followers", 136.0), ("engaged", 2742.0)],
+    ),
+    (
+        "tiktok-studio-viewers",
+        "tiktok-studio-viewers",
+        &[("viewers", 40_000.0), ("new_viewers", 25_000.0), ("new_share", 0.625)],
+    ),
+    (
+        "tiktok-studio-follower-activity",
+        "tiktok-studio-follower-activity",
+        &[("active_per_hour", 2000.0 / 6.0), ("busiest_hour", 500.0)],
+    ),
+    (
+        "meta-business-suite-daily-2023",
+        "meta-business-suite-daily",
+        &[("visits", 46.0)],
+    ),
+    (
+        "meta-business-suite-daily-ru",
+        "meta-business-suite-daily",
+        &[("views", 10_000.0)],
+    ),
+    (
+        "meta-business-suite-pt",
+        "meta-business-suite",
+        &[
+            ("reach", 22_746.0),
+            ("posts", 2.0),
+            ("engagement_rate", 1372.0 / 22_746.0),
+        ],
+    ),
+    (
+        "yandex-direct-monthly",
+        "yandex-direct",
+        &[
+            ("spend", 6000.5),
+            ("clicks", 400.0),
+            ("leads", 12.0),
+            ("cost_per_lead", 6000.5 / 12.0),
+        ],
+    ),
+    (
+        "facebook-video",
+        "facebook-video",
+        &[
+            ("views", 4000.0),
+            ("reach", 3418.0),
+            ("videos", 2.0),
+            ("engagement_rate", 134.0 / 4000.0),
         ],
     ),
 ];
@@ -98,9 +216,12 @@ fn every_preset_has_a_fixture() {
         .filter_map(|line| line.trim_start_matches('│').split_whitespace().next())
         .filter(|word| word.contains('-') || *word == "ga4")
         .collect();
-    assert_eq!(names.len(), CASES.len(), "{listing}");
+    assert!(names.len() > 10, "{listing}");
     for name in names {
-        assert!(CASES.iter().any(|(preset, _)| *preset == name), "{name} has no fixture");
+        assert!(
+            CASES.iter().any(|(_, preset, _)| *preset == name),
+            "{name} has no fixture"
+        );
     }
 }
 
@@ -129,12 +250,12 @@ fn a_utf16_tab_separated_export_reads_like_its_csv() {
 
 #[test]
 fn each_preset_fixture_gives_the_hand_worked_numbers() {
-    for (preset, expected) in CASES {
-        let out = build(&format!("tests/fixtures/presets/{preset}/spec.yaml"), preset, "json");
-        let card = read_json(&out.join(format!("reports/{preset}/2026-10.json")));
+    for (fixture, _, expected) in CASES {
+        let out = build(&format!("tests/fixtures/presets/{fixture}/spec.yaml"), fixture, "json");
+        let card = read_json(&out.join(format!("reports/{fixture}/2026-10.json")));
         for (id, value) in *expected {
             let entry = kpi(&card, id);
-            assert!(entry["value"].is_number(), "{preset}: {id} has no value: {entry}");
+            assert!(entry["value"].is_number(), "{fixture}: {id} has no value: {entry}");
             close(&entry["value"], *value);
         }
     }
@@ -142,8 +263,8 @@ fn each_preset_fixture_gives_the_hand_worked_numbers() {
 
 #[test]
 fn inspect_names_each_fixture_preset() {
-    for (preset, _) in CASES {
-        let dir = super::root().join(format!("tests/fixtures/presets/{preset}"));
+    for (fixture, preset, _) in CASES {
+        let dir = super::root().join(format!("tests/fixtures/presets/{fixture}"));
         let file = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -152,11 +273,11 @@ fn inspect_names_each_fixture_preset() {
             .unwrap();
         let output = kpipress(&["inspect", file.to_str().unwrap()]);
         let text = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "{preset}: {}", stderr(&output));
+        assert!(output.status.success(), "{fixture}: {}", stderr(&output));
         let found = text.lines().find(|l| l.starts_with("preset")).unwrap_or_default();
         assert!(
             found.starts_with(&format!("preset     {preset} (")),
-            "{preset}: {found}\n{text}"
+            "{fixture}: {found}\n{text}"
         );
         assert!(text.contains(&format!("    preset: {preset}\n")), "{text}");
     }
@@ -425,4 +546,79 @@ fn youtube_totals_of_another_metric() {
     );
     let card = read_json(&out.join("reports/yt/2026-10.json"));
     close(&kpi(&card, "average_view")["value"], 2.0);
+}
+
+/// A table YouTube cut at 500 videos ends in a line that says so, in the interface's
+/// language: it is no row, and the build says the file holds only the top 500.
+#[test]
+fn a_table_cut_short_is_said_in_any_language() {
+    for (fixture, file) in [
+        ("youtube-studio-table-de", "Tabellendaten.csv"),
+        ("youtube-studio-table-pt", "Dados da tabela.csv"),
+    ] {
+        let out = build(
+            &format!("tests/fixtures/presets/{fixture}/spec.yaml"),
+            &format!("{fixture}-cut"),
+            "json",
+        );
+        let card = read_json(&out.join(format!("reports/{fixture}/2026-10.json")));
+        let warnings = card["warnings"].to_string();
+        assert!(
+            warnings.contains(&format!(
+                "`tests/fixtures/presets/{fixture}/{file}` holds only the top 500 rows"
+            )),
+            "{fixture}: {warnings}"
+        );
+        assert!(!warnings.contains('\u{ad}'), "soft hyphens are not shown: {warnings}");
+    }
+}
+
+/// A file no preset reads the way it was named gets the closest preset and at most ten
+/// of its columns, not 212.
+#[test]
+fn a_refusal_names_the_closest_preset_and_ten_columns() {
+    let dir = out_dir("video-as-posts");
+    let video = root().join("tests/fixtures/presets/facebook-video/Oct-01-2026_Oct-31-2026_1664278361210560.csv");
+    std::fs::copy(&video, dir.join("videos.csv")).unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: V, slug: v }\nreport: { period: 2026-10 }\n\
+         sources:\n  posts: { path: videos.csv, preset: meta-business-suite }\n\
+         kpis:\n  reach: { source: posts, value: \"SUM(reach)\" }\n",
+    )
+    .unwrap();
+    let output = kpipress(&["check", dir.join("spec.yaml").to_str().unwrap()]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(text.contains("it has no column `Post ID`"), "{text}");
+    assert!(text.contains("… (212 in all)"), "{text}");
+    assert!(text.contains("it looks like `facebook-video`"), "{text}");
+    assert!(!text.contains("by country (Indonesia"), "{text}");
+}
+
+/// A Direct report without a date column counts for the one period its preamble names,
+/// so a report over two months is refused, saying why.
+#[test]
+fn a_report_by_range_must_cover_one_period() {
+    let dir = out_dir("direct-two-months");
+    std::fs::write(
+        dir.join("report.csv"),
+        "Клиент: Иван (login)\nОтчет: Мастер отчетов\nПериод: 01.09.2026 - 31.10.2026\n\n\
+         Название кампании;Расход, ₽;Клики\nИтого;10;2\nПоиск;10;2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: D, slug: d }\nreport: { period: 2026-10 }\n\
+         sources:\n  direct: { path: report.csv, preset: yandex-direct }\n\
+         kpis:\n  spend: { source: direct, value: \"SUM(spend)\" }\n",
+    )
+    .unwrap();
+    let output = kpipress(&["check", dir.join("spec.yaml").to_str().unwrap()]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("report.csv` has no date column, and its line 3 says it covers 2026-09-01 to 2026-10-31, which is not one month"),
+        "{text}"
+    );
 }

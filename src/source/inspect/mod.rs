@@ -203,7 +203,7 @@ fn best_reading(grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<(Optio
                     matched: preset
                         .columns
                         .values()
-                        .filter(|h| h.find(&table.headers).is_some())
+                        .filter(|h| preset.locate(h, &table.headers).is_some())
                         .count()
                         + 1,
                     of: preset.columns.len() + 1,
@@ -228,11 +228,17 @@ fn best_reading(grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<(Optio
 fn preset_table(grid: Grid, preset: &Preset) -> Option<Table> {
     let is_date_header = |c: &str| preset.date.language_of(c).map(str::to_owned);
     let is_totals = |c: &str| preset.is_totals(c);
+    let is_truncation = |c: &str| preset.is_truncation(c);
     let accepts = |headers: &[String]| preset.accepts(headers);
+    let grid = match super::read::range_dated(preset, &grid) {
+        Some((dated, _)) => dated,
+        None => grid,
+    };
     grid.table(&Layout {
         is_date_header: &is_date_header,
         header_rows: preset.header_rows,
         is_totals: &is_totals,
+        is_truncation: &is_truncation,
         accepts: &accepts,
     })
 }
