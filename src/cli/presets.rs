@@ -4,7 +4,7 @@ use clap::Args;
 use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 
 use super::{print, FAILED, OK};
-use crate::source::preset;
+use crate::source::presets;
 use crate::spec::suggest;
 
 #[derive(Debug, Args)]
@@ -19,13 +19,13 @@ pub fn run(args: PresetsArgs) -> u8 {
             print::out(&format!("{}\n", list()));
             OK
         }
-        Some(name) => match preset::get(&name) {
+        Some(name) => match presets::get(&name) {
             Some(preset) => {
                 print::out(&format!("{}\n", details(preset)));
                 OK
             }
             None => {
-                let near = suggest::nearest(&name, preset::all().keys().map(String::as_str));
+                let near = suggest::nearest(&name, presets::all().keys().map(String::as_str));
                 let hint = near.map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
                 print::err(&format!(
                     "error: no preset `{name}`{hint} `kpipress presets` lists them\n"
@@ -41,7 +41,7 @@ fn list() -> String {
     table
         .load_preset(UTF8_BORDERS_ONLY)
         .set_header(["preset", "platform", "export", "checked against"]);
-    for preset in preset::all().values() {
+    for preset in presets::all().values() {
         table.add_row([preset.name.as_str(), &preset.platform, &preset.title, preset.checked()]);
     }
     format!(
@@ -51,7 +51,7 @@ fn list() -> String {
     )
 }
 
-fn details(preset: &preset::Preset) -> String {
+fn details(preset: &presets::Preset) -> String {
     let mut table = Table::new();
     table.load_preset(UTF8_BORDERS_ONLY).set_header(["column", "headers"]);
     table.add_row(["date".to_owned(), preset.date.describe()]);

@@ -3,7 +3,8 @@
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use polars::prelude::*;
 
-use crate::source::{polars_message, LoadedSource};
+use crate::plan::polars_message;
+use crate::source::LoadedSource;
 use crate::spec::{Kpi, Part, Spec};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]

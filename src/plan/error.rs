@@ -4,7 +4,6 @@
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use polars::prelude::*;
 
-use crate::source::polars_message;
 use crate::spec::{Part, Spec};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -97,4 +96,12 @@ impl PlanError {
             span: snippet.span,
         }
     }
+}
+
+/// polars' message (from any stage that runs polars: the plan parses SQL, the sources
+/// read files, the metrics aggregate) without its "ErrString(…)" wrapping and trailing whitespace.
+pub fn polars_message(error: &polars::error::PolarsError) -> String {
+    let text = error.to_string();
+    let text = text.lines().next().unwrap_or("").trim();
+    text.strip_prefix("sql parser error: ").unwrap_or(text).to_owned()
 }

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use indexmap::IndexMap;
 use polars::prelude::*;
 
-pub use error::PlanError;
+pub use error::{polars_message, PlanError};
 pub use graph::Derived;
 
 use crate::spec::Spec;

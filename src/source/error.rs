@@ -4,7 +4,8 @@
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
 use super::plan::Plan;
-use super::preset::{self as presets, Preset};
+use super::presets::{self, Preset};
+use crate::plan::polars_message;
 use crate::spec::{suggest, Part, Spec};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -323,13 +324,6 @@ impl SourceError {
             help: format!("name the date column with `date: <header>`; {found}"),
         }
     }
-}
-
-/// polars' message without its "ErrString(…)" wrapping and trailing whitespace.
-pub fn polars_message(error: &polars::error::PolarsError) -> String {
-    let text = error.to_string();
-    let text = text.lines().next().unwrap_or("").trim();
-    text.strip_prefix("sql parser error: ").unwrap_or(text).to_owned()
 }
 
 /// `files` as one sentence: "`a` is …; `b` is …".

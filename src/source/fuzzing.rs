@@ -3,7 +3,7 @@
 
 use super::cell::{self, Cell};
 use super::dates::{self, DateFormat};
-use super::preset;
+use super::presets;
 use super::value::Value;
 
 /// Parses `text` as a number with either decimal mark and as a date in every format a
@@ -15,7 +15,7 @@ pub fn cells(text: &str) {
         }
     }
     let cell = Value::text(text);
-    let presets = preset::all().values().flat_map(|p| p.date_formats.values().flatten());
+    let presets = presets::all().values().flat_map(|p| p.date_formats.values().flatten());
     let special = [dates::EXCEL_SERIAL, dates::MONTH_NAME, dates::NTH_DAY].map(str::to_owned);
     for format in presets.chain(special.iter()) {
         let _ = dates::read(&DateFormat::parse(format), &cell);

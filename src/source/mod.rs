@@ -1,28 +1,25 @@
 //! Sources: the analytics exports a spec names, read with polars into frames with
 //! canonical column names and a `date` column of type Date. Output: [`Sources`].
 
-mod blocks;
-mod cell;
-mod checks;
 mod columns;
-mod coverage;
-mod dates;
+mod combine;
 mod error;
-mod excel;
-mod grid;
 mod inspect;
 mod memory;
-mod merge;
-mod order;
+mod parse;
 mod paths;
-mod plain;
 mod plan;
-pub mod preset;
+pub mod presets;
 mod read;
-mod scan;
-mod typed;
-mod value;
-mod years;
+
+// The parts of each role, named once here so that a file names a neighbour by what it
+// is (`dates`, `grid`), whichever folder holds it: reading a file (`read/`: polars' reader
+// for plain CSVs, the block reader for large ones, cell by cell for presets and
+// workbooks), parsing cells (`parse/`), combining files (`combine/`).
+use combine::{coverage, merge, order};
+use parse::{cell, dates, value, years};
+use read::cells::{excel, grid, typed};
+use read::{blocks, checks, scan};
 
 #[cfg(fuzzing)]
 pub mod fuzzing;
@@ -32,7 +29,7 @@ use polars::prelude::*;
 
 pub use columns::referenced_columns;
 pub use coverage::{Coverage, FileCoverage};
-pub use error::{polars_message, SourceError};
+pub use error::SourceError;
 pub use inspect::{inspect, Inspection};
 use memory::give_back_freed_memory;
 pub use memory::{release, zero_ahead};
@@ -75,7 +72,7 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
             preset: source
                 .preset
                 .as_deref()
-                .map(|p| preset::get(p).ok_or_else(|| SourceError::unknown_preset(spec, name, p)))
+                .map(|p| presets::get(p).ok_or_else(|| SourceError::unknown_preset(spec, name, p)))
                 .transpose()?,
         };
         let loaded = load_source(spec, &plan, &numeric, &named)?;

@@ -3,7 +3,7 @@
 
 use encoding_rs::Encoding;
 
-use super::preset::{header_matches, is_catch_all, Preset};
+use super::presets::{header_matches, is_catch_all, Preset};
 use super::DATE;
 use crate::spec::SourceSpec;
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::super::cell::{self, Cell};
 use super::super::dates::{self, DateFormat, Reading, EXCEL_SERIAL, MONTH_NAME};
 use super::super::grid::Table;
-use super::super::preset;
+use super::super::presets;
 use super::super::value::Value;
 use super::super::years;
 use super::{ColumnInfo, DateInfo, Inspection, PresetFit};
@@ -48,7 +48,7 @@ pub(super) fn describe(
     };
     let canonical = |header: &str| -> Option<String> {
         let Some(fit) = &fit else {
-            return preset::canonical_name(header).map(str::to_owned);
+            return presets::canonical_name(header).map(str::to_owned);
         };
         if fit.preset.date.language_of(header).is_some() {
             return Some(super::super::DATE.to_owned());

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::dates::{self, DateFormat, EXCEL_SERIAL, MONTH_NAME};
 use super::error::ReadFailure;
 use super::grid::{self, Grid, Layout, Table};
-use super::preset::{self, Preset};
+use super::presets::{self, Preset};
 use super::years;
 use super::{excel, SourceError};
 use crate::spec::{Closed, FileFormat, Sheet};
@@ -187,7 +187,7 @@ fn best_reading(grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<(Optio
         let probe = Grid {
             rows: grid.rows.iter().take(PROBE_ROWS).cloned().collect(),
         };
-        for preset in preset::all().values() {
+        for preset in presets::all().values() {
             let Some(table) = preset_table(probe.clone(), preset) else {
                 continue;
             };

@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{give_back_freed_memory, DATE};
+use crate::source::{give_back_freed_memory, DATE};
 
 /// `frame` in date order, each day's rows in the file's order, which `FIRST` and `LAST`
 /// read: an export written day by day already is, and is kept without a copy.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::{display, merge, Sources, DATE, EPOCH_DAYS_FROM_CE};
+use crate::source::{display, merge, Sources, DATE, EPOCH_DAYS_FROM_CE};
 
 /// What the report tells of the sources: the files each read, and the warnings for
 /// whoever runs the build. The frames stay with the stages that compute.
@@ -45,7 +45,7 @@ pub struct FileCoverage {
 
 /// Warnings about the files of source `name`: rows a newer file replaced, and days
 /// between its files that none covers.
-pub(super) fn warnings(name: &str, files: &[FileCoverage]) -> Vec<String> {
+pub(in crate::source) fn warnings(name: &str, files: &[FileCoverage]) -> Vec<String> {
     let newest = files.last().map(|f| display(&f.path)).unwrap_or_default();
     let replaced = files.iter().filter(|f| f.replaced > 0).map(|f| {
         format!(
@@ -79,14 +79,14 @@ pub(super) fn warnings(name: &str, files: &[FileCoverage]) -> Vec<String> {
         Some(format!(
             "source `{name}`: `{}` holds only the top{limit} rows of the platform's table (its last line: `{}`);              the rest are not in the report: export a shorter range or split it",
             display(&f.path),
-            super::preset::normalise_display(line)
+            crate::source::presets::normalise_display(line)
         ))
     });
     replaced.chain(undated).chain(gaps).chain(truncated).collect()
 }
 
 /// The dates and rows of one file's frame.
-pub(super) fn of_file(path: &Path, frame: &DataFrame) -> FileCoverage {
+pub(in crate::source) fn of_file(path: &Path, frame: &DataFrame) -> FileCoverage {
     let days = frame.column(DATE).ok().and_then(|c| c.cast(&DataType::Int32).ok());
     let day = |d: Option<i32>| d.and_then(|d| NaiveDate::from_num_days_from_ce_opt(d + EPOCH_DAYS_FROM_CE));
     let (first, last) = match days.as_ref().and_then(|d| d.i32().ok()) {

@@ -5,8 +5,8 @@
 
 use encoding_rs::Encoding;
 
-use super::error::ReadFailure;
-use super::value::Value;
+use crate::source::error::ReadFailure;
+use crate::source::value::Value;
 
 /// Rows of cells, each with the line it was read from.
 #[derive(Clone)]
@@ -311,7 +311,7 @@ pub struct DateRange {
 fn range_after(cell: &str, markers: &[String]) -> Option<DateRange> {
     let marker = markers
         .iter()
-        .find(|m| super::preset::normalise(cell).starts_with(&super::preset::normalise(m)))?;
+        .find(|m| crate::source::presets::normalise(cell).starts_with(&crate::source::presets::normalise(m)))?;
     let rest = cell.trim().get(marker.trim().len()..)?;
     let day = |text: &str| {
         let text = text.trim();

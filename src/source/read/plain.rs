@@ -8,12 +8,12 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::display;
-use super::error::{ReadFailure, SourceError};
-use super::plan::Plan;
-use super::read::Columns;
-use super::DATE;
-use super::{blocks, scan};
+use crate::source::display;
+use crate::source::error::{ReadFailure, SourceError};
+use crate::source::plan::Plan;
+use crate::source::read::Columns;
+use crate::source::DATE;
+use crate::source::{blocks, scan};
 use crate::spec::{FileFormat, SourceSpec};
 
 /// How many rows polars reads to guess each column's type. Guessing costs several times
@@ -24,7 +24,7 @@ const INFER_ROWS: usize = 100;
 
 pub fn read_csv(plan: &Plan, path: &Path, format: FileFormat, columns: &Columns) -> Result<DataFrame, SourceError> {
     let source = plan.source;
-    let read_error = |cause: ReadFailure| SourceError::read(super::display(path), cause);
+    let read_error = |cause: ReadFailure| SourceError::read(crate::source::display(path), cause);
     let separator = source
         .csv
         .separator

@@ -2,17 +2,23 @@
 //! and numbers checked cell by cell where polars could not type them); preset exports
 //! and workbooks cell by cell through [`grid`] and [`typed`].
 
+pub(super) mod blocks;
+pub(super) mod cells;
+pub(super) mod checks;
+pub(super) mod plain;
+pub(super) mod scan;
+
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
 use polars::prelude::*;
 
-use super::checks::{check_numeric, parse_dates, Cells, Rows};
-use super::error::{columns_help, ReadFailure, SourceError};
-use super::plan::Plan;
-use super::preset::Preset;
-use super::{display, excel, grid, plain, typed, DATE};
+use crate::source::checks::{check_numeric, parse_dates, Cells, Rows};
+use crate::source::error::{columns_help, ReadFailure, SourceError};
+use crate::source::plan::Plan;
+use crate::source::presets::Preset;
+use crate::source::{display, excel, grid, typed, DATE};
 use crate::spec::{Closed, FileFormat, Part, Spec};
 
 /// The canonical columns a source's frame must have, and those it keeps when the file
@@ -47,7 +53,7 @@ pub fn read_file(
         .format
         .or_else(|| path.extension().and_then(|e| FileFormat::parse(&e.to_string_lossy())))
         .unwrap_or(FileFormat::Csv);
-    let read_error = |cause: ReadFailure| SourceError::read(super::display(path), cause);
+    let read_error = |cause: ReadFailure| SourceError::read(crate::source::display(path), cause);
     if matches!(format, FileFormat::Csv | FileFormat::Tsv) && is_zip(path) {
         return Err(SourceError::Archive { file });
     }
@@ -269,7 +275,7 @@ pub(super) fn range_dated(preset: &Preset, grid: &grid::Grid) -> Option<(grid::G
     let has_date = grid.rows.iter().take(30).any(|(_, cells)| {
         cells
             .iter()
-            .filter_map(super::value::Value::as_str)
+            .filter_map(crate::source::value::Value::as_str)
             .any(|c| preset.date.language_of(c).is_some())
     });
     if has_date {

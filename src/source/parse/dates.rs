@@ -2,11 +2,11 @@
 //! serial days, a month written as a word in any interface language (`September 25`,
 //! `28 апреля`, `8 de marzo`, `9月13日`, `Jan 8, 2025`), and GA4's `Nth day` counted
 //! from the file's `# Start date:`. Dates written without a year get theirs in
-//! [`super::years`].
+//! [`crate::source::years`].
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
-use super::value::Value;
+use crate::source::value::Value;
 
 /// The format name for Excel's serial day numbers (days since 1899-12-30).
 pub const EXCEL_SERIAL: &str = "excel";

@@ -8,14 +8,14 @@ use std::path::Path;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::cell::{self, Cell};
-use super::dates::{self, DateFormat, Reading};
-use super::error::SourceError;
-use super::grid::Table;
-use super::plan::Plan;
-use super::value::Value;
-use super::years::{self, YearAnchor, YearError};
-use super::{display, DATE, EPOCH_DAYS_FROM_CE};
+use crate::source::cell::{self, Cell};
+use crate::source::dates::{self, DateFormat, Reading};
+use crate::source::error::SourceError;
+use crate::source::grid::Table;
+use crate::source::plan::Plan;
+use crate::source::value::Value;
+use crate::source::years::{self, YearAnchor, YearError};
+use crate::source::{display, DATE, EPOCH_DAYS_FROM_CE};
 
 /// What typing a table needs beyond its cells.
 pub struct Typing<'a> {
@@ -277,7 +277,7 @@ fn span_end<'a>(plan: &Plan, columns: &'a [Cells]) -> Option<&'a Cells> {
     if !span
         .starts
         .iter()
-        .any(|s| super::preset::header_matches(s, &date.header))
+        .any(|s| crate::source::presets::header_matches(s, &date.header))
     {
         return None;
     }

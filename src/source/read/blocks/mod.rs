@@ -3,7 +3,7 @@
 //! of it resident beside the frame (5 million rows: 444 MB of text on top of the
 //! columns). Only the parsed columns are kept, each integer column as 32-bit where its
 //! values fit (half the memory; the frame's users see 64-bit again, see
-//! [`super::widened`]).
+//! [`crate::source::widened`]).
 //!
 //! This is the path for the common export: unquoted, and dated by ISO days. Anything
 //! else (a quote, a date in another form, a cell unlike the type the first rows
@@ -17,7 +17,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use polars::prelude::*;
 
-use super::{give_back_freed_memory, scan};
+use crate::source::{give_back_freed_memory, scan};
 
 /// How much of the file is read and parsed at a time.
 pub const BLOCK_BYTES: usize = 16 << 20;

@@ -5,7 +5,7 @@
 use chrono::{Days, NaiveDate};
 use polars::prelude::*;
 
-use super::{FileCoverage, DATE};
+use crate::source::{FileCoverage, DATE};
 
 /// The hidden column that numbers files from oldest to newest.
 const FILE: &str = "__file";

@@ -5,10 +5,10 @@
 use polars::prelude::*;
 use polars::series::IsSorted;
 
-use super::cell::{self, Cell};
-use super::dates;
-use super::error::SourceError;
-use super::DATE;
+use crate::source::cell::{self, Cell};
+use crate::source::dates;
+use crate::source::error::SourceError;
+use crate::source::DATE;
 
 /// Where a frame's cells come from, for messages about them.
 #[derive(Clone, Copy)]

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
 
-use super::error::ReadFailure;
-use super::grid::Grid;
-use super::value::Value;
+use crate::source::error::ReadFailure;
+use crate::source::grid::Grid;
+use crate::source::value::Value;
 use crate::spec::Sheet;
 
 /// The cells of the chosen sheet, each row with its row number as Excel shows it.

@@ -1,0 +1,6 @@
+//! The files of one source made one: rows put in date order (`order`), overlapping files
+//! merged by key, the newest winning (`merge`), and what each file covered (`coverage`).
+
+pub(super) mod coverage;
+pub(super) mod merge;
+pub(super) mod order;

@@ -1,0 +1,7 @@
+//! Reading a file cell by cell, as presets and workbooks are: decoded and split into a
+//! grid whose header row is found below any preamble (`grid`, or `excel` for a workbook),
+//! then typed column by column (`typed`).
+
+pub(in crate::source) mod excel;
+pub(in crate::source) mod grid;
+pub(in crate::source) mod typed;
