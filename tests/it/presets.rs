@@ -4,9 +4,11 @@
 
 use super::{build, close, kpi, kpipress, out_dir, read_json, root, stderr};
 
+type Case = (&'static str, &'static str, &'static [(&'static str, f64)]);
+
 /// A fixture folder, the preset it reads, then each KPI with its hand-worked value for
 /// October 2026. A preset's layouts and interface languages each have their own folder.
-const CASES: &[(&str, &str, &[(&str, f64)])] = &[
+const CASES: &[Case] = &[
     (
         "tiktok-studio-overview",
         "tiktok-studio-overview",
