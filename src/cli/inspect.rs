@@ -102,6 +102,16 @@ fn report(file: &str, found: &Inspection) -> String {
         ),
         None => line(&mut out, "preset", "none fits; map the columns with `columns`"),
     }
+    if let (Some(best), Some(next)) = (&found.preset, &found.runner_up) {
+        line(
+            &mut out,
+            "also fits",
+            &format!(
+                "{} ({} of {} columns, {} headers), less well than {}'s {} of {}",
+                next.preset.name, next.matched, next.of, next.language, best.preset.name, best.matched, best.of
+            ),
+        );
+    }
     let mut table = Table::new();
     table
         .load_preset(UTF8_BORDERS_ONLY)

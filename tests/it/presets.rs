@@ -624,3 +624,21 @@ fn a_report_by_range_must_cover_one_period() {
         "{text}"
     );
 }
+
+/// Where two presets fit a file, `inspect` names the one it chose and the runner-up, with
+/// how many of each one's columns the file has.
+#[test]
+fn inspect_shows_the_runner_up_and_why() {
+    let output = kpipress(&[
+        "inspect",
+        "tests/fixtures/presets/youtube-studio-chart-de/Diagrammdaten.csv",
+    ]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(text.contains("preset     youtube-studio-chart ("), "{text}");
+    assert!(
+        text.contains("also fits  youtube-studio-table (4 of 14 columns, de headers), less well than youtube-studio-chart's 5 of 11"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{ad}'), "soft hyphens are not shown: {text}");
+}

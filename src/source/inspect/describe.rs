@@ -71,6 +71,7 @@ pub(super) fn describe(
         })
         .collect();
     Inspection {
+        runner_up: None,
         format,
         encoding,
         separator,

@@ -23,6 +23,9 @@ pub struct Inspection {
     pub separator: Option<u8>,
     pub header_line: usize,
     pub preset: Option<PresetFit>,
+    /// The preset that fits next best, when another does: what `inspect` shows beside
+    /// the one it chose, so that a user sees why.
+    pub runner_up: Option<PresetFit>,
     pub columns: Vec<ColumnInfo>,
     pub rows: usize,
     pub date: Option<DateInfo>,
@@ -86,10 +89,11 @@ pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceE
         }
         _ => return Err(read_error(ReadFailure::NotInspectable)),
     };
-    let (separator, table, fit) =
+    let (separator, table, fit, runner_up) =
         best_reading(grids, format == FileFormat::Excel).ok_or_else(|| read_error(ReadFailure::NoRows))?;
     let mut inspection = describe(format, encoding, separator, table, fit);
     inspection.lines_in_file = lines_in_file;
+    inspection.runner_up = runner_up;
     if let Some(date) = inspection
         .date
         .as_mut()
@@ -181,8 +185,12 @@ const PROBE_ROWS: usize = 2000;
 
 /// The reading that fits a preset best, or else the separator that gives the most
 /// columns consistently.
-fn best_reading(grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<(Option<u8>, Table, Option<PresetFit>)> {
-    let mut best: Option<(f64, usize, PresetFit)> = None;
+/// The grid's separator and table as the best-fitting preset reads it, that preset's fit,
+/// and the next best preset's (a different preset, on any separator).
+type Reading = (Option<u8>, Table, Option<PresetFit>, Option<PresetFit>);
+
+fn best_reading(grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<Reading> {
+    let mut fits: Vec<(f64, usize, PresetFit)> = Vec::new();
     for (index, (_, grid)) in grids.iter().enumerate() {
         let probe = Grid {
             rows: grid.rows.iter().take(PROBE_ROWS).cloned().collect(),
@@ -197,31 +205,37 @@ fn best_reading(grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<(Optio
             if !reads_its_dates(&table, preset, workbook) {
                 continue;
             }
-            if best.as_ref().is_none_or(|b| score > b.0) {
-                let fit = PresetFit {
-                    preset,
-                    matched: preset
-                        .columns
-                        .values()
-                        .filter(|h| preset.locate(h, &table.headers).is_some())
-                        .count()
-                        + 1,
-                    of: preset.columns.len() + 1,
-                    language: table.language.clone(),
-                };
-                best = Some((score, index, fit));
+            let fit = PresetFit {
+                preset,
+                matched: preset
+                    .columns
+                    .values()
+                    .filter(|h| preset.locate(h, &table.headers).is_some())
+                    .count()
+                    + 1,
+                of: preset.columns.len() + 1,
+                language: table.language.clone(),
+            };
+            match fits.iter_mut().find(|(_, _, f)| f.preset.name == preset.name) {
+                Some(known) if known.0 >= score => {}
+                Some(known) => *known = (score, index, fit),
+                None => fits.push((score, index, fit)),
             }
         }
     }
-    if let Some((_, index, fit)) = best {
+    // The best first; of equal fits, the first separator tried and preset listed.
+    fits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut fits = fits.into_iter();
+    if let Some((_, index, fit)) = fits.next() {
+        let runner_up = fits.next().map(|(_, _, fit)| fit);
         let (separator, grid) = grids.into_iter().nth(index)?;
         let table = preset_table(grid, fit.preset)?;
-        return Some((separator, table, Some(fit)));
+        return Some((separator, table, Some(fit), runner_up));
     }
     let (separator, grid) = grids.into_iter().max_by_key(|(_, grid)| modal_width(grid))?;
     let width = modal_width(&grid);
     let table = grid.plain_table(width)?;
-    Some((separator, table, None))
+    Some((separator, table, None, None))
 }
 
 /// The table `preset` finds in `grid`.
