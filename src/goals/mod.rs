@@ -67,6 +67,10 @@ pub struct KpiScore {
     /// Relative change against the previous period; from the projection in a partial
     /// period.
     pub change: Option<f64>,
+    /// The same period a year earlier, where there is data for it.
+    pub year_ago: Option<f64>,
+    /// Relative change against `year_ago`; from the projection in a partial period.
+    pub change_year: Option<f64>,
     pub target: Option<TargetValue>,
     pub status: Status,
     pub benchmark: Option<BenchmarkScore>,
@@ -100,6 +104,8 @@ pub struct BenchmarkScore {
 pub struct HistoryPoint {
     pub period: Period,
     pub value: Option<f64>,
+    /// The same period a year earlier, for the faint line under the trend.
+    pub year_ago: Option<f64>,
     pub target: Option<f64>,
     /// The seasonality windows that adjusted the period's target, by name.
     pub windows: Vec<String>,
@@ -168,6 +174,7 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first:
             HistoryPoint {
                 period: p,
                 value: at(p),
+                year_ago: at(p.year_earlier()),
                 target: target.as_ref().and_then(|t| t.value),
                 windows: target
                     .map(|t| t.windows.into_iter().map(|w| w.name).collect())
@@ -175,12 +182,16 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first:
             }
         })
         .collect();
+    // A part of a period against a whole one says nothing: compare where the pace leads.
+    let compared = pace.and_then(|p| p.projected).or(value);
+    let year_ago = at(period.year_earlier());
     KpiScore {
         id: kpi.id.clone(),
         value,
         previous,
-        // A part of a period against a whole one says nothing: compare where the pace leads.
-        change: change(pace.and_then(|p| p.projected).or(value), previous),
+        change: change(compared, previous),
+        year_ago,
+        change_year: change(compared, year_ago),
         target,
         status,
         benchmark,

@@ -62,6 +62,11 @@ pub fn plan(spec: &Spec) -> Result<Plan, PlanError> {
     for kpi in spec.kpis.values() {
         if let Some(read) = kpi.source.as_ref().and_then(|s| columns.get_mut(s)) {
             read.add(&exprs[&kpi.id], &format!("kpis.{}.value", kpi.id));
+            // A breakdown's column is read as text, whatever it holds.
+            if let Some(column) = &kpi.breakdown {
+                read.counted
+                    .push((column.clone(), format!("kpis.{}.breakdown", kpi.id)));
+            }
         }
     }
     if let (Some(content), Some(rank_by)) = (&spec.content, &rank_by) {

@@ -111,12 +111,44 @@ pub fn plot(kpi: &KpiModel, colors: &Colors) -> Option<Plot> {
         ink.lighten(0.3).hex()
     );
     line(&mut svg, &scale, &targets, &dashed);
+    // Last year's line, faint, under this year's: a seasonal business reads the month
+    // against the same month before.
+    let year_ago: Vec<Option<f64>> = kpi.history.iter().map(|h| finite(h.year_ago)).collect();
+    let faint = primary.lighten(0.35).hex();
+    line(
+        &mut svg,
+        &scale,
+        &year_ago,
+        &format!("stroke='{faint}' stroke-width='1' stroke-opacity='0.45'"),
+    );
+    // A point too, so that a year-ago value without a neighbour (only the reported month
+    // a year back) still shows.
+    for (i, value) in year_ago.iter().enumerate() {
+        if let Some(value) = value {
+            let _ = write!(
+                svg,
+                "<circle cx='{}' cy='{}' r='1.1' fill='{faint}' fill-opacity='0.6'/>",
+                num(scale.x(i)),
+                num(scale.y(*value))
+            );
+        }
+    }
     line(
         &mut svg,
         &scale,
         &values,
         &format!("stroke='{}' stroke-width='1.4'", primary.hex()),
     );
+    // The account manager's notes: a thin line at the day, numbered by typst above it.
+    for note in &kpi.notes {
+        let x = num(scale.column * (note.index as f64 + note.at.clamp(0.0, 1.0)));
+        let _ = write!(
+            svg,
+            "<path d='M{x} 0V{}' stroke='{}' stroke-width='0.6' stroke-dasharray='1 1.5'/>",
+            num(HEIGHT),
+            ink.hex()
+        );
+    }
     for (i, value) in values.iter().enumerate() {
         if let Some(value) = value {
             let paint = if i == n - 1 {

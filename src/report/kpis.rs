@@ -19,10 +19,12 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
             |v| format::value(v, kpi.format, language, &spec.report.currency),
         )
     };
-    let change_is_good = score
-        .change
-        .filter(|c| *c != 0.0)
-        .map(|c| (c > 0.0) == (kpi.better == crate::spec::Better::Higher));
+    let is_good = |change: Option<f64>| {
+        change
+            .filter(|c| *c != 0.0)
+            .map(|c| (c > 0.0) == (kpi.better == crate::spec::Better::Higher))
+    };
+    let show_change = |c: Option<f64>| c.map_or_else(|| "—".to_owned(), |c| format::change(c, language));
     let benchmark = score.benchmark.as_ref().map(|b| BenchmarkModel {
         set: b.band.set.clone(),
         kpi: b.band.kpi.clone(),
@@ -34,9 +36,9 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
     let display = DisplayModel {
         value: show(score.value),
         previous: show(score.previous),
-        change: score
-            .change
-            .map_or_else(|| "—".to_owned(), |c| format::change(c, language)),
+        change: show_change(score.change),
+        year_ago: show(score.year_ago),
+        change_year: show_change(score.change_year),
         target: match &score.target {
             Some(target) => show(target.value),
             None => "—".to_owned(),
@@ -76,12 +78,15 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
         value: score.value,
         previous: score.previous,
         change: score.change,
+        year_ago: score.year_ago,
+        change_year: score.change_year,
         target: score.target.as_ref().map(target_model),
         status: score.status,
         benchmark,
         pace: score.pace,
         smart: statements::statement(spec, kpi, score, period, words),
-        change_is_good,
+        change_is_good: is_good(score.change),
+        change_year_is_good: is_good(score.change_year),
         attainment: attainment(score),
         history: score
             .history
@@ -90,15 +95,18 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
                 period: h.period.label(),
                 label: axis_label(h.period, words),
                 value: h.value,
+                year_ago: h.year_ago,
                 target: h.target,
                 windows: h.windows.clone(),
             })
             .collect(),
+        breakdown: Vec::new(),
+        notes: Vec::new(),
         chart: chart::scale(
             &score
                 .history
                 .iter()
-                .flat_map(|h| [h.value, h.target])
+                .flat_map(|h| [h.value, h.target, h.year_ago])
                 .flatten()
                 .collect::<Vec<_>>(),
             kpi.format,

@@ -2,6 +2,7 @@
 //! `--format json` writes and what typst reads as `report.json`. Output: [`ReportModel`].
 
 mod advice;
+mod breakdown;
 mod chart;
 mod content;
 mod files;
@@ -39,10 +40,18 @@ pub fn build(
     let language = spec.report.language;
     let words = words::words(language).clone();
     let period = scorecard.period;
+    let first_shown = (scorecard.kpis.first().and_then(|k| k.history.first())).map_or(period, |h| h.period);
+    let notes = breakdown::notes(spec, (first_shown, period));
     let kpis: Vec<KpiModel> = scorecard
         .kpis
         .iter()
-        .map(|score| kpi_model(spec, &spec.kpis[&score.id], score, scorecard, &words))
+        .map(|score| {
+            let kpi = &spec.kpis[&score.id];
+            let mut model = kpi_model(spec, kpi, score, scorecard, &words);
+            model.breakdown = breakdown::parts(spec, kpi, table, period);
+            model.notes = chart_notes(&notes, &score.history);
+            model
+        })
         .collect();
     let mut model = ReportModel {
         client: spec.client.clone(),
@@ -76,6 +85,8 @@ pub fn build(
             agency: spec.brand.agency.clone(),
         },
         summary: summary::summary(&kpis, &words),
+        comment: breakdown::comment(spec, period),
+        notes,
         funnel: scorecard.funnel.as_ref().map(|f| funnel(spec, f, &words)),
         content: content.map(|c| content::content(c, language, &spec.report.currency, &words)),
         seasonality: scorecard
@@ -103,6 +114,27 @@ pub fn build(
     };
     model.sections = sections::sections(spec, &model);
     model
+}
+
+/// The notes that fall in the periods `history` shows, where on the chart each goes.
+fn chart_notes(notes: &[breakdown::NoteModel], history: &[crate::goals::HistoryPoint]) -> Vec<ChartNote> {
+    notes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, note)| {
+            let day = chrono::NaiveDate::parse_from_str(&note.date, "%Y-%m-%d").ok()?;
+            let index = history
+                .iter()
+                .position(|h| h.period.start <= day && day <= h.period.end())?;
+            let period = history[index].period;
+            let at = (day - period.start).num_days() as f64 / f64::from(period.days().max(1) - 1).max(1.0);
+            Some(ChartNote {
+                number: i + 1,
+                index,
+                at,
+            })
+        })
+        .collect()
 }
 
 fn funnel(spec: &Spec, f: &FunnelScore, words: &Words) -> FunnelModel {

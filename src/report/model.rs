@@ -30,6 +30,11 @@ pub struct ReportModel {
     pub title: String,
     pub brand: BrandModel,
     pub summary: Summary,
+    /// The account manager's comment on the period, shown atop the summary.
+    pub comment: Option<String>,
+    /// The account manager's dated notes, in date order, numbered from 1 as the charts
+    /// mark them.
+    pub notes: Vec<super::breakdown::NoteModel>,
     pub kpis: Vec<KpiModel>,
     pub funnel: Option<FunnelModel>,
     /// The period's best and weakest posts and the response per group, when the spec
@@ -82,6 +87,10 @@ pub struct KpiModel {
     pub value: Option<f64>,
     pub previous: Option<f64>,
     pub change: Option<f64>,
+    /// The same period a year earlier; `null` without data for it.
+    pub year_ago: Option<f64>,
+    /// Relative change against `year_ago`.
+    pub change_year: Option<f64>,
     pub target: Option<TargetModel>,
     pub status: Status,
     pub benchmark: Option<BenchmarkModel>,
@@ -91,14 +100,31 @@ pub struct KpiModel {
     pub smart: Option<String>,
     /// Whether the change is good news given `better`; none where there is no change.
     pub change_is_good: Option<bool>,
+    /// The same of the change against a year earlier.
+    pub change_year_is_good: Option<bool>,
     /// How much of the target the value (or its projection) reaches: 1 is exactly on
     /// target, above 1 beyond it, whichever way is better.
     pub attainment: Option<f64>,
     pub history: Vec<HistoryModel>,
+    /// The KPI per value of its `breakdown` column in the period, largest first.
+    pub breakdown: Vec<super::breakdown::PartModel>,
+    /// The dated notes that fall in the periods the history shows, by the index of their
+    /// period in `history`.
+    pub notes: Vec<ChartNote>,
     /// The trend chart's scale; none when the history has no numbers.
     pub chart: Option<chart::ChartModel>,
     /// The same figures as the report prints them.
     pub display: DisplayModel,
+}
+
+/// A dated note on a chart: its number in the report's list of notes, and the period of
+/// the history it falls in.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartNote {
+    pub number: usize,
+    pub index: usize,
+    /// Where in its period the day falls, from 0 (its first day) to 1 (its last).
+    pub at: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,6 +168,8 @@ pub struct HistoryModel {
     /// The period as a chart's axis names it: `окт`, `W43`, `Q4`.
     pub label: String,
     pub value: Option<f64>,
+    /// The same period a year earlier.
+    pub year_ago: Option<f64>,
     pub target: Option<f64>,
     /// The seasonality windows that cover part of the period, by name.
     pub windows: Vec<String>,
@@ -152,6 +180,8 @@ pub struct DisplayModel {
     pub value: String,
     pub previous: String,
     pub change: String,
+    pub year_ago: String,
+    pub change_year: String,
     pub target: String,
     pub target_kind: String,
     pub status: String,

@@ -17,6 +17,8 @@ pub struct Summary {
     pub no_target: usize,
     /// The three largest changes against the previous period.
     pub changes: Vec<ChangeModel>,
+    /// The three largest changes against the same period a year earlier.
+    pub changes_year: Vec<ChangeModel>,
     /// Up to three sentences: the best KPI, the worst, the most important miss.
     pub findings: Vec<String>,
 }
@@ -36,7 +38,8 @@ const TOP: usize = 3;
 pub fn summary(kpis: &[KpiModel], words: &Words) -> Summary {
     let mut summary = Summary {
         total: kpis.len(),
-        changes: biggest_changes(kpis),
+        changes: biggest_changes(kpis, |k| (k.change, &k.display.change, k.change_is_good)),
+        changes_year: biggest_changes(kpis, |k| (k.change_year, &k.display.change_year, k.change_year_is_good)),
         findings: findings(kpis, words),
         ..Summary::default()
     };
@@ -52,18 +55,27 @@ pub fn summary(kpis: &[KpiModel], words: &Words) -> Summary {
     summary
 }
 
-fn biggest_changes(kpis: &[KpiModel]) -> Vec<ChangeModel> {
-    let mut changed: Vec<&KpiModel> = kpis.iter().filter(|k| k.change.is_some_and(|c| c != 0.0)).collect();
-    changed.sort_by(|a, b| magnitude(b).total_cmp(&magnitude(a)));
+/// The [`TOP`] largest changes that `of` picks from each KPI (the change, as shown, and
+/// whether it is good news).
+fn biggest_changes(
+    kpis: &[KpiModel],
+    of: impl Fn(&KpiModel) -> (Option<f64>, &String, Option<bool>),
+) -> Vec<ChangeModel> {
+    let size = |k: &&KpiModel| of(k).0.map_or(0.0, f64::abs);
+    let mut changed: Vec<&KpiModel> = kpis.iter().filter(|k| size(k) != 0.0).collect();
+    changed.sort_by(|a, b| size(b).total_cmp(&size(a)));
     changed
         .into_iter()
         .take(TOP)
-        .map(|k| ChangeModel {
-            id: k.id.clone(),
-            title: k.title.clone(),
-            change: k.display.change.clone(),
-            value: k.display.value.clone(),
-            good: k.change_is_good,
+        .map(|k| {
+            let (_, shown, good) = of(k);
+            ChangeModel {
+                id: k.id.clone(),
+                title: k.title.clone(),
+                change: shown.clone(),
+                value: k.display.value.clone(),
+                good,
+            }
         })
         .collect()
 }

@@ -51,6 +51,8 @@ pub struct Spec {
     pub seasonality: Vec<Window>,
     pub funnel: Option<Funnel>,
     pub content: Option<Content>,
+    /// The account manager's notes and comments, in the order the spec gives them.
+    pub notes: Vec<Note>,
     /// The folder tree the report's template may read from: the folder of the spec named
     /// on the command line, never moved by what it `extends`.
     pub root: PathBuf,
@@ -162,6 +164,23 @@ pub struct Kpi {
     pub benchmark: Option<BenchmarkRef>,
     pub target: Option<Target>,
     pub advice: IndexMap<StatusName, Text>,
+    /// The column of its source whose values the KPI is also computed per.
+    pub breakdown: Option<String>,
+}
+
+/// A note of the account manager's: on a day, or on a whole period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub on: NoteOn,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NoteOn {
+    /// A marker on the trend charts at this day.
+    Day(NaiveDate),
+    /// The comment shown atop this period's summary.
+    Period(Period),
 }
 
 /// Text given once or per language.

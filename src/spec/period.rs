@@ -158,6 +158,24 @@ impl Period {
         }
     }
 
+    /// The same period a year earlier: the month or quarter of the year before, or the
+    /// ISO week of the same number in the ISO year before (its week 52 for a week 53).
+    pub fn year_earlier(&self) -> Self {
+        match self.grain {
+            Grain::Month | Grain::Quarter => Self {
+                start: self.start - Months::new(12),
+                grain: self.grain,
+            },
+            Grain::Week => {
+                let week = self.start.iso_week();
+                let earlier = NaiveDate::from_isoywd_opt(week.year() - 1, week.week(), Weekday::Mon)
+                    .or_else(|| NaiveDate::from_isoywd_opt(week.year() - 1, 52, Weekday::Mon))
+                    .expect("every ISO year has a week 52");
+                Self::containing(Grain::Week, earlier)
+            }
+        }
+    }
+
     /// The last day of the period.
     pub fn end(&self) -> NaiveDate {
         self.next().start.pred_opt().expect("a period's end follows its start")
@@ -240,5 +258,17 @@ mod tests {
         assert!(Period::parse(Grain::Month, "2026-13").is_none());
         assert!(Period::parse(Grain::Quarter, "2026-Q5").is_none());
         assert!(Period::parse(Grain::Week, "2026-10").is_none());
+    }
+
+    #[test]
+    fn a_year_earlier_is_the_same_month_quarter_or_week_number() {
+        let month = Period::parse(Grain::Month, "2026-10").unwrap();
+        assert_eq!(month.year_earlier().label(), "2025-10");
+        let quarter = Period::parse(Grain::Quarter, "2026-Q1").unwrap();
+        assert_eq!(quarter.year_earlier().label(), "2025-Q1");
+        let week = Period::parse(Grain::Week, "2026-W43").unwrap();
+        assert_eq!(week.year_earlier().label(), "2025-W43");
+        let long_year = Period::parse(Grain::Week, "2026-W53").unwrap();
+        assert_eq!(long_year.year_earlier().label(), "2025-W52");
     }
 }

@@ -185,6 +185,12 @@ pub enum Problem {
     #[error("`{text}` is not a date")]
     Date { text: String },
 
+    #[error("`{at}.breakdown` needs the KPI to have a `source`, whose column it names")]
+    BreakdownWithoutSource { at: String },
+
+    #[error("`notes[{index}]` needs a `text`, and either a `date` (`2026-10-12`) or a `period` (`2026-10`)")]
+    NoteShape { index: usize },
+
     #[error("`funnel.actual.{key}` names an unknown KPI `{kpi}`")]
     FunnelKpi {
         key: &'static str,

@@ -51,6 +51,22 @@ pub struct RawSpec {
     pub funnel: Option<RawFunnel>,
     /// The best and weakest posts of the period, and their response by group.
     pub content: Option<RawContent>,
+    /// The account manager's words: a note on a date (`{ date: 2026-10-12, text: … }`),
+    /// marked on the trend charts, or a period's comment (`{ period: 2026-10, text: … }`),
+    /// shown atop the summary.
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawNote {
+    /// The day the note is about (`2026-10-12`): a marker on the trend charts.
+    pub date: Option<String>,
+    /// The period the note comments on (`2026-10`): shown atop that period's summary.
+    pub period: Option<String>,
+    /// The words, as they are: data, never markup.
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -214,6 +230,9 @@ pub struct RawKpi {
     /// What to recommend, by status (`missed`, `near`, `behind`, ...).
     #[serde(default)]
     pub advice: IndexMap<String, RawText>,
+    /// A column of the KPI's source (`platform`, `campaign`): the KPI is also computed per
+    /// value of it.
+    pub breakdown: Option<String>,
 }
 
 /// Text given once, or once per language (`{ ru: "…", en: "…" }`).

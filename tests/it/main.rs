@@ -10,6 +10,7 @@ mod hostile;
 mod numbers;
 mod pdf;
 mod presets;
+mod reader;
 mod schema;
 mod scorecards;
 mod untrusted;

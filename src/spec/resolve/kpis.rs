@@ -66,6 +66,13 @@ pub(super) fn kpi(
         .into_iter()
         .map(|(status, advice)| Ok((advice_status(r, &at, &status)?, text(advice))))
         .collect::<Result<_, SpecError>>()?;
+    let breakdown = match (raw.breakdown, &raw.source) {
+        (Some(_), None) => {
+            let problem = Problem::BreakdownWithoutSource { at: at.clone() };
+            return Err(r.error(&format!("{at}.breakdown"), Part::Value, problem));
+        }
+        (breakdown, _) => breakdown,
+    };
     Ok(Kpi {
         title: raw.title.map(text).unwrap_or_else(|| Text::One(id.replace('_', " "))),
         id,
@@ -77,6 +84,7 @@ pub(super) fn kpi(
         benchmark,
         target,
         advice,
+        breakdown,
     })
 }
 

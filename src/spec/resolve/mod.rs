@@ -95,6 +95,12 @@ pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf, tree: Tree) -> Res
         .collect::<Result<Vec<_>, _>>()?;
     let funnel = raw.funnel.map(|f| funnel(&r, f, &kpis)).transpose()?;
     let content = raw.content.map(|c| content(&r, c, &sources)).transpose()?;
+    let notes = raw
+        .notes
+        .into_iter()
+        .enumerate()
+        .map(|(index, note)| self::note(&r, index, note, report.grain))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Spec {
         client,
         report,
@@ -105,6 +111,7 @@ pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf, tree: Tree) -> Res
         seasonality,
         funnel,
         content,
+        notes,
         root,
         tree: r.tree,
         files: r.files,
@@ -180,6 +187,23 @@ fn report(r: &Resolver, raw: RawReport) -> Result<ReportSettings, SpecError> {
         title: raw.title,
         sections,
     })
+}
+
+/// One of `notes`: text, and a day or a period of the report's grain.
+fn note(r: &Resolver, index: usize, raw: RawNote, grain: Grain) -> Result<Note, SpecError> {
+    let at = format!("notes[{index}]");
+    let shape = || r.error(&at, Part::Key, Problem::NoteShape { index });
+    let text = raw.text.filter(|t| !t.trim().is_empty()).ok_or_else(shape)?;
+    let on = match (raw.date, raw.period) {
+        (Some(date), None) => {
+            let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                .map_err(|_| r.error(&format!("{at}.date"), Part::Value, Problem::Date { text: date.clone() }))?;
+            NoteOn::Day(day)
+        }
+        (None, Some(period)) => NoteOn::Period(r.period(&format!("{at}.period"), &period, grain)?),
+        _ => return Err(shape()),
+    };
+    Ok(Note { on, text })
 }
 
 /// The spec's sections, each a known one and none twice.
