@@ -114,7 +114,8 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
     let requested = requested_period(&spec, options.period.as_deref())?;
     let plan = plan::plan(&spec)?;
     let sources = source::load(&spec, &plan, requested)?;
-    let table = metrics::compute(&spec, &plan, &sources, requested)?;
+    let mut table = metrics::compute(&spec, &plan, &sources, requested)?;
+    competitors(&spec, requested, &mut table)?;
     let period = requested
         .or_else(|| table.last_complete_period())
         .ok_or_else(|| Error::NoData {
@@ -188,6 +189,20 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
         smart,
         typst_warnings,
     })
+}
+
+/// Each competitor's KPIs, computed from its own sources as the client's are, added to
+/// the client's table: a competitor's files that cannot be read fail the client's report,
+/// a period without its data is only no value.
+fn competitors(spec: &Spec, requested: Option<Period>, table: &mut metrics::MetricTable) -> Result<(), Error> {
+    for competitor in spec.competitors.values() {
+        let theirs = spec.for_competitor(competitor);
+        let plan = plan::plan(&theirs)?;
+        let sources = source::load(&theirs, &plan, requested)?;
+        let computed = metrics::compute(&theirs, &plan, &sources, requested)?;
+        table.add_competitor(&competitor.id, &computed);
+    }
+    Ok(())
 }
 
 /// Where the spec's report for the period labelled `period` goes, relative to `--out`.

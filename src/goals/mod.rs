@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::MetricTable;
-use crate::spec::{Better, FunnelTarget, Kpi, Period, Ramp, Spec, Target, TargetKind, ValueFormat};
+use crate::spec::{Better, FunnelTarget, Kpi, Period, Ramp, Rivals, Spec, Target, TargetKind, ValueFormat};
 use benchmark::{PeriodBand, Position};
 use funnel::FunnelScore;
 use pace::Pace;
@@ -147,9 +147,14 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first:
     let whole = counts_whole(kpi, table);
     let target_at = |p: Period| {
         let band = benchmark::band_for(spec, kpi, p);
-        kpi.target
-            .as_ref()
-            .map(|t| target_for(spec, kpi, t, p, at(p.previous()), band.as_ref(), whole))
+        let rivals: Vec<(&str, Option<f64>)> = table.index_of(p).map(|i| table.rivals(&kpi.id, i)).unwrap_or_default();
+        let context = TargetContext {
+            previous: at(p.previous()),
+            band: band.as_ref(),
+            rivals: &rivals,
+            whole,
+        };
+        kpi.target.as_ref().map(|t| target_for(spec, kpi, t, p, &context))
     };
     let value = at(period);
     let previous = at(period.previous());
@@ -200,6 +205,23 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first:
     }
 }
 
+/// The competitors' value a target is: their median, their best (by `higher`), or one
+/// competitor's; none where none of them has data.
+fn rival_target(rivals: &Rivals, values: &[(&str, Option<f64>)], higher: bool) -> Option<f64> {
+    let mut known: Vec<f64> = values.iter().filter_map(|(_, v)| *v).collect();
+    known.sort_by(f64::total_cmp);
+    match rivals {
+        Rivals::One(id) => values.iter().find(|(i, _)| i == id).and_then(|(_, v)| *v),
+        Rivals::Best if higher => known.last().copied(),
+        Rivals::Best => known.first().copied(),
+        Rivals::Median => match known.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(known[n / 2]),
+            n => Some((known[n / 2 - 1] + known[n / 2]) / 2.0),
+        },
+    }
+}
+
 /// Relative change; none against a zero or missing previous value.
 pub fn change(value: Option<f64>, previous: Option<f64>) -> Option<f64> {
     match (value, previous) {
@@ -208,15 +230,20 @@ pub fn change(value: Option<f64>, previous: Option<f64>) -> Option<f64> {
     }
 }
 
-fn target_for(
-    spec: &Spec,
-    kpi: &Kpi,
-    target: &Target,
-    period: Period,
+/// What a target in a period is set from, besides the spec.
+struct TargetContext<'a> {
     previous: Option<f64>,
-    band: Option<&PeriodBand>,
+    band: Option<&'a PeriodBand>,
+    /// The competitors' values in the period, by id.
+    rivals: &'a [(&'a str, Option<f64>)],
+    /// Whether the KPI counts whole things (leads, followers).
     whole: bool,
-) -> TargetValue {
+}
+
+fn target_for(spec: &Spec, kpi: &Kpi, target: &Target, period: Period, context: &TargetContext) -> TargetValue {
+    let TargetContext {
+        previous, band, whole, ..
+    } = *context;
     let higher = kpi.better == Better::Higher;
     let (base, kind, at_or_above) = match &target.kind {
         TargetKind::AtLeast(x) => (Some(*x), "at_least", true),
@@ -234,6 +261,7 @@ fn target_for(
             "benchmark",
             higher,
         ),
+        TargetKind::Competitors(rivals) => (rival_target(rivals, context.rivals, higher), "competitors", higher),
     };
     let (adjusted, windows) = match base {
         Some(base) => {

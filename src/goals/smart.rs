@@ -50,6 +50,16 @@ pub enum Finding {
         best: f64,
         period: Period,
     },
+    /// A target more than twice (or, for `better: lower`, less than half) what the best
+    /// of the competitors reaches in the period.
+    BeyondCompetitors {
+        kpi: String,
+        format: ValueFormat,
+        better: Better,
+        target: f64,
+        best: f64,
+        competitor: String,
+    },
     /// A seasonal window adjusting a KPI that has no target.
     WindowWithoutTarget { window: String, kpi: String },
 }
@@ -94,6 +104,7 @@ pub fn check(spec: &Spec, table: &MetricTable, period: Period, scores: &[KpiScor
                 let value = score.target.as_ref().and_then(|t| t.value);
                 warnings.extend(value.and_then(|v| beyond_optimal(kpi, &at, v, score)));
                 warnings.extend(value.and_then(|v| beyond_best(kpi, &at, v, &record)));
+                warnings.extend(value.and_then(|v| beyond_competitors(spec, kpi, &at, v, table, period)));
             }
         }
     }
@@ -188,6 +199,41 @@ fn beyond_best(kpi: &Kpi, at: &str, target: f64, record: &Record) -> Option<Smar
             target,
             best,
             period,
+        },
+    })
+}
+
+fn beyond_competitors(
+    spec: &Spec,
+    kpi: &Kpi,
+    at: &str,
+    target: f64,
+    table: &MetricTable,
+    period: Period,
+) -> Option<SmartWarning> {
+    let index = table.index_of(period)?;
+    let rivals = table.rivals(&kpi.id, index);
+    let known = rivals.iter().filter_map(|(id, v)| v.map(|v| (*id, v)));
+    let (id, best) = match kpi.better {
+        Better::Higher => known.max_by(|a, b| a.1.total_cmp(&b.1))?,
+        Better::Lower => known.filter(|(_, v)| *v > 0.0).min_by(|a, b| a.1.total_cmp(&b.1))?,
+    };
+    let beyond = match kpi.better {
+        Better::Higher => best > 0.0 && target > 2.0 * best,
+        Better::Lower => target < best / 2.0,
+    };
+    beyond.then(|| SmartWarning {
+        at: at.to_owned(),
+        finding: Finding::BeyondCompetitors {
+            kpi: kpi.id.clone(),
+            format: kpi.format,
+            better: kpi.better,
+            target,
+            best,
+            competitor: spec
+                .competitors
+                .get(id)
+                .map_or_else(|| id.to_owned(), |c| c.name.clone()),
         },
     })
 }

@@ -49,6 +49,8 @@ pub struct MetricTable {
     pub warnings: Vec<String>,
     /// The KPIs with a `breakdown`, per part, a value per period.
     pub breakdowns: Breakdowns,
+    /// Per competitor, per KPI it has, a value per period of `periods`.
+    pub competitors: IndexMap<String, IndexMap<String, Vec<Option<f64>>>>,
 }
 
 impl MetricTable {
@@ -58,6 +60,32 @@ impl MetricTable {
 
     pub fn value(&self, kpi: &str, index: usize) -> Option<f64> {
         self.values.get(kpi).and_then(|v| v.get(index).copied().flatten())
+    }
+
+    /// Adds `id`'s values, computed in `theirs` over its own periods, on this table's.
+    pub fn add_competitor(&mut self, id: &str, theirs: &MetricTable) {
+        let values = theirs
+            .values
+            .iter()
+            .map(|(kpi, _)| {
+                let aligned = self
+                    .periods
+                    .iter()
+                    .map(|p| theirs.index_of(*p).and_then(|i| theirs.value(kpi, i)))
+                    .collect();
+                (kpi.clone(), aligned)
+            })
+            .collect();
+        self.competitors.insert(id.to_owned(), values);
+    }
+
+    /// Each competitor's value of `kpi` in period `index`, by competitor id; a competitor
+    /// without the KPI's source is not among them, one without data is `None`.
+    pub fn rivals(&self, kpi: &str, index: usize) -> Vec<(&str, Option<f64>)> {
+        self.competitors
+            .iter()
+            .filter_map(|(id, kpis)| Some((id.as_str(), kpis.get(kpi)?.get(index).copied().flatten())))
+            .collect()
     }
 }
 
@@ -159,6 +187,7 @@ pub fn compute(
         .collect();
     let breakdowns = breakdown::breakdowns(spec, plan, sources, &periods)?;
     Ok(MetricTable {
+        competitors: IndexMap::new(),
         breakdowns,
         periods,
         values,

@@ -25,6 +25,10 @@ const AUDIT: &[(&str, &str)] = &[
     ),
     ("trends.typ.j2", include_str!("../../templates/audit/trends.typ.j2")),
     ("funnel.typ.j2", include_str!("../../templates/audit/funnel.typ.j2")),
+    (
+        "competitors.typ.j2",
+        include_str!("../../templates/audit/competitors.typ.j2"),
+    ),
     ("content.typ.j2", include_str!("../../templates/audit/content.typ.j2")),
     (
         "recommendations.typ.j2",
@@ -38,6 +42,7 @@ const AUDIT: &[(&str, &str)] = &[
     ("scorecard.typ", include_str!("../../templates/audit/scorecard.typ")),
     ("trends.typ", include_str!("../../templates/audit/trends.typ")),
     ("funnel.typ", include_str!("../../templates/audit/funnel.typ")),
+    ("competitors.typ", include_str!("../../templates/audit/competitors.typ")),
     ("content.typ", include_str!("../../templates/audit/content.typ")),
     (
         "recommendations.typ",

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::format;
+use super::model::{PositionModel, RivalModel};
 use crate::goals;
 use crate::metrics::MetricTable;
 use crate::spec::{Kpi, NoteOn, Period, Spec};
@@ -65,6 +66,50 @@ pub fn parts(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period) -> Vec
         .collect();
     models.sort_by(|a, b| b.value.unwrap_or(f64::MIN).total_cmp(&a.value.unwrap_or(f64::MIN)));
     models
+}
+
+/// Each competitor that has `kpi`'s source, with its value in `period`, and the client's
+/// place among itself and those with a value (by the KPI's `better`; none without one).
+pub fn rivals(
+    spec: &Spec,
+    kpi: &Kpi,
+    table: &MetricTable,
+    period: Period,
+    value: Option<f64>,
+) -> (Vec<RivalModel>, Option<PositionModel>) {
+    let Some(index) = table.index_of(period) else {
+        return (Vec::new(), None);
+    };
+    let language = spec.report.language;
+    let rivals: Vec<RivalModel> = table
+        .rivals(&kpi.id, index)
+        .into_iter()
+        .map(|(id, value)| RivalModel {
+            id: id.to_owned(),
+            name: spec
+                .competitors
+                .get(id)
+                .map_or_else(|| id.to_owned(), |c| c.name.clone()),
+            value,
+            display: value.map_or_else(
+                || "—".to_owned(),
+                |v| format::value(v, kpi.format, language, &spec.report.currency),
+            ),
+        })
+        .collect();
+    let position = value.filter(|_| !rivals.is_empty()).map(|own| {
+        let higher = kpi.better == crate::spec::Better::Higher;
+        let known: Vec<f64> = rivals.iter().filter_map(|r| r.value).collect();
+        let ahead = known
+            .iter()
+            .filter(|v| if higher { **v > own } else { **v < own })
+            .count();
+        PositionModel {
+            rank: ahead + 1,
+            of: known.len() + 1,
+        }
+    });
+    (rivals, position)
 }
 
 #[derive(Debug, Clone, Serialize)]

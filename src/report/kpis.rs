@@ -101,6 +101,8 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
             })
             .collect(),
         breakdown: Vec::new(),
+        competitors: Vec::new(),
+        position: None,
         notes: Vec::new(),
         chart: chart::scale(
             &score

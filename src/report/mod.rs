@@ -49,6 +49,7 @@ pub fn build(
             let kpi = &spec.kpis[&score.id];
             let mut model = kpi_model(spec, kpi, score, scorecard, &words);
             model.breakdown = breakdown::parts(spec, kpi, table, period);
+            (model.competitors, model.position) = breakdown::rivals(spec, kpi, table, period, model.value);
             model.notes = chart_notes(&notes, &score.history);
             model
         })
@@ -85,6 +86,14 @@ pub fn build(
             agency: spec.brand.agency.clone(),
         },
         summary: summary::summary(&kpis, &words),
+        competitors: spec
+            .competitors
+            .values()
+            .map(|c| CompetitorModel {
+                id: c.id.clone(),
+                name: c.name.clone(),
+            })
+            .collect(),
         comment: breakdown::comment(spec, period),
         notes,
         funnel: scorecard.funnel.as_ref().map(|f| funnel(spec, f, &words)),

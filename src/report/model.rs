@@ -30,6 +30,8 @@ pub struct ReportModel {
     pub title: String,
     pub brand: BrandModel,
     pub summary: Summary,
+    /// The accounts the client is compared with.
+    pub competitors: Vec<CompetitorModel>,
     /// The account manager's comment on the period, shown atop the summary.
     pub comment: Option<String>,
     /// The account manager's dated notes, in date order, numbered from 1 as the charts
@@ -108,6 +110,10 @@ pub struct KpiModel {
     pub history: Vec<HistoryModel>,
     /// The KPI per value of its `breakdown` column in the period, largest first.
     pub breakdown: Vec<super::breakdown::PartModel>,
+    /// Each competitor that has the KPI's source, with its value in the period.
+    pub competitors: Vec<RivalModel>,
+    /// The client's place among itself and those competitors with a value, 1 the best.
+    pub position: Option<PositionModel>,
     /// The dated notes that fall in the periods the history shows, by the index of their
     /// period in `history`.
     pub notes: Vec<ChartNote>,
@@ -115,6 +121,28 @@ pub struct KpiModel {
     pub chart: Option<chart::ChartModel>,
     /// The same figures as the report prints them.
     pub display: DisplayModel,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RivalModel {
+    pub id: String,
+    pub name: String,
+    pub value: Option<f64>,
+    /// The value as the report prints it.
+    pub display: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PositionModel {
+    pub rank: usize,
+    pub of: usize,
+}
+
+/// A competitor, as the report names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompetitorModel {
+    pub id: String,
+    pub name: String,
 }
 
 /// A dated note on a chart: its number in the report's list of notes, and the period of

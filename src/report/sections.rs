@@ -16,6 +16,7 @@ pub fn sections(spec: &Spec, model: &ReportModel) -> Vec<Section> {
 fn has_content(section: Section, model: &ReportModel) -> bool {
     match section {
         Section::Funnel => model.funnel.is_some(),
+        Section::Competitors => model.kpis.iter().any(|k| !k.competitors.is_empty()),
         Section::Content => model.content.as_ref().is_some_and(|c| c.scored > 0),
         Section::Recommendations => !model.recommendations.is_empty(),
         Section::Trends => model.kpis.iter().any(|k| k.chart.is_some()),

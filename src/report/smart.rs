@@ -67,6 +67,24 @@ fn message(finding: &Finding, currency: &str) -> String {
             period.grain.name(),
             rate(*best)
         ),
+        Finding::BeyondCompetitors {
+            kpi,
+            format,
+            better,
+            target,
+            best,
+            competitor,
+        } => {
+            let how = match better {
+                Better::Higher => "more than twice",
+                Better::Lower => "less than half",
+            };
+            format!(
+                "`{kpi}`'s target {} is {how} what the best competitor reaches ({}, {competitor})",
+                level(*target, *format),
+                level(*best, *format)
+            )
+        }
         Finding::WindowWithoutTarget { window, kpi } => {
             format!("window `{window}` adjusts `{kpi}`, which has no target")
         }
@@ -85,6 +103,10 @@ fn help(finding: &Finding) -> String {
         }
         Finding::GrowthBeyondRecord { .. } => {
             "a growth target beyond the record needs a reason: a new budget, a campaign, a window".into()
+        }
+        Finding::BeyondCompetitors { .. } => {
+            "a target far past every competitor needs a reason; `target: { competitors: best }` sets it from them"
+                .into()
         }
         Finding::WindowWithoutTarget { kpi, .. } => format!("give `{kpi}` a target, or take it out of the window"),
     }

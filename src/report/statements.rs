@@ -4,7 +4,7 @@
 use super::format;
 use super::words::Words;
 use crate::goals::KpiScore;
-use crate::spec::{BandName, FunnelTarget, Kpi, Period, Spec, TargetKind, ValueFormat};
+use crate::spec::{BandName, FunnelTarget, Kpi, Period, Rivals, Spec, TargetKind, ValueFormat};
 
 /// The SMART sentence for `kpi`'s target in `period`; none without a target value.
 pub fn statement(spec: &Spec, kpi: &Kpi, score: &KpiScore, period: Period, words: &Words) -> Option<String> {
@@ -50,6 +50,22 @@ pub fn statement(spec: &Spec, kpi: &Kpi, score: &KpiScore, period: Period, words
             };
             let budget = funnel.budget.map(money).unwrap_or_default();
             (key, vec![("revenue", money(funnel.revenue_goal)), ("budget", budget)])
+        }
+        TargetKind::Competitors(rivals) => {
+            let better = kpi.better == crate::spec::Better::Higher;
+            let whose = match rivals {
+                Rivals::Median => words.label("competitors_median").to_owned(),
+                Rivals::Best => words.label("competitors_best").to_owned(),
+                Rivals::One(id) => spec.competitors.get(id).map_or_else(|| id.clone(), |c| c.name.clone()),
+            };
+            (
+                if better {
+                    "competitors_above"
+                } else {
+                    "competitors_below"
+                },
+                vec![("whose", whose)],
+            )
         }
     };
     let mut sentence = fill(

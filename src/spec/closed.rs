@@ -94,6 +94,7 @@ closed! {
         Summary = "summary",
         Scorecard = "scorecard",
         Trends = "trends",
+        Competitors = "competitors",
         Funnel = "funnel",
         Content = "content",
         Recommendations = "recommendations",

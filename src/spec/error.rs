@@ -113,7 +113,7 @@ pub enum Part {
 }
 
 /// One file of a spec's `extends` chain.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SpecFile {
     pub path: PathBuf,
     pub text: String,
@@ -121,7 +121,7 @@ pub struct SpecFile {
 }
 
 /// The files of a spec, the client's own first, then what it extends.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SpecFiles {
     pub files: Vec<SpecFile>,
 }

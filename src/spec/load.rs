@@ -240,6 +240,15 @@ fn rebase_paths(value: &mut Value, dir: &Path) {
             rebase(get_mut(source, &["path"]));
         }
     }
+    if let Some(Value::Mapping(competitors)) = get_mut(value, &["competitors"]) {
+        for (_, competitor) in competitors.iter_mut() {
+            if let Some(Value::Mapping(sources)) = get_mut(competitor, &["sources"]) {
+                for (_, source) in sources.iter_mut() {
+                    rebase(get_mut(source, &["path"]));
+                }
+            }
+        }
+    }
 }
 
 fn get_mut<'a>(value: &'a mut Value, keys: &[&str]) -> Option<&'a mut Value> {

@@ -40,7 +40,7 @@ pub fn slug_char(c: char) -> bool {
 }
 
 /// One client's validated spec.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Spec {
     pub client: Client,
     pub report: ReportSettings,
@@ -53,6 +53,8 @@ pub struct Spec {
     pub content: Option<Content>,
     /// The account manager's notes and comments, in the order the spec gives them.
     pub notes: Vec<Note>,
+    /// The accounts the client is compared with, by the id targets name them by.
+    pub competitors: IndexMap<String, Competitor>,
     /// The folder tree the report's template may read from: the folder of the spec named
     /// on the command line, never moved by what it `extends`.
     pub root: PathBuf,
@@ -168,6 +170,46 @@ pub struct Kpi {
     pub breakdown: Option<String>,
 }
 
+/// An account the client is compared with: its name, and its sources, named like the
+/// client's, so that every KPI on a source it has is computed for it too.
+#[derive(Debug, Clone)]
+pub struct Competitor {
+    pub id: String,
+    pub name: String,
+    pub sources: IndexMap<String, SourceSpec>,
+}
+
+impl Spec {
+    /// The spec of `competitor`: the client's KPIs on the sources the competitor has,
+    /// read from the competitor's files, without targets, breakdowns or anything else
+    /// that is the client's alone.
+    pub fn for_competitor(&self, competitor: &Competitor) -> Spec {
+        let kpis = self
+            .kpis
+            .iter()
+            .filter(|(_, kpi)| kpi.source.as_ref().is_some_and(|s| competitor.sources.contains_key(s)))
+            .map(|(id, kpi)| {
+                let kpi = Kpi {
+                    target: None,
+                    breakdown: None,
+                    ..kpi.clone()
+                };
+                (id.clone(), kpi)
+            })
+            .collect();
+        Spec {
+            sources: competitor.sources.clone(),
+            kpis,
+            seasonality: Vec::new(),
+            funnel: None,
+            content: None,
+            notes: Vec::new(),
+            competitors: IndexMap::new(),
+            ..self.clone()
+        }
+    }
+}
+
 /// A note of the account manager's: on a day, or on a whole period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
@@ -227,6 +269,19 @@ pub enum TargetKind {
     Benchmark(BandName),
     Ramp(Ramp),
     Funnel(FunnelTarget),
+    /// The competitors' values in the same period.
+    Competitors(Rivals),
+}
+
+/// Which of the competitors' values a target is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rivals {
+    /// Their median.
+    Median,
+    /// The best of them, by the KPI's `better`.
+    Best,
+    /// One competitor's, by id.
+    One(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -185,6 +185,13 @@ pub enum Problem {
     #[error("`{text}` is not a date")]
     Date { text: String },
 
+    #[error("`kpis.{kpi}.target.competitors` names `{id}`, which is not among `competitors` (nor `median` or `best`)")]
+    UnknownCompetitor {
+        kpi: String,
+        id: String,
+        known: Vec<String>,
+    },
+
     #[error("`{at}.breakdown` needs the KPI to have a `source`, whose column it names")]
     BreakdownWithoutSource { at: String },
 
@@ -246,6 +253,8 @@ impl Problem {
             Self::Colour { .. } => fixed("write colours as `#RRGGBB`"),
             Self::Refused { .. } => fixed(super::tree::HELP),
             Self::UnknownSource { name, known, .. } => suggest::help(name, known.iter().map(String::as_str)),
+            Self::UnknownCompetitor { id, known, .. } => suggest::help(id, known.iter().map(String::as_str))
+                .or_else(|| fixed("use `median`, `best`, or an id under `competitors:`")),
             Self::KpiValue { .. } => {
                 fixed("write an SQL expression such as `SUM(likes)`, or one over other KPIs such as `spend / leads`")
             }

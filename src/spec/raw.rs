@@ -56,6 +56,21 @@ pub struct RawSpec {
     /// shown atop the summary.
     #[serde(default)]
     pub notes: Vec<RawNote>,
+    /// Accounts the client is compared with, by an id targets may name
+    /// (`target: { competitors: rival }`): each with its `name`, and `sources` named like
+    /// the client's.
+    #[serde(default)]
+    pub competitors: IndexMap<String, RawCompetitor>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCompetitor {
+    /// The competitor's name as the report prints it.
+    pub name: Option<String>,
+    /// Its exports, each named as the client's source it stands beside.
+    #[serde(default)]
+    pub sources: IndexMap<String, RawSource>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -264,6 +279,9 @@ pub struct RawTarget {
     #[serde(default)]
     #[schemars(schema_with = "words::<FunnelTarget>")]
     pub funnel: Option<String>,
+    /// The competitors' values in the same period: `median`, `best`, or a competitor's id
+    /// (at least that, or at most where lower is better).
+    pub competitors: Option<String>,
     /// Within this share of the target the KPI is near, not missed: `5%`.
     pub tolerance: Option<Number>,
 }

@@ -94,7 +94,7 @@ pub struct Position {
 }
 
 /// Key path -> position, for one YAML file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PositionIndex {
     positions: HashMap<String, Position>,
     /// The first key written a second time in its mapping: its second place.

@@ -84,3 +84,34 @@ fn notes_mark_the_charts_and_the_comment_heads_the_summary() {
     assert!(text.contains("Autumn campaign launched"), "{text}");
     assert!(text.contains("Year ago"), "{text}");
 }
+
+#[test]
+fn competitors_are_computed_over_the_same_period_and_can_set_a_target() {
+    let card = october("competitors");
+    let listed: Vec<&str> = card["competitors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["Rival Coffee", "Quiet Tea"]);
+    let views = kpi(&card, "views");
+    let rivals = views["competitors"].as_array().unwrap();
+    assert_eq!(rivals[0]["id"], "rival");
+    close(&rivals[0]["value"], 8000.0);
+    assert!(rivals[1]["value"].is_null(), "Quiet has no October: {rivals:?}");
+    assert_eq!(views["position"], serde_json::json!({ "rank": 2, "of": 2 }));
+    let er = kpi(&card, "er");
+    close(&er["target"]["value"], 0.025);
+    assert_eq!(er["target"]["kind"], "competitors");
+    assert_eq!(er["status"], "achieved");
+    assert_eq!(er["position"], serde_json::json!({ "rank": 1, "of": 2 }));
+    let check = super::kpipress(&["check", "tests/fixtures/ok/reader/spec.yaml"]);
+    let text = super::stderr(&check);
+    assert!(
+        text.contains("`likes`'s target 1,000 is more than twice what the best competitor reaches (200, Rival Coffee)"),
+        "{text}"
+    );
+    let pdf = super::pdf::text_of(&built("competitors-pdf").join("reports/reader/2026-10.pdf"));
+    assert!(pdf.contains("Competitors") && pdf.contains("Rival Coffee"), "{pdf}");
+}

@@ -144,6 +144,13 @@ pub(super) fn target(r: &Resolver, at: &str, raw: RawTarget, grain: Grain) -> Re
     if let Some(funnel) = raw.funnel {
         kinds.push(TargetKind::Funnel(r.closed(&format!("{at}.funnel"), &funnel)?));
     }
+    if let Some(rivals) = raw.competitors {
+        kinds.push(TargetKind::Competitors(match rivals.as_str() {
+            "median" => Rivals::Median,
+            "best" => Rivals::Best,
+            _ => Rivals::One(rivals),
+        }));
+    }
     let tolerance = raw.tolerance.map_or(DEFAULT_TOLERANCE, |t| t.0);
     if !(0.0..1.0).contains(&tolerance) {
         return Err(r.error(&format!("{at}.tolerance"), Part::Value, Problem::Tolerance));

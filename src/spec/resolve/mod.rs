@@ -18,6 +18,7 @@ use sources::source;
 
 mod benchmarks;
 mod brand;
+mod competitors;
 mod funnel;
 mod kpis;
 mod seasonality;
@@ -95,6 +96,7 @@ pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf, tree: Tree) -> Res
         .collect::<Result<Vec<_>, _>>()?;
     let funnel = raw.funnel.map(|f| funnel(&r, f, &kpis)).transpose()?;
     let content = raw.content.map(|c| content(&r, c, &sources)).transpose()?;
+    let competitors = competitors::competitors(&r, raw.competitors, &kpis)?;
     let notes = raw
         .notes
         .into_iter()
@@ -112,6 +114,7 @@ pub fn resolve(raw: RawSpec, files: SpecFiles, root: PathBuf, tree: Tree) -> Res
         funnel,
         content,
         notes,
+        competitors,
         root,
         tree: r.tree,
         files: r.files,

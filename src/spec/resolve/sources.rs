@@ -7,7 +7,12 @@ use super::super::*;
 use super::Resolver;
 
 pub(super) fn source(r: &Resolver, name: String, raw: RawSource) -> Result<SourceSpec, SpecError> {
-    let at = format!("sources.{name}");
+    source_at(r, &format!("sources.{name}"), name, raw)
+}
+
+/// A source written at the key path `at` (a competitor's are under `competitors.`).
+pub(super) fn source_at(r: &Resolver, at: &str, name: String, raw: RawSource) -> Result<SourceSpec, SpecError> {
+    let at = at.to_owned();
     let pattern = raw
         .path
         .ok_or_else(|| r.error(&at, Part::Key, Problem::SourcePath { at: at.clone() }))?;
