@@ -153,6 +153,7 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first:
             band: band.as_ref(),
             rivals: &rivals,
             whole,
+            additive: table.additive.contains(&kpi.id),
         };
         kpi.target.as_ref().map(|t| target_for(spec, kpi, t, p, &context))
     };
@@ -238,6 +239,9 @@ struct TargetContext<'a> {
     rivals: &'a [(&'a str, Option<f64>)],
     /// Whether the KPI counts whole things (leads, followers).
     whole: bool,
+    /// Whether the KPI adds up over days, so that a total per month is a share of it
+    /// per week.
+    additive: bool,
 }
 
 fn target_for(spec: &Spec, kpi: &Kpi, target: &Target, period: Period, context: &TargetContext) -> TargetValue {
@@ -245,11 +249,22 @@ fn target_for(spec: &Spec, kpi: &Kpi, target: &Target, period: Period, context: 
         previous, band, whole, ..
     } = *context;
     let higher = kpi.better == Better::Higher;
+    // A target written per another length: a total scaled by the period's days, a rate
+    // compounded as a benchmark's is; a ratio (ER) is the same whatever the length.
+    let (days, per_days) = (f64::from(period.days()), target.per.map_or(0.0, |p| p.days()));
+    let total = |x: f64| match target.per {
+        Some(_) if context.additive => x * days / per_days,
+        _ => x,
+    };
+    let rate = |r: f64| match target.per {
+        Some(_) => benchmark::compound(r, per_days, days),
+        None => r,
+    };
     let (base, kind, at_or_above) = match &target.kind {
-        TargetKind::AtLeast(x) => (Some(*x), "at_least", true),
-        TargetKind::AtMost(x) => (Some(*x), "at_most", false),
-        TargetKind::Growth(g) => (previous.map(|p| p * (1.0 + g)), "growth", higher),
-        TargetKind::Change(c) => (previous.map(|p| p * (1.0 + c)), "change", higher),
+        TargetKind::AtLeast(x) => (Some(total(*x)), "at_least", true),
+        TargetKind::AtMost(x) => (Some(total(*x)), "at_most", false),
+        TargetKind::Growth(g) => (previous.map(|p| p * (1.0 + rate(*g))), "growth", higher),
+        TargetKind::Change(c) => (previous.map(|p| p * (1.0 + rate(*c))), "change", higher),
         TargetKind::Ramp(ramp) => (ramp_milestone(ramp, period), "ramp", higher),
         TargetKind::Funnel(figure) => (
             spec.funnel.as_ref().and_then(|f| funnel::figure(f, *figure)),

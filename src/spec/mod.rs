@@ -257,6 +257,8 @@ pub struct Target {
     pub kind: TargetKind,
     /// Within this fraction of the target counts as "near".
     pub tolerance: f64,
+    /// The length the target is written per, when not the report's grain.
+    pub per: Option<Per>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -284,6 +284,11 @@ pub struct RawTarget {
     pub competitors: Option<String>,
     /// Within this share of the target the KPI is near, not missed: `5%`.
     pub tolerance: Option<Number>,
+    /// The period the target is written per (`month` in a weekly report): a total is
+    /// scaled by days to the report's period, a growth rate compounded.
+    #[serde(default)]
+    #[schemars(schema_with = "words::<Per>")]
+    pub per: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

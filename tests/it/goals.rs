@@ -235,3 +235,36 @@ fn check_questions_implausible_targets() {
     }
     insta::assert_snapshot!(text);
 }
+
+/// A target written per month in a weekly report: a total is scaled by days (7 of the
+/// average month's 30.4375), a growth rate compounded; a ratio is left as it is.
+#[test]
+fn a_monthly_target_in_a_weekly_report_is_scaled_by_days() {
+    let dir = super::out_dir("per-month");
+    let days: String = (0..14)
+        .map(|d| {
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 21).unwrap() + chrono::Days::new(d);
+            format!("{day},100,5\n")
+        })
+        .collect();
+    std::fs::write(dir.join("posts.csv"), format!("date,views,likes\n{days}")).unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: W, slug: w }\nreport: { language: en, grain: week, period: 2026-W40 }\n\
+         sources:\n  posts: { path: posts.csv }\n\
+         kpis:\n  views: { source: posts, value: \"SUM(views)\", target: { at_least: 3000, per: month } }\n\
+         \x20 growing: { source: posts, value: \"SUM(views)\", target: { growth: 10%, per: month } }\n\
+         \x20 er: { source: posts, value: \"SUM(likes) / SUM(views)\", format: percent, target: { at_least: 4%, per: month } }\n",
+    )
+    .unwrap();
+    let out = super::build(dir.join("spec.yaml").to_str().unwrap(), "per-month-out", "json");
+    let card = super::read_json(&out.join("reports/w/2026-W40.json"));
+    // 3 000 a month is 3 000 * 7 / 30.4375 = 689.9 a week: 690 views, whole.
+    super::close(&kpi(&card, "views")["target"]["value"], 690.0);
+    assert_eq!(kpi(&card, "views")["status"], "achieved");
+    // 10 % a month compounds to 1.1^(7/30.4375) - 1 a week, on last week's 700.
+    let weekly = 1.1f64.powf(7.0 / 30.4375) - 1.0;
+    let growing = kpi(&card, "growing")["target"]["value"].as_f64().unwrap();
+    assert!((growing - (700.0 * (1.0 + weekly)).ceil()).abs() < 1e-6, "{growing}");
+    super::close(&kpi(&card, "er")["target"]["value"], 0.04);
+}

@@ -159,6 +159,7 @@ pub(super) fn target(r: &Resolver, at: &str, raw: RawTarget, grain: Grain) -> Re
         1 => Ok(Target {
             kind: kinds.remove(0),
             tolerance,
+            per: raw.per.map(|text| r.closed(&format!("{at}.per"), &text)).transpose()?,
         }),
         0 => Err(r.error(&at, Part::Key, Problem::NoTarget { at: at.clone() })),
         count => Err(r.error(&at, Part::Key, Problem::Targets { at: at.clone(), count })),
