@@ -57,6 +57,14 @@ struct ScoredKpi {
     value: Option<f64>,
     target: Option<ScoredTarget>,
     display: ScoredDisplay,
+    /// Each period shown, graded against the target in force then.
+    #[serde(default)]
+    history: Vec<ScoredPeriod>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ScoredPeriod {
+    status: Status,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,6 +115,12 @@ pub fn markdown(old: &Path, new: &Path) -> Result<String, DiffError> {
             );
         }
         sections.push('\n');
+        for row in rows.iter().filter(|r| r.target_changed) {
+            if let Some(backtest) = &row.backtest {
+                let _ = writeln!(sections, "- {}: {backtest}", cell(&row.title));
+            }
+        }
+        sections.push('\n');
     }
     for (key, before) in &old {
         if !new.contains_key(key) {
@@ -141,6 +155,8 @@ struct Row {
     target_changed: bool,
     status_flipped: bool,
     value_moved: bool,
+    /// For a changed target, how the periods shown score under the new and the old one.
+    backtest: Option<String>,
 }
 
 fn compare(before: &Scorecard, after: &Scorecard) -> Vec<Row> {
@@ -155,6 +171,7 @@ fn compare(before: &Scorecard, after: &Scorecard) -> Vec<Row> {
                 target_changed: true,
                 status_flipped: true,
                 value_moved: false,
+                backtest: None,
             });
             continue;
         };
@@ -180,6 +197,7 @@ fn compare(before: &Scorecard, after: &Scorecard) -> Vec<Row> {
             target_changed,
             status_flipped,
             value_moved,
+            backtest: target_changed.then(|| backtest(was, kpi)).flatten(),
         });
     }
     for was in &before.kpis {
@@ -192,10 +210,38 @@ fn compare(before: &Scorecard, after: &Scorecard) -> Vec<Row> {
                 target_changed: true,
                 status_flipped: false,
                 value_moved: false,
+                backtest: None,
             });
         }
     }
     rows
+}
+
+/// "under the new target 3 of 12 periods met it; under the old, 9 of 12": the periods
+/// each scorecard shows, graded against its own targets.
+fn backtest(was: &ScoredKpi, kpi: &ScoredKpi) -> Option<String> {
+    let met = |k: &ScoredKpi| {
+        let graded = k
+            .history
+            .iter()
+            .filter(|h| !matches!(h.status, Status::NoTarget | Status::NoData))
+            .count();
+        let met = k
+            .history
+            .iter()
+            .filter(|h| matches!(h.status, Status::Achieved | Status::OnTrack))
+            .count();
+        (graded > 0).then_some((met, graded))
+    };
+    let (new, old) = (met(kpi)?, met(was));
+    let old = old.map_or_else(
+        || "the old had none to meet".to_owned(),
+        |(m, of)| format!("under the old, {m} of {of}"),
+    );
+    Some(format!(
+        "under the new target {} of {} periods shown met it; {old}",
+        new.0, new.1
+    ))
 }
 
 /// Equal, or both missing; figures read back from JSON compare exactly.

@@ -42,6 +42,10 @@ pub struct KpiDigest {
     pub value: Option<f64>,
     pub target: Option<f64>,
     pub shown: Shown,
+    /// A KPI with a target that no period the report shows has met: a target to question
+    /// in review.
+    #[serde(default)]
+    pub never_met: bool,
 }
 
 /// A KPI's figures as the report prints them, in its language.
@@ -77,6 +81,11 @@ impl ClientDigest {
                     status: kpi.status,
                     value: kpi.value,
                     target: kpi.target.as_ref().and_then(|t| t.value),
+                    never_met: kpi.target.is_some()
+                        && !kpi
+                            .history
+                            .iter()
+                            .any(|h| matches!(h.status, Status::Achieved | Status::OnTrack)),
                     shown: Shown {
                         value: kpi.display.value.clone(),
                         target: kpi.display.target.clone(),
@@ -172,6 +181,7 @@ pub(crate) mod testing {
                     status: *status,
                     value: Some(10.0 + i as f64),
                     target: Some(12.0),
+                    never_met: false,
                     shown: Shown {
                         value: format!("{}", 10 + i),
                         target: "12".to_owned(),

@@ -51,6 +51,22 @@ pub fn markdown(clients: &[ClientDigest], failures: &[Failure]) -> String {
             cell(&misses.join("; "))
         );
     }
+    let never: Vec<String> = clients
+        .iter()
+        .flat_map(|c| {
+            c.kpis
+                .iter()
+                .filter(|k| k.never_met)
+                .map(move |k| format!("{}: {}", cell(&c.name), cell(&k.title)))
+        })
+        .collect();
+    if !never.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nTargets no period on record has met (worth a look in review): {}",
+            never.join("; ")
+        );
+    }
     out
 }
 

@@ -106,6 +106,9 @@ pub struct HistoryPoint {
     pub value: Option<f64>,
     /// The same period a year earlier, for the faint line under the trend.
     pub year_ago: Option<f64>,
+    /// The period graded against the target in force in it (the reported period as the
+    /// KPI's own status, on pace where it is partial).
+    pub status: Status,
     pub target: Option<f64>,
     /// The seasonality windows that adjusted the period's target, by name.
     pub windows: Vec<String>,
@@ -155,14 +158,14 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first:
             whole,
             additive: table.additive.contains(&kpi.id),
         };
-        kpi.target.as_ref().map(|t| target_for(spec, kpi, t, p, &context))
+        kpi.target_at(p).map(|t| target_for(spec, kpi, t, p, &context))
     };
     let value = at(period);
     let previous = at(period.previous());
     let target = target_at(period);
     let end = table.ends.get(&kpi.id).copied().flatten();
     let pace = pace::pace(period, end, value, table.additive.contains(&kpi.id));
-    let status = match (&kpi.target, &target) {
+    let status = match (kpi.target_at(period), &target) {
         (Some(spec_target), Some(target)) => match pace.and_then(|p| p.projected) {
             Some(projected) => on_pace(Some(projected), target, spec_target.tolerance),
             None => grade(value, target, spec_target.tolerance),
@@ -177,10 +180,18 @@ fn score_kpi(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, first:
         .through(period)
         .map(|p| {
             let target = target_at(p);
+            // Each period graded against the target in force then, whole: raising a
+            // target in December leaves October's grade as it was.
+            let status = match (kpi.target_at(p), &target) {
+                _ if p == period => status,
+                (Some(spec_target), Some(target)) => grade(at(p), target, spec_target.tolerance),
+                _ => Status::NoTarget,
+            };
             HistoryPoint {
                 period: p,
                 value: at(p),
                 year_ago: at(p.year_earlier()),
+                status,
                 target: target.as_ref().and_then(|t| t.value),
                 windows: target
                     .map(|t| t.windows.into_iter().map(|w| w.name).collect())

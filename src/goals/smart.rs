@@ -72,7 +72,7 @@ pub fn check(spec: &Spec, table: &MetricTable, period: Period, scores: &[KpiScor
     let mut warnings = Vec::new();
     for score in scores {
         let kpi = &spec.kpis[&score.id];
-        let Some(target) = &kpi.target else { continue };
+        let Some(target) = kpi.target_at(period) else { continue };
         let at = format!("kpis.{}.target", kpi.id);
         let record = Record::of(table, &kpi.id, period);
         if let TargetKind::Ramp(ramp) = &target.kind {

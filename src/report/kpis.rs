@@ -96,8 +96,17 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
                 label: axis_label(h.period, words),
                 value: h.value,
                 year_ago: h.year_ago,
+                status: h.status,
                 target: h.target,
                 windows: h.windows.clone(),
+            })
+            .collect(),
+        target_steps: kpi
+            .dated
+            .iter()
+            .map(|(from, target)| TargetStep {
+                from: from.label(),
+                target: step(target, kpi, spec, words),
             })
             .collect(),
         breakdown: Vec::new(),
@@ -116,6 +125,23 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
             &spec.report.currency,
         ),
         display,
+    }
+}
+
+/// A dated target as written: its kind in the report's words and its figure.
+fn step(target: &crate::spec::Target, kpi: &Kpi, spec: &Spec, words: &Words) -> String {
+    let language = spec.report.language;
+    let kind = |key: &str| words.target_kinds.get(key).cloned().unwrap_or_else(|| key.to_owned());
+    let level = |v: f64| format::level(v, kpi.format, language, &spec.report.currency);
+    match &target.kind {
+        crate::spec::TargetKind::AtLeast(x) => format!("{} {}", kind("at_least"), level(*x)),
+        crate::spec::TargetKind::AtMost(x) => format!("{} {}", kind("at_most"), level(*x)),
+        crate::spec::TargetKind::Growth(r) => format!("{} {}", kind("growth"), format::rate(*r, language)),
+        crate::spec::TargetKind::Change(r) => format!("{} {}", kind("change"), format::rate(*r, language)),
+        crate::spec::TargetKind::Benchmark(_) => kind("benchmark"),
+        crate::spec::TargetKind::Ramp(ramp) => format!("{} {} → {}", kind("ramp"), level(ramp.start), level(ramp.goal)),
+        crate::spec::TargetKind::Funnel(_) => kind("funnel"),
+        crate::spec::TargetKind::Competitors(_) => kind("competitors"),
     }
 }
 

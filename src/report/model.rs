@@ -108,6 +108,9 @@ pub struct KpiModel {
     /// target, above 1 beyond it, whichever way is better.
     pub attainment: Option<f64>,
     pub history: Vec<HistoryModel>,
+    /// A KPI with dated targets: each, from the period it applies from, as the report
+    /// prints it (`from 2026-07: at least 7 %`); empty for a single target.
+    pub target_steps: Vec<TargetStep>,
     /// The KPI per value of its `breakdown` column in the period, largest first.
     pub breakdown: Vec<super::breakdown::PartModel>,
     /// Each competitor that has the KPI's source, with its value in the period.
@@ -121,6 +124,13 @@ pub struct KpiModel {
     pub chart: Option<chart::ChartModel>,
     /// The same figures as the report prints them.
     pub display: DisplayModel,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetStep {
+    pub from: String,
+    /// The target as written, in the report's words: `at least 7 %`, `growth 10 %`.
+    pub target: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -199,6 +209,8 @@ pub struct HistoryModel {
     /// The same period a year earlier.
     pub year_ago: Option<f64>,
     pub target: Option<f64>,
+    /// The period graded against the target in force in it.
+    pub status: crate::goals::Status,
     /// The seasonality windows that cover part of the period, by name.
     pub windows: Vec<String>,
 }

@@ -15,7 +15,7 @@ pub fn statement(spec: &Spec, kpi: &Kpi, score: &KpiScore, period: Period, words
     let money = |v: f64| format::value(v, ValueFormat::Currency, language, currency);
     let value = show(target.value?);
     let date = format::date(period.end(), language);
-    let (key, extra): (&str, Vec<(&str, String)>) = match &kpi.target.as_ref()?.kind {
+    let (key, extra): (&str, Vec<(&str, String)>) = match &kpi.target_at(period)?.kind {
         TargetKind::Growth(rate) | TargetKind::Change(rate) => (
             if *rate >= 0.0 { "increase" } else { "decrease" },
             vec![("rate", format::rate(rate.abs(), language))],

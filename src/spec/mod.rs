@@ -164,7 +164,11 @@ pub struct Kpi {
     pub format: ValueFormat,
     pub better: Better,
     pub benchmark: Option<BenchmarkRef>,
+    /// The target of every period, or with `dated`, the latest of them.
     pub target: Option<Target>,
+    /// Dated targets in order of `from`: each applies from its period until the next;
+    /// empty for a single target.
+    pub dated: Vec<(Period, Target)>,
     pub advice: IndexMap<StatusName, Text>,
     /// The column of its source whose values the KPI is also computed per.
     pub breakdown: Option<String>,
@@ -179,6 +183,21 @@ pub struct Competitor {
     pub sources: IndexMap<String, SourceSpec>,
 }
 
+impl Kpi {
+    /// The target in force in `period`: the single one, or the latest dated one whose
+    /// `from` is on or before it (none before the first).
+    pub fn target_at(&self, period: Period) -> Option<&Target> {
+        if self.dated.is_empty() {
+            return self.target.as_ref();
+        }
+        self.dated
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= period)
+            .map(|(_, t)| t)
+    }
+}
+
 impl Spec {
     /// The spec of `competitor`: the client's KPIs on the sources the competitor has,
     /// read from the competitor's files, without targets, breakdowns or anything else
@@ -191,6 +210,7 @@ impl Spec {
             .map(|(id, kpi)| {
                 let kpi = Kpi {
                     target: None,
+                    dated: Vec::new(),
                     breakdown: None,
                     ..kpi.clone()
                 };

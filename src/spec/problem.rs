@@ -192,6 +192,12 @@ pub enum Problem {
         known: Vec<String>,
     },
 
+    #[error("`{at}.target` is one target for every period: `from` belongs to a list of dated targets")]
+    FromOnOneTarget { at: String },
+
+    #[error("`{at}.from` must come after the `from` of the target before it")]
+    DatedOrder { at: String },
+
     #[error("`{at}.breakdown` needs the KPI to have a `source`, whose column it names")]
     BreakdownWithoutSource { at: String },
 

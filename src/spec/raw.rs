@@ -241,7 +241,7 @@ pub struct RawKpi {
     pub benchmark: Option<String>,
     /// The goal: one of `at_least`, `at_most`, `growth`, `change`, `benchmark`, `ramp`,
     /// `funnel`, with an optional `tolerance`.
-    pub target: Option<RawTarget>,
+    pub target: Option<RawTargets>,
     /// What to recommend, by status (`missed`, `near`, `behind`, ...).
     #[serde(default)]
     pub advice: IndexMap<String, RawText>,
@@ -258,9 +258,21 @@ pub enum RawText {
     PerLanguage(IndexMap<String, String>),
 }
 
+/// One target for every period, or a list of dated ones (`[{ from: 2026-01, at_least: 5% },
+/// { from: 2026-07, at_least: 7% }]`): a period takes the latest whose `from` is on or
+/// before it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawTargets {
+    One(Box<RawTarget>),
+    Dated(Vec<RawTarget>),
+}
+
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTarget {
+    /// In a list of dated targets, the first period this one applies to: `2026-07`.
+    pub from: Option<String>,
     /// The value must reach at least this.
     pub at_least: Option<Number>,
     /// The value must stay at or under this.

@@ -216,3 +216,22 @@ fn the_portfolio_page_works_in_a_browser() {
         "sorted by name by the page's script:\n{dom}"
     );
 }
+
+/// The summary names targets that no period on record has met: a target to question in
+/// the pull request that sets it.
+#[test]
+fn the_summary_names_targets_never_met() {
+    let specs = clients("never-met-specs", &["a"], 5000);
+    let summary = out_dir("never-met").join("summary.md");
+    let out = out_dir("never-met-out");
+    build(
+        &specs,
+        &out,
+        &["--format", "json", "--summary", summary.to_str().unwrap()],
+    );
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.contains("Targets no period on record has met (worth a look in review): Client a: Views"),
+        "{text}"
+    );
+}

@@ -268,3 +268,60 @@ fn a_monthly_target_in_a_weekly_report_is_scaled_by_days() {
     assert!((growing - (700.0 * (1.0 + weekly)).ceil()).abs() < 1e-6, "{growing}");
     super::close(&kpi(&card, "er")["target"]["value"], 0.04);
 }
+
+/// Targets kept in git change: each period is graded against the target in force then,
+/// so raising it in September leaves July and August achieved.
+#[test]
+fn a_target_changed_mid_history_grades_each_period_by_its_own() {
+    let dir = super::out_dir("dated-targets");
+    let rows: String = [
+        "2025-12-15",
+        "2026-07-15",
+        "2026-08-15",
+        "2026-09-15",
+        "2026-10-15",
+        "2026-10-31",
+    ]
+    .iter()
+    .map(|d| format!("{d},{}\n", if d.ends_with("31") { 0 } else { 6000 }))
+    .collect();
+    std::fs::write(dir.join("posts.csv"), format!("date,views\n{rows}")).unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: D, slug: d }\nreport: { language: en, period: 2026-10 }\n\
+         sources:\n  posts: { path: posts.csv }\n\
+         kpis:\n  views:\n    source: posts\n    value: \"SUM(views)\"\n    target:\n\
+         \x20     - { from: 2026-01, at_least: 5000 }\n\
+         \x20     - { from: 2026-09, at_least: 7000 }\n",
+    )
+    .unwrap();
+    let out = super::build(dir.join("spec.yaml").to_str().unwrap(), "dated-targets-out", "json,pdf");
+    let card = super::read_json(&out.join("reports/d/2026-10.json"));
+    let views = kpi(&card, "views");
+    let by_period = |p: &str| {
+        views["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["period"] == p)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_period("2025-12")["status"], "no_target", "before the first `from`");
+    assert!(by_period("2025-12")["target"].is_null());
+    assert_eq!(by_period("2026-07")["status"], "achieved");
+    close(&by_period("2026-08")["target"], 5000.0);
+    assert_eq!(by_period("2026-08")["status"], "achieved");
+    close(&by_period("2026-09")["target"], 7000.0);
+    assert_eq!(by_period("2026-09")["status"], "missed");
+    assert_eq!(views["status"], "missed");
+    assert_eq!(
+        views["target_steps"][1],
+        serde_json::json!({ "from": "2026-09", "target": "at least 7,000" })
+    );
+    let text = super::pdf::text_of(&out.join("reports/d/2026-10.pdf"));
+    assert!(
+        text.contains("Target changes") && text.contains("2026-09 at least 7,000"),
+        "{text}"
+    );
+}

@@ -198,6 +198,16 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "livedune-daily",
+        "livedune-daily",
+        &[
+            ("followers", 61_007.0),
+            ("likes", 669.0),
+            ("posts", 18.0),
+            ("er", (0.097 + 0.095 + 0.092) / 3.0 / 100.0),
+        ],
+    ),
+    (
         "facebook-video",
         "facebook-video",
         &[

@@ -30,14 +30,14 @@ pub(super) fn competitors(
             .collect::<Result<IndexMap<_, _>, SpecError>>()?;
         competitors.insert(id.clone(), Competitor { id, name, sources });
     }
-    for kpi in kpis.values() {
-        let Some(Target {
-            kind: TargetKind::Competitors(Rivals::One(id)),
-            ..
-        }) = &kpi.target
-        else {
-            continue;
-        };
+    let named = kpis.values().flat_map(|kpi| {
+        let targets = kpi.target.iter().chain(kpi.dated.iter().map(|(_, t)| t));
+        targets.filter_map(move |t| match &t.kind {
+            TargetKind::Competitors(Rivals::One(id)) => Some((kpi, id)),
+            _ => None,
+        })
+    });
+    for (kpi, id) in named {
         if !competitors.contains_key(id) {
             let problem = Problem::UnknownCompetitor {
                 kpi: kpi.id.clone(),

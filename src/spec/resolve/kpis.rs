@@ -49,7 +49,20 @@ pub(super) fn kpi(
         .benchmark
         .map(|b| benchmark_ref(r, &format!("{at}.benchmark"), &b, benchmarks))
         .transpose()?;
-    let target = raw.target.map(|t| target(r, &at, t, grain)).transpose()?;
+    let (target, dated) = match raw.target {
+        None => (None, Vec::new()),
+        Some(RawTargets::One(raw)) => {
+            if raw.from.is_some() {
+                let problem = Problem::FromOnOneTarget { at: at.clone() };
+                return Err(r.error(&format!("{at}.target.from"), Part::Key, problem));
+            }
+            (Some(target(r, &format!("{at}.target"), *raw, grain)?), Vec::new())
+        }
+        Some(RawTargets::Dated(list)) => {
+            let dated = dated_targets(r, &at, list, grain)?;
+            (dated.last().map(|(_, t)| t.clone()), dated)
+        }
+    };
     if matches!(
         &target,
         Some(Target {
@@ -83,6 +96,7 @@ pub(super) fn kpi(
         better,
         benchmark,
         target,
+        dated,
         advice,
         breakdown,
     })
@@ -106,8 +120,39 @@ pub(super) fn text(raw: RawText) -> Text {
     }
 }
 
+/// A list of targets, each with its `from`, in order and none twice.
+fn dated_targets(
+    r: &Resolver,
+    at: &str,
+    list: Vec<RawTarget>,
+    grain: Grain,
+) -> Result<Vec<(Period, Target)>, SpecError> {
+    let mut dated: Vec<(Period, Target)> = Vec::new();
+    for (index, mut raw) in list.into_iter().enumerate() {
+        let here = format!("{at}.target[{index}]");
+        let from = raw.from.take().ok_or_else(|| {
+            r.error(
+                &here,
+                Part::Key,
+                Problem::Missing {
+                    path: format!("{here}.from"),
+                },
+            )
+        })?;
+        let from = r.period(&format!("{here}.from"), &from, grain)?;
+        if dated.last().is_some_and(|(last, _)| *last >= from) {
+            let problem = Problem::DatedOrder { at: here.clone() };
+            return Err(r.error(&format!("{here}.from"), Part::Value, problem));
+        }
+        // Each is checked as a single target is, at its own place in the list.
+        dated.push((from, target(r, &here, raw, grain)?));
+    }
+    Ok(dated)
+}
+
+/// The target written at `at` (`kpis.leads.target`, or an item of a dated list).
 pub(super) fn target(r: &Resolver, at: &str, raw: RawTarget, grain: Grain) -> Result<Target, SpecError> {
-    let at = format!("{at}.target");
+    let at = at.to_owned();
     let period = |key: &str, text: &str| r.period(&format!("{at}.ramp.{key}"), text, grain);
     let mut kinds = Vec::new();
     if let Some(Number(x)) = raw.at_least {
