@@ -6,7 +6,8 @@
 use serde::Serialize;
 
 use super::format;
-use super::model::{PositionModel, RivalModel};
+use super::model::{GoalModel, PositionModel, RivalModel};
+use super::words::Words;
 use crate::goals;
 use crate::metrics::MetricTable;
 use crate::spec::{Kpi, NoteOn, Period, Spec};
@@ -110,6 +111,45 @@ pub fn rivals(
         }
     });
     (rivals, position)
+}
+
+/// `kpi`'s goals over the quarter or year that holds `period`: the sum so far, and the
+/// pace each period left needs. Only a KPI that adds up over days has a sum to reach.
+pub fn goals(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, words: &Words) -> Vec<GoalModel> {
+    if !table.additive.contains(&kpi.id) {
+        return Vec::new();
+    }
+    let language = spec.report.language;
+    let show = |v: f64| format::value(v, kpi.format, language, &spec.report.currency);
+    kpi.goals
+        .iter()
+        .map(|goal| {
+            let (from, to) = goal.timeframe.around(period.start);
+            let to_date: f64 = table
+                .periods
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.start >= from && p.start <= period.start)
+                .filter_map(|(i, _)| table.value(&kpi.id, i))
+                .sum();
+            let periods_left = period.next().through(Period::containing(period.grain, to)).count();
+            let needed_per_period = (periods_left > 0).then(|| ((goal.value - to_date) / periods_left as f64).max(0.0));
+            let words_for = |key: &str| words.label(key).to_owned();
+            let display = words_for("goal_line")
+                .replace("{timeframe}", &words_for(goal.timeframe.name()))
+                .replace("{goal}", &show(goal.value))
+                .replace("{to_date}", &show(to_date))
+                .replace("{needed}", &needed_per_period.map_or_else(|| "—".to_owned(), show));
+            GoalModel {
+                timeframe: goal.timeframe.name(),
+                value: goal.value,
+                to_date,
+                needed_per_period,
+                periods_left,
+                display,
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -101,6 +101,7 @@ pub(super) fn kpi_model(spec: &Spec, kpi: &Kpi, score: &KpiScore, scorecard: &Sc
                 windows: h.windows.clone(),
             })
             .collect(),
+        goals: Vec::new(),
         target_steps: kpi
             .dated
             .iter()

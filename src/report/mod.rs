@@ -49,6 +49,7 @@ pub fn build(
             let kpi = &spec.kpis[&score.id];
             let mut model = kpi_model(spec, kpi, score, scorecard, &words);
             model.breakdown = breakdown::parts(spec, kpi, table, period);
+            model.goals = breakdown::goals(spec, kpi, table, period, &words);
             (model.competitors, model.position) = breakdown::rivals(spec, kpi, table, period, model.value);
             model.notes = chart_notes(&notes, &score.history);
             model

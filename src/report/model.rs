@@ -108,6 +108,9 @@ pub struct KpiModel {
     /// target, above 1 beyond it, whichever way is better.
     pub attainment: Option<f64>,
     pub history: Vec<HistoryModel>,
+    /// Goals over the calendar quarter or year that holds the period: how far the periods
+    /// so far have got, and what each period left must add.
+    pub goals: Vec<GoalModel>,
     /// A KPI with dated targets: each, from the period it applies from, as the report
     /// prints it (`from 2026-07: at least 7 %`); empty for a single target.
     pub target_steps: Vec<TargetStep>,
@@ -124,6 +127,22 @@ pub struct KpiModel {
     pub chart: Option<chart::ChartModel>,
     /// The same figures as the report prints them.
     pub display: DisplayModel,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalModel {
+    /// `quarter` or `year`.
+    pub timeframe: &'static str,
+    pub value: f64,
+    /// The sum of the periods of the timeframe up to and including the reported one.
+    pub to_date: f64,
+    /// What each period left in the timeframe must add to reach the goal; 0 when it is
+    /// reached, `null` when no period is left.
+    pub needed_per_period: Option<f64>,
+    /// The periods left in the timeframe after the reported one.
+    pub periods_left: usize,
+    /// The goal in a line, in the report's words.
+    pub display: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -85,6 +85,27 @@ fn message(finding: &Finding, currency: &str) -> String {
                 level(*best, *format)
             )
         }
+        Finding::CostOverBudget {
+            kpi,
+            leads,
+            cost,
+            leads_target,
+            budget,
+        } => format!(
+            "`{kpi}`'s target {} times `{leads}`'s target {} is {}, more than the funnel's budget {}",
+            level(*cost, ValueFormat::Currency),
+            level(*leads_target, ValueFormat::Number),
+            level(cost * leads_target, ValueFormat::Currency),
+            level(*budget, ValueFormat::Currency)
+        ),
+        Finding::LeadsBelowFunnel { kpi, target, needed } => format!(
+            "`{kpi}`'s target {} is below the {} leads the funnel needs for its revenue goal",
+            level(*target, ValueFormat::Number),
+            level(*needed, ValueFormat::Number)
+        ),
+        Finding::StepDownWithoutNote { kpi, from } => {
+            format!("`{kpi}`'s target from {from} is easier than the one before it, and no note says why")
+        }
         Finding::WindowWithoutTarget { window, kpi } => {
             format!("window `{window}` adjusts `{kpi}`, which has no target")
         }
@@ -107,6 +128,15 @@ fn help(finding: &Finding) -> String {
         Finding::BeyondCompetitors { .. } => {
             "a target far past every competitor needs a reason; `target: { competitors: best }` sets it from them"
                 .into()
+        }
+        Finding::CostOverBudget { .. } => {
+            "lower the cost per lead target or the leads target, or raise the budget: the plan must add up".into()
+        }
+        Finding::LeadsBelowFunnel { .. } => {
+            "raise the leads target, or use `target: { funnel: leads }` to take it from the funnel".into()
+        }
+        Finding::StepDownWithoutNote { from, .. } => {
+            format!("add a note on the period to the spec's `notes`: `- {{ period: {from}, text: \"why\" }}`")
         }
         Finding::WindowWithoutTarget { kpi, .. } => format!("give `{kpi}` a target, or take it out of the window"),
     }

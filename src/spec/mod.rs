@@ -172,6 +172,44 @@ pub struct Kpi {
     pub advice: IndexMap<StatusName, Text>,
     /// The column of its source whose values the KPI is also computed per.
     pub breakdown: Option<String>,
+    /// Goals over a quarter or a year beside the period's target.
+    pub goals: Vec<Goal>,
+}
+
+/// What a KPI that adds up should reach over a calendar quarter or year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    pub timeframe: Timeframe,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timeframe {
+    Quarter,
+    Year,
+}
+
+impl Timeframe {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Quarter => "quarter",
+            Self::Year => "year",
+        }
+    }
+
+    /// The calendar quarter or year that holds `day`: its first and last day.
+    pub fn around(self, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+        use chrono::Datelike;
+        let (from, months) = match self {
+            Self::Quarter => (NaiveDate::from_ymd_opt(day.year(), day.month0() / 3 * 3 + 1, 1), 3),
+            Self::Year => (NaiveDate::from_ymd_opt(day.year(), 1, 1), 12),
+        };
+        let from = from.expect("the first day of a quarter or year is a date");
+        let to = (from + chrono::Months::new(months))
+            .pred_opt()
+            .expect("a timeframe ends");
+        (from, to)
+    }
 }
 
 /// An account the client is compared with: its name, and its sources, named like the
@@ -212,6 +250,7 @@ impl Spec {
                     target: None,
                     dated: Vec::new(),
                     breakdown: None,
+                    goals: Vec::new(),
                     ..kpi.clone()
                 };
                 (id.clone(), kpi)

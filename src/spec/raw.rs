@@ -248,6 +248,18 @@ pub struct RawKpi {
     /// A column of the KPI's source (`platform`, `campaign`): the KPI is also computed per
     /// value of it.
     pub breakdown: Option<String>,
+    /// Goals over a longer time beside the period's target, for a KPI that adds up:
+    /// `{ quarter: 1500 }`, `{ year: 20000 }`.
+    pub goal: Option<RawGoal>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawGoal {
+    /// What the calendar quarter should add up to.
+    pub quarter: Option<Number>,
+    /// What the calendar year should add up to.
+    pub year: Option<Number>,
 }
 
 /// Text given once, or once per language (`{ ru: "…", en: "…" }`).

@@ -325,3 +325,90 @@ fn a_target_changed_mid_history_grades_each_period_by_its_own() {
         "{text}"
     );
 }
+
+/// A quarter's goal beside the month's target: the quarter so far, and what each month
+/// left must add. October is the first month of Q4: 600 so far of 1 500, so 450 in each
+/// of November and December.
+#[test]
+fn a_quarter_goal_shows_progress_and_the_pace_needed() {
+    let dir = super::out_dir("quarter-goal");
+    std::fs::write(
+        dir.join("leads.csv"),
+        "date,leads\n2026-09-15,999\n2026-10-01,200\n2026-10-31,400\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: Q, slug: q }\nreport: { language: en, period: 2026-10 }\n\
+         sources:\n  ads: { path: leads.csv }\n\
+         kpis:\n  leads: { source: ads, value: \"SUM(leads)\", target: { at_least: 500 }, goal: { quarter: 1500, year: 5000 } }\n\
+         \x20 rate: { source: ads, value: \"AVG(leads)\", goal: { quarter: 10 } }\n",
+    )
+    .unwrap();
+    let out = super::build(dir.join("spec.yaml").to_str().unwrap(), "quarter-goal-out", "json,pdf");
+    let card = super::read_json(&out.join("reports/q/2026-10.json"));
+    let goals = kpi(&card, "leads")["goals"].as_array().unwrap().clone();
+    assert_eq!(goals[0]["timeframe"], "quarter");
+    close(&goals[0]["to_date"], 600.0);
+    close(&goals[0]["needed_per_period"], 450.0);
+    assert_eq!(goals[0]["periods_left"], 2);
+    // The year so far: September's 999 and October's 600; 5 000 needs 3 401 more in two months.
+    assert_eq!(goals[1]["timeframe"], "year");
+    close(&goals[1]["to_date"], 1599.0);
+    close(&goals[1]["needed_per_period"], 1700.5);
+    assert!(
+        kpi(&card, "rate")["goals"].as_array().unwrap().is_empty(),
+        "an average adds up to nothing"
+    );
+    let text = super::pdf::text_of(&out.join("reports/q/2026-10.pdf"));
+    assert!(
+        text.contains("Goal for the quarter: 1,500; 600 so far; 450 needed in each period left"),
+        "{text}"
+    );
+}
+
+/// A plan that does not add up is said by `check`, at the line of the target at fault.
+#[test]
+fn check_says_where_a_plan_does_not_add_up() {
+    let dir = super::out_dir("plan-adds-up");
+    std::fs::write(
+        dir.join("ads.csv"),
+        "date,spend,leads,views\n2026-07-10,30000,70,6000\n2026-10-10,30000,70,6000\n2026-10-31,0,0,0\n",
+    )
+    .unwrap();
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "version: 1\nclient: { name: P, slug: p }\nreport: { language: en, period: 2026-10 }\n\
+         sources:\n  ads: { path: ads.csv }\n\
+         kpis:\n\
+         \x20 spend: { source: ads, value: \"SUM(spend)\", format: currency, better: lower }\n\
+         \x20 leads: { source: ads, value: \"SUM(leads)\", target: { at_least: 80 } }\n\
+         \x20 cost_per_lead: { value: \"spend / leads\", format: currency, better: lower, target: { at_most: 600 } }\n\
+         \x20 views:\n    source: ads\n    value: \"SUM(views)\"\n    target:\n\
+         \x20     - { from: 2026-01, at_least: 7000 }\n\
+         \x20     - { from: 2026-07, at_least: 5000 }\n\
+         funnel: { revenue_goal: 800000, average_order_value: 80000, lead_to_sale: 10%, budget: 40000, actual: { leads: leads, spend: spend } }\n",
+    )
+    .unwrap();
+    let output = kpipress(&["check", spec.to_str().unwrap()]);
+    let text = stderr(&output);
+    assert!(output.status.success(), "{text}");
+    // 100 leads: 800 000 / 80 000 = 10 sales, at one lead in ten.
+    assert!(
+        text.contains("`leads`'s target 80 is below the 100 leads the funnel needs"),
+        "{text}"
+    );
+    assert!(text.contains("spec.yaml:8:"), "the leads target's line: {text}");
+    assert!(
+        text.contains(
+            "`cost_per_lead`'s target $600 times `leads`'s target 80 is $48,000, more than the funnel's budget $40,000"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("`views`'s target from 2026-07 is easier than the one before it, and no note says why"),
+        "{text}"
+    );
+    assert!(text.contains("spec.yaml:15:"), "the step's own line: {text}");
+}

@@ -97,6 +97,15 @@ pub(super) fn kpi(
         benchmark,
         target,
         dated,
+        goals: raw
+            .goal
+            .map(|g| {
+                [(Timeframe::Quarter, g.quarter), (Timeframe::Year, g.year)]
+                    .into_iter()
+                    .filter_map(|(timeframe, value)| value.map(|v| Goal { timeframe, value: v.0 }))
+                    .collect()
+            })
+            .unwrap_or_default(),
         advice,
         breakdown,
     })
