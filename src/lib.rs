@@ -30,6 +30,7 @@ pub mod metrics;
 pub mod output;
 pub mod pipeline;
 pub mod plan;
+pub mod provenance;
 pub mod render;
 pub mod report;
 pub mod source;

@@ -10,6 +10,7 @@ mod portfolio;
 mod presets;
 mod print;
 mod shard;
+mod verify;
 mod watch;
 
 use std::path::PathBuf;
@@ -50,6 +51,9 @@ enum Command {
     /// Print the JSON Schema of the spec language, for editors (`kpipress init` writes it
     /// as kpipress.schema.json and points each spec at it).
     Schema,
+    /// Whether a report (PDF or JSON) is the one the spec and data here make now; names
+    /// the inputs that differ.
+    Verify(verify::VerifyArgs),
     /// Write the portfolio page and a summary from the build records under OUT, e.g. once the
     /// shards' outputs are merged into one folder.
     Portfolio(portfolio::PortfolioArgs),
@@ -149,6 +153,7 @@ fn run(command: Command) -> u8 {
         Command::Presets(args) => presets::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Portfolio(args) => portfolio::run(args),
+        Command::Verify(args) => verify::run(args),
         Command::Schema => {
             print::out(&spec::schema::json());
             OK

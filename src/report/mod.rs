@@ -121,6 +121,7 @@ pub fn build(
         kpis,
         words,
         sections: Vec::new(),
+        inputs: None,
     };
     model.sections = sections::sections(spec, &model);
     model

@@ -59,6 +59,8 @@ pub struct ReportModel {
     pub words: Words,
     /// The sections the report prints, in order.
     pub sections: Vec<Section>,
+    /// What the report is made from, each input with its digest, for `kpipress verify`.
+    pub inputs: Option<crate::provenance::Manifest>,
 }
 
 /// The family every report falls back to, after the brand's: DejaVu Sans, which the

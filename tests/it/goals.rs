@@ -412,3 +412,37 @@ fn check_says_where_a_plan_does_not_add_up() {
     );
     assert!(text.contains("spec.yaml:15:"), "the step's own line: {text}");
 }
+
+/// A PDF sent to a client is checked later against the spec and data it came from: the
+/// same report on a fresh build, and the input that differs once a data file changes.
+#[test]
+fn verify_names_the_input_that_changed() {
+    let dir = super::out_dir("verify");
+    let spec = dir.join("spec.yaml");
+    super::views_spec(&spec, "", "name: V, slug: v", "language: en, period: 2026-10");
+    let out = super::build(spec.to_str().unwrap(), "verify-out", "pdf,json");
+    let pdf = out.join("reports/v/2026-10.pdf");
+    let json = out.join("reports/v/2026-10.json");
+    let verify = |report: &std::path::Path| kpipress(&["verify", report.to_str().unwrap(), spec.to_str().unwrap()]);
+    let same = verify(&pdf);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert!(String::from_utf8_lossy(&same.stdout).contains("same report: blake3:"));
+    assert_eq!(verify(&json).status.code(), Some(0));
+    let posts = dir.join("posts.csv");
+    let text = std::fs::read_to_string(&posts).unwrap();
+    std::fs::write(&posts, text.replace("2000", "2001")).unwrap();
+    let changed = verify(&pdf);
+    assert_eq!(changed.status.code(), Some(1), "{}", stderr(&changed));
+    assert!(
+        stderr(&changed).contains("data `posts.csv` changed"),
+        "{}",
+        stderr(&changed)
+    );
+    let card = read_json(&json);
+    assert!(
+        card["inputs"]["digest"].as_str().unwrap().starts_with("blake3:"),
+        "{card}"
+    );
+    let appendix = super::pdf::text_of(&pdf);
+    assert!(appendix.contains("Report fingerprint: blake3:"), "{appendix}");
+}

@@ -314,7 +314,13 @@ fn overriding_the_cover_changes_the_cover_alone() {
     let copies = std::path::Path::new(&spec).parent().unwrap().display().to_string();
     for (page, (changed, plain)) in changed.iter().zip(&plain).enumerate().skip(1) {
         let changed = folded(changed).replace(&copies, "tests/fixtures/ok/numbers");
-        assert_eq!(changed, folded(plain), "page {}", page + 1);
+        // The fingerprint names the template, which differs.
+        assert_eq!(
+            without_digests(&changed),
+            without_digests(&folded(plain)),
+            "page {}",
+            page + 1
+        );
     }
 }
 
@@ -334,4 +340,25 @@ fn typst_warnings_are_printed() {
         log.contains("cover.typ:2: unknown font family: no such family"),
         "{log}"
     );
+}
+
+/// `text` with every BLAKE3 digest (64 hex digits) written `[digest]`.
+pub fn without_digests(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+            continue;
+        }
+        if run.len() == 64 {
+            out.push_str("[digest]");
+        } else {
+            out.push_str(&run);
+        }
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
 }
