@@ -197,12 +197,33 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
 /// the client's table: a competitor's files that cannot be read fail the client's report,
 /// a period without its data is only no value.
 fn competitors(spec: &Spec, requested: Option<Period>, table: &mut metrics::MetricTable) -> Result<(), Error> {
+    let compute = |theirs: &Spec| -> Result<metrics::MetricTable, Error> {
+        let plan = plan::plan(theirs)?;
+        let sources = source::load(theirs, &plan, requested)?;
+        Ok(metrics::compute(theirs, &plan, &sources, requested)?)
+    };
     for competitor in spec.competitors.values() {
         let theirs = spec.for_competitor(competitor);
-        let plan = plan::plan(&theirs)?;
-        let sources = source::load(&theirs, &plan, requested)?;
-        let computed = metrics::compute(&theirs, &plan, &sources, requested)?;
-        table.add_competitor(&competitor.id, &computed);
+        match compute(&theirs) {
+            Ok(computed) => table.add_competitor(&competitor.id, &computed),
+            // A public-metrics export has fewer columns than the client's own: the KPIs
+            // it can give are computed one by one, the others have no value for it. A
+            // competitor none of whose KPIs can be computed fails the report, saying why.
+            Err(error) => {
+                let mut any = false;
+                for id in theirs.kpis.keys() {
+                    let mut one = theirs.clone();
+                    one.kpis.retain(|k, _| k == id);
+                    if let Ok(computed) = compute(&one) {
+                        table.add_competitor(&competitor.id, &computed);
+                        any = true;
+                    }
+                }
+                if !any {
+                    return Err(error);
+                }
+            }
+        }
     }
     Ok(())
 }

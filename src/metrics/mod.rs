@@ -62,9 +62,10 @@ impl MetricTable {
         self.values.get(kpi).and_then(|v| v.get(index).copied().flatten())
     }
 
-    /// Adds `id`'s values, computed in `theirs` over its own periods, on this table's.
+    /// Adds `id`'s values, computed in `theirs` over its own periods, on this table's,
+    /// beside any of its KPIs added before.
     pub fn add_competitor(&mut self, id: &str, theirs: &MetricTable) {
-        let values = theirs
+        let values: Vec<(String, Vec<Option<f64>>)> = theirs
             .values
             .iter()
             .map(|(kpi, _)| {
@@ -76,7 +77,7 @@ impl MetricTable {
                 (kpi.clone(), aligned)
             })
             .collect();
-        self.competitors.insert(id.to_owned(), values);
+        self.competitors.entry(id.to_owned()).or_default().extend(values);
     }
 
     /// Each competitor's value of `kpi` in period `index`, by competitor id; a competitor

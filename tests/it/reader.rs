@@ -115,3 +115,31 @@ fn competitors_are_computed_over_the_same_period_and_can_set_a_target() {
     let pdf = super::pdf::text_of(&built("competitors-pdf").join("reports/reader/2026-10.pdf"));
     assert!(pdf.contains("Competitors") && pdf.contains("Rival Coffee"), "{pdf}");
 }
+
+/// A competitor's export gives fewer columns than the client's own: the KPIs it can give
+/// are computed, the others have no value for it, and the report is built.
+#[test]
+fn a_competitor_without_a_column_lacks_only_that_kpi() {
+    let dir = super::out_dir("rival-columns");
+    std::fs::write(
+        dir.join("posts.csv"),
+        "date,views,saves\n2026-10-01,100,5\n2026-10-31,100,5\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("rival.csv"), "date,views\n2026-10-02,300\n").unwrap();
+    std::fs::write(
+        dir.join("spec.yaml"),
+        "version: 1\nclient: { name: C, slug: c }\nreport: { language: en, period: 2026-10 }\n\
+         sources:\n  posts: { path: posts.csv }\n\
+         kpis:\n  views: { source: posts, value: \"SUM(views)\" }\n  saves: { source: posts, value: \"SUM(saves)\" }\n\
+         competitors:\n  rival: { name: Rival, sources: { posts: { path: rival.csv } } }\n",
+    )
+    .unwrap();
+    let out = build(dir.join("spec.yaml").to_str().unwrap(), "rival-columns-out", "json");
+    let card = read_json(&out.join("reports/c/2026-10.json"));
+    close(&kpi(&card, "views")["competitors"][0]["value"], 300.0);
+    assert!(
+        kpi(&card, "saves")["competitors"].as_array().unwrap().is_empty(),
+        "{card}"
+    );
+}
