@@ -1,14 +1,60 @@
-//! Writing a report's files: whole or not at all. Each goes to a temporary file beside
-//! its place, then is renamed over it, so a reader never sees half a file and a failed
-//! run leaves the previous file as it was. And reading back what a build wrote (its
-//! records, its scorecards), where anything else may stand in its place.
+//! A report's files: where they go (`report.output` with its placeholders filled, and
+//! the other formats beside the PDF), and writing them whole or not at all. Each goes to
+//! a temporary file beside its place, then is renamed over it, so a reader never sees
+//! half a file and a failed run leaves the previous file as it was. And reading back what
+//! a build wrote (its records, its scorecards), where anything else may stand in its
+//! place.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use crate::pipeline::Formats;
+use crate::spec::Spec;
 
 /// What a temporary file's name holds between the target's name and its random part.
 const TEMP_MARK: &str = ".kpipress-";
 const TEMP_SUFFIX: &str = ".tmp";
+
+/// Where the spec's report for the period labelled `period` goes, relative to `--out`.
+pub fn output_path(spec: &Spec, period: &str) -> PathBuf {
+    PathBuf::from(
+        spec.report
+            .output
+            .replace("{client}", &spec.client.slug)
+            .replace("{period}", period),
+    )
+}
+
+/// The folder every report of `spec` goes in whatever the period, relative to `--out`:
+/// `report.output` up to its first placeholder (`reports` of `reports/{client}/…`).
+pub fn report_folder(spec: &Spec) -> PathBuf {
+    let output = &spec.report.output;
+    let fixed = &output[..output.find('{').unwrap_or(output.len())];
+    match fixed.rfind('/') {
+        Some(slash) => PathBuf::from(&fixed[..slash]),
+        None => PathBuf::new(),
+    }
+}
+
+/// Every file a build of `spec` writes in `formats`, with `{period}` left as it is: two
+/// specs (or two formats of one) that share one are a clash whatever the period.
+pub fn planned_outputs(spec: &Spec, formats: Formats) -> Vec<PathBuf> {
+    let pdf = output_path(spec, "{period}");
+    let mut paths = Vec::new();
+    if formats.pdf {
+        paths.push(pdf.clone());
+    }
+    if formats.typ {
+        paths.push(pdf.with_extension("typ"));
+    }
+    if formats.json {
+        paths.push(pdf.with_extension("json"));
+    }
+    if formats.junit {
+        paths.push(pdf.with_extension("junit.xml"));
+    }
+    paths
+}
 
 /// Writes `bytes` to `path` atomically. The file gets the mode of the one it replaces,
 /// or a new file's mode under the umask (0644 under the usual 022), not the temporary

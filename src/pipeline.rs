@@ -164,7 +164,7 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
             typst_warnings,
         });
     };
-    let pdf_path = out.join(output_path(&spec, &period.label()));
+    let pdf_path = out.join(output::output_path(&spec, &period.label()));
     let mut written = Vec::new();
     if let Some(rendered) = &rendered {
         if let Some(pdf) = &rendered.pdf {
@@ -226,47 +226,6 @@ fn competitors(spec: &Spec, requested: Option<Period>, table: &mut metrics::Metr
         }
     }
     Ok(())
-}
-
-/// Where the spec's report for the period labelled `period` goes, relative to `--out`.
-pub fn output_path(spec: &Spec, period: &str) -> PathBuf {
-    PathBuf::from(
-        spec.report
-            .output
-            .replace("{client}", &spec.client.slug)
-            .replace("{period}", period),
-    )
-}
-
-/// The folder every report of `spec` goes in whatever the period, relative to `--out`:
-/// `report.output` up to its first placeholder (`reports` of `reports/{client}/…`).
-pub fn report_folder(spec: &Spec) -> PathBuf {
-    let output = &spec.report.output;
-    let fixed = &output[..output.find('{').unwrap_or(output.len())];
-    match fixed.rfind('/') {
-        Some(slash) => PathBuf::from(&fixed[..slash]),
-        None => PathBuf::new(),
-    }
-}
-
-/// Every file a build of `spec` writes in `formats`, with `{period}` left as it is: two
-/// specs (or two formats of one) that share one are a clash whatever the period.
-pub fn planned_outputs(spec: &Spec, formats: Formats) -> Vec<PathBuf> {
-    let pdf = output_path(spec, "{period}");
-    let mut paths = Vec::new();
-    if formats.pdf {
-        paths.push(pdf.clone());
-    }
-    if formats.typ {
-        paths.push(pdf.with_extension("typ"));
-    }
-    if formats.json {
-        paths.push(pdf.with_extension("json"));
-    }
-    if formats.junit {
-        paths.push(pdf.with_extension("junit.xml"));
-    }
-    paths
 }
 
 fn requested_period(spec: &Spec, cli: Option<&str>) -> Result<Option<Period>, Error> {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::super::shard::Shard;
 use crate::digest::portfolio;
 use crate::incremental::Record;
-use crate::pipeline::{self, Error, Options};
+use crate::pipeline::{Error, Options};
 use crate::source::display;
 use crate::spec;
 
@@ -34,13 +34,13 @@ pub fn plan(paths: Vec<PathBuf>, shard: Option<Shard>, options: &Options) -> Vec
             let spec = spec::load(&path).ok();
             let ours = shard.is_none_or(|shard| shard.holds(&path, spec.as_ref()));
             let folder = match &spec {
-                Some(spec) => Some(pipeline::report_folder(spec)),
+                Some(spec) => Some(crate::output::report_folder(spec)),
                 None => options.out.as_ref().and_then(|out| {
                     let record = Record::read(out, &path, options.period.as_deref())?;
                     Some(PathBuf::from(record.digest.folder))
                 }),
             };
-            let outputs = spec.map(|spec| pipeline::planned_outputs(&spec, options.formats));
+            let outputs = spec.map(|spec| crate::output::planned_outputs(&spec, options.formats));
             Planned {
                 path,
                 ours,

@@ -173,7 +173,7 @@ pub(super) fn build_one(
 /// last build's record.
 fn failed_folder(path: &Path, out: &Path, period: Option<&str>) -> Option<PathBuf> {
     match spec::load(path) {
-        Ok(spec) => Some(pipeline::report_folder(&spec)),
+        Ok(spec) => Some(crate::output::report_folder(&spec)),
         Err(_) => Record::read(out, path, period).map(|r| PathBuf::from(r.digest.folder)),
     }
 }
@@ -190,7 +190,7 @@ fn build_or_skip(path: &Path, options: &Options, fonts: &FontCache, out: &Path, 
     if options.formats.pdf {
         render::isolate::prestart(options.render.limits);
     }
-    let folder = pipeline::report_folder(&spec);
+    let folder = crate::output::report_folder(&spec);
     Record::forget(out, path, period);
     let outcome = pipeline::run_spec(spec, options, fonts)?;
     let model = &outcome.model;

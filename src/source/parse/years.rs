@@ -1,5 +1,5 @@
 //! The year of dates written without one (TikTok's `September 25`): one rule, documented
-//! in the README, that gives every row its year or says it cannot, never a guess.
+//! in docs/presets.md, that gives every row its year or says it cannot, never a guess.
 
 use std::path::Path;
 
