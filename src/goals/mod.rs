@@ -5,6 +5,7 @@
 pub mod benchmark;
 pub mod funnel;
 pub mod pace;
+pub mod plan;
 pub mod season;
 pub mod smart;
 

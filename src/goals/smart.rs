@@ -4,7 +4,7 @@
 use super::benchmark::optimal_ceiling;
 use super::KpiScore;
 use crate::metrics::MetricTable;
-use crate::spec::{Better, FunnelTarget, Kpi, Period, Spec, TargetKind, ValueFormat};
+use crate::spec::{Better, Kpi, Period, Spec, TargetKind, ValueFormat};
 
 /// A warning about a spec, at the key path that wrote the thing it is about.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +70,18 @@ pub enum Finding {
     },
     /// A leads target below what the funnel needs to reach its revenue goal.
     LeadsBelowFunnel { kpi: String, target: f64, needed: f64 },
+    /// A ramp whose milestones grow in `period` by a rate, `before` to `now`, other than
+    /// the growth that `growth_kpi`'s target asks of the same figure: one of the two is
+    /// missed whichever is met.
+    RampAgainstGrowth {
+        kpi: String,
+        format: ValueFormat,
+        growth_kpi: String,
+        period: Period,
+        before: f64,
+        now: f64,
+        asked: f64,
+    },
     /// A dated target easier than the one before it, with no note on its period to say
     /// why: a contract loosened in silence.
     StepDownWithoutNote { kpi: String, from: Period },
@@ -122,113 +134,8 @@ pub fn check(spec: &Spec, table: &MetricTable, period: Period, scores: &[KpiScor
         }
     }
     warnings.extend(windows_without_targets(spec));
-    warnings.extend(plan_adds_up(spec, scores));
-    warnings.extend(silent_step_downs(spec));
+    warnings.extend(super::plan::check(spec, period, scores));
     warnings
-}
-
-/// Targets that do not add up with the funnel: a cost per lead target that, with the
-/// leads target, spends past the budget; a leads target short of what the revenue goal
-/// needs.
-fn plan_adds_up(spec: &Spec, scores: &[KpiScore]) -> Vec<SmartWarning> {
-    let mut warnings = Vec::new();
-    let Some(funnel) = &spec.funnel else { return warnings };
-    let Some(leads_id) = &funnel.actual_leads else {
-        return warnings;
-    };
-    let target_of = |id: &str| {
-        scores
-            .iter()
-            .find(|s| s.id == id)
-            .and_then(|s| s.target.as_ref()?.value)
-    };
-    let Some(leads_target) = target_of(leads_id) else {
-        return warnings;
-    };
-    let leads_kpi = &spec.kpis[leads_id];
-    let needed = super::funnel::figure(funnel, FunnelTarget::Leads);
-    let from_funnel = matches!(leads_kpi.target.as_ref().map(|t| &t.kind), Some(TargetKind::Funnel(_)));
-    if let (Some(needed), false) = (needed, from_funnel) {
-        if leads_target < needed {
-            warnings.push(SmartWarning {
-                at: format!("kpis.{leads_id}.target"),
-                finding: Finding::LeadsBelowFunnel {
-                    kpi: leads_id.clone(),
-                    target: leads_target,
-                    needed,
-                },
-            });
-        }
-    }
-    let Some(budget) = funnel.budget else { return warnings };
-    // A cost per lead: a KPI that divides by the leads KPI, where lower is better.
-    let costs = spec
-        .kpis
-        .values()
-        .filter(|k| k.better == Better::Lower && k.source.is_none() && divides_by(&k.value, leads_id));
-    for cost in costs {
-        let Some(cost_target) = target_of(&cost.id) else {
-            continue;
-        };
-        if cost_target * leads_target > budget * (1.0 + 1e-9) {
-            warnings.push(SmartWarning {
-                at: format!("kpis.{}.target", cost.id),
-                finding: Finding::CostOverBudget {
-                    kpi: cost.id.clone(),
-                    leads: leads_id.clone(),
-                    cost: cost_target,
-                    leads_target,
-                    budget,
-                },
-            });
-        }
-    }
-    warnings
-}
-
-/// Whether `expression` divides by the KPI `id` (`spend / leads`).
-fn divides_by(expression: &str, id: &str) -> bool {
-    let compact: String = expression.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.ends_with(&format!("/{id}")) || compact.contains(&format!("/{id})"))
-}
-
-/// Dated targets that step down (easier than the one before) in a period the spec's
-/// notes do not comment on.
-fn silent_step_downs(spec: &Spec) -> Vec<SmartWarning> {
-    let mut warnings = Vec::new();
-    for kpi in spec.kpis.values() {
-        for (index, pair) in kpi.dated.windows(2).enumerate() {
-            let [(_, before), (from, after)] = pair else { continue };
-            let (Some(before), Some(after)) = (level(&before.kind), level(&after.kind)) else {
-                continue;
-            };
-            let easier = match (&pair[1].1.kind, kpi.better) {
-                (TargetKind::AtMost(_), _) => after > before,
-                (_, Better::Lower) => after > before,
-                _ => after < before,
-            };
-            let explained = spec.notes.iter().any(|n| n.on == crate::spec::NoteOn::Period(*from));
-            if easier && !explained {
-                warnings.push(SmartWarning {
-                    at: format!("kpis.{}.target[{}]", kpi.id, index + 1),
-                    finding: Finding::StepDownWithoutNote {
-                        kpi: kpi.id.clone(),
-                        from: *from,
-                    },
-                });
-            }
-        }
-    }
-    warnings
-}
-
-/// A target's figure where it has one of its own (not a benchmark's or a funnel's).
-fn level(kind: &TargetKind) -> Option<f64> {
-    match kind {
-        TargetKind::AtLeast(x) | TargetKind::AtMost(x) | TargetKind::Growth(x) | TargetKind::Change(x) => Some(*x),
-        TargetKind::Ramp(ramp) => Some(ramp.goal),
-        _ => None,
-    }
 }
 
 /// A KPI's values up to the reported period.

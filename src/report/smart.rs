@@ -103,6 +103,28 @@ fn message(finding: &Finding, currency: &str) -> String {
             level(*target, ValueFormat::Number),
             level(*needed, ValueFormat::Number)
         ),
+        Finding::RampAgainstGrowth {
+            kpi,
+            format,
+            growth_kpi,
+            period,
+            before,
+            now,
+            asked,
+        } => {
+            let planned = now / before - 1.0;
+            let (pace, missed) = match planned < *asked {
+                true => ("slower than", "on the ramp, the growth target is missed"),
+                false => ("faster than", "at that growth, the ramp is missed"),
+            };
+            format!(
+                "`{kpi}`'s ramp grows {} in {period} ({} to {}), {pace} the {} `{growth_kpi}`'s target asks: {missed}",
+                rate(planned),
+                level(*before, *format),
+                level(*now, *format),
+                rate(*asked)
+            )
+        }
         Finding::StepDownWithoutNote { kpi, from } => {
             format!("`{kpi}`'s target from {from} is easier than the one before it, and no note says why")
         }
@@ -134,6 +156,9 @@ fn help(finding: &Finding) -> String {
         }
         Finding::LeadsBelowFunnel { .. } => {
             "raise the leads target, or use `target: { funnel: leads }` to take it from the funnel".into()
+        }
+        Finding::RampAgainstGrowth { .. } => {
+            "move the ramp's goal or deadline, or the growth target, until the two plan the same growth".into()
         }
         Finding::StepDownWithoutNote { from, .. } => {
             format!("add a note on the period to the spec's `notes`: `- {{ period: {from}, text: \"why\" }}`")

@@ -413,6 +413,34 @@ fn check_says_where_a_plan_does_not_add_up() {
     assert!(text.contains("spec.yaml:15:"), "the step's own line: {text}");
 }
 
+/// A ramp and a growth target on the same figure that plan different growth: the goals
+/// fixture ramps followers 800 to 1 800 from July to December, 200 a month, while its
+/// follower growth target is the weekly 5% market band compounded to the month.
+#[test]
+fn check_says_where_a_ramp_and_a_growth_target_disagree() {
+    let output = kpipress(&["check", SPEC, "--period", "2026-10"]);
+    let text = stderr(&output);
+    assert!(output.status.success(), "{text}");
+    // 1 400 / 1 200 - 1 = 16.7%; 1.05^(31/7) - 1 = 24.1% over October's 31 days.
+    assert!(
+        text.contains(
+            "`followers`'s ramp grows 16.7% in 2026-10 (1,200 to 1,400), slower than the 24.1% \
+             `follower_growth`'s target asks: on the ramp, the growth target is missed"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("spec.yaml:13:15]"), "the ramp's line: {text}");
+    // In December the ramp's last step, 1 600 to 1 800, is 12.5%: still slower.
+    let december = stderr(&kpipress(&["check", SPEC, "--period", "2026-12"]));
+    assert!(
+        december.contains("grows 12.5% in 2026-12 (1,600 to 1,800)"),
+        "{december}"
+    );
+    // After its deadline the ramp is flat at its goal and plans no growth to compare.
+    let january = stderr(&kpipress(&["check", SPEC, "--period", "2027-01"]));
+    assert!(!january.contains("`followers`'s ramp grows"), "{january}");
+}
+
 /// A PDF sent to a client is checked later against the spec and data it came from: the
 /// same report on a fresh build, and the input that differs once a data file changes.
 #[test]
