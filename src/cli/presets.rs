@@ -42,7 +42,12 @@ fn list() -> String {
         .load_preset(UTF8_BORDERS_ONLY)
         .set_header(["preset", "platform", "export", "checked against"]);
     for preset in presets::all().values() {
-        table.add_row([preset.name.as_str(), &preset.platform, &preset.title, preset.checked()]);
+        table.add_row([
+            preset.name.as_str(),
+            &preset.platform,
+            &preset.title,
+            preset.checked().label(),
+        ]);
     }
     format!(
         "{table}\n\nUse one in a spec as `sources.<name>.preset`; `kpipress presets <name>` shows its columns and \

@@ -6,6 +6,7 @@ mod breakdown;
 pub mod content;
 mod error;
 mod outliers;
+mod warning;
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,6 +20,7 @@ pub use error::MetricsError;
 use crate::plan::{Derived, Plan};
 use crate::source::{Sources, DATE, EPOCH_DAYS_FROM_CE};
 use crate::spec::{Period, Spec};
+pub use warning::MetricWarning;
 
 pub(super) const PERIOD: &str = "__period";
 const LAST_DATE: &str = "__last_date";
@@ -46,7 +48,7 @@ pub struct MetricTable {
     /// The KPIs that add up over days, so a partial period can be projected.
     pub additive: HashSet<String>,
     /// Rows left out because they lie far out in time, for whoever reads the report.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<MetricWarning>,
     /// The KPIs with a `breakdown`, per part, a value per period.
     pub breakdowns: Breakdowns,
     /// Per competitor, per KPI it has, a value per period of `periods`.
@@ -201,21 +203,16 @@ pub fn compute(
 
 /// A warning when no source has a row in the `requested` period, which the report would
 /// otherwise show as a page of "no data" without a word why.
-fn no_rows_in(requested: Period, groups: &[&outliers::Group]) -> Option<String> {
+fn no_rows_in(requested: Period, groups: &[&outliers::Group]) -> Option<MetricWarning> {
     if groups.iter().any(|g| g.period == requested) {
         return None;
     }
-    let covered = match (
-        groups.iter().map(|g| g.first).min(),
-        groups.iter().map(|g| g.last).max(),
-    ) {
-        (Some(first), Some(last)) => format!("the data covers {first} to {last}"),
-        _ => "no source has any rows".to_owned(),
-    };
-    Some(format!(
-        "no source has rows in {}, the period reported; {covered}",
-        requested.label()
-    ))
+    let first = groups.iter().map(|g| g.first).min();
+    let last = groups.iter().map(|g| g.last).max();
+    Some(MetricWarning::NoRowsInPeriod {
+        period: requested,
+        covered: first.zip(last),
+    })
 }
 
 /// The column that says, per period, whether a sum or mean of `kpi` overflowed.
@@ -227,7 +224,7 @@ const OVERFLOW: &str = "__overflow_";
 
 /// A warning per KPI and period whose sum or mean was past what a number holds, and so
 /// is shown as no data rather than a made-up figure.
-fn overflow_warnings(frame: &DataFrame, groups: &[Option<outliers::Group>]) -> Vec<String> {
+fn overflow_warnings(frame: &DataFrame, groups: &[Option<outliers::Group>]) -> Vec<MetricWarning> {
     let mut warnings = Vec::new();
     for column in frame.columns() {
         let Some(kpi) = column.name().strip_prefix(OVERFLOW) else {
@@ -236,10 +233,10 @@ fn overflow_warnings(frame: &DataFrame, groups: &[Option<outliers::Group>]) -> V
         let Ok(flags) = column.bool() else { continue };
         for (flag, group) in flags.iter().zip(groups) {
             if let (Some(true), Some(group)) = (flag, group) {
-                warnings.push(format!(
-                    "`{kpi}` in {}: a sum is larger than a number can hold, so the KPI has no data there; check the export's values",
-                    group.period.label()
-                ));
+                warnings.push(MetricWarning::Overflow {
+                    kpi: kpi.to_owned(),
+                    period: group.period,
+                });
             }
         }
     }

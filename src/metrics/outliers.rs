@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 
+use super::warning::MetricWarning;
 use crate::spec::Period;
 
 /// A gap in the data this long sets the rows beyond it apart from the rest.
@@ -31,24 +32,29 @@ pub struct Group {
 }
 
 /// The groups that are outliers in time, and a warning for each source that has some.
-pub fn outliers(groups: &[Group], today: NaiveDate) -> (Vec<Group>, Vec<String>) {
+pub fn outliers(groups: &[Group], today: NaiveDate) -> (Vec<Group>, Vec<MetricWarning>) {
     let (future, past): (Vec<&Group>, Vec<&Group>) = groups.iter().partition(|g| g.first > today);
     let mut out: Vec<Group> = future.iter().map(|g| (*g).clone()).collect();
     let mut warnings = Vec::new();
     for source in sources(&future) {
         let (rows, first, last) = span(&future, source);
-        warnings.push(format!(
-            "source `{source}`: {rows} dated {} lie after today ({today}); they are left out of every period: check their dates",
-            dates(first, last),
-        ));
+        warnings.push(MetricWarning::AfterToday {
+            source: source.to_owned(),
+            rows,
+            first,
+            last,
+            today,
+        });
     }
     let far = far_clusters(past);
     for source in sources(&far) {
         let (rows, first, last) = span(&far, source);
-        warnings.push(format!(
-            "source `{source}`: {rows} dated {} lie more than a year from the rest of the data; they are left out of every period: check their dates",
-            dates(first, last),
-        ));
+        warnings.push(MetricWarning::FarFromTheRest {
+            source: source.to_owned(),
+            rows,
+            first,
+            last,
+        });
     }
     out.extend(far.into_iter().cloned());
     (out, warnings)
@@ -84,26 +90,13 @@ fn sources<'a>(groups: &[&'a Group]) -> Vec<&'a str> {
     names
 }
 
-/// How many rows `source` has among `groups`, in words, and their first and last day.
-fn span(groups: &[&Group], source: &str) -> (String, NaiveDate, NaiveDate) {
+/// How many rows `source` has among `groups`, and their first and last day.
+fn span(groups: &[&Group], source: &str) -> (u64, NaiveDate, NaiveDate) {
     let mine: Vec<&&Group> = groups.iter().filter(|g| g.source == source).collect();
     let rows: u64 = mine.iter().map(|g| g.rows).sum();
     let first = mine.iter().map(|g| g.first).min().unwrap_or_default();
     let last = mine.iter().map(|g| g.last).max().unwrap_or_default();
-    let rows = if rows == 1 {
-        "1 row".to_owned()
-    } else {
-        format!("{rows} rows")
-    };
     (rows, first, last)
-}
-
-fn dates(first: NaiveDate, last: NaiveDate) -> String {
-    if first == last {
-        first.to_string()
-    } else {
-        format!("{first} … {last}")
-    }
 }
 
 #[cfg(test)]
@@ -135,7 +128,16 @@ mod tests {
         ];
         let (out, warnings) = outliers(&groups, "2100-01-01".parse().unwrap());
         assert_eq!(out, [groups[2].clone()]);
-        assert!(warnings[0].contains("1 row dated 2099-01-05"), "{warnings:?}");
+        let day = "2099-01-05".parse().unwrap();
+        assert_eq!(
+            warnings,
+            [MetricWarning::FarFromTheRest {
+                source: "a".into(),
+                rows: 1,
+                first: day,
+                last: day
+            }]
+        );
     }
 
     #[test]
@@ -143,7 +145,10 @@ mod tests {
         let groups = [group("a", "2026-10-01", 31), group("b", "2027-01-05", 300)];
         let (out, warnings) = outliers(&groups, today());
         assert_eq!(out, [groups[1].clone()]);
-        assert!(warnings[0].starts_with("source `b`: 300 rows"), "{warnings:?}");
+        assert!(
+            matches!(&warnings[..], [MetricWarning::AfterToday { source, rows: 300, .. }] if source == "b"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

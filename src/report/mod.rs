@@ -13,6 +13,7 @@ mod sections;
 pub mod smart;
 mod statements;
 mod summary;
+mod warnings;
 pub mod words;
 
 use crate::goals::funnel::FunnelScore;
@@ -116,7 +117,7 @@ pub fn build(
             language,
         ),
         sources: files::data(sources, table, language, &words),
-        warnings: warnings(sources, table, scorecard, missing_font),
+        warnings: warnings::all(sources, table, scorecard, missing_font),
         target_warnings: smart.iter().map(SpecWarning::one_line).collect(),
         kpis,
         words,
@@ -226,29 +227,4 @@ fn coverage(scorecard: &Scorecard, words: &Words) -> Option<CoverageModel> {
             .replace("{days}", &pace.days.to_string())
             .replace("{of}", &pace.period_days.to_string()),
     })
-}
-
-/// Warnings for whoever runs the build (in English): the sources' files, rows left out,
-/// a missing font, a period the data does not cover to its end.
-fn warnings(sources: &Coverage, table: &MetricTable, scorecard: &Scorecard, missing_font: Option<&str>) -> Vec<String> {
-    let mut warnings = sources.warnings.to_vec();
-    if let Some(family) = missing_font {
-        warnings.push(format!(
-            "font `{family}` was not found in `brand.fonts`; the report uses {}",
-            FALLBACK_FAMILY
-        ));
-    }
-    warnings.extend(table.warnings.iter().cloned());
-    if let Some(end) = table.data_end.filter(|end| *end < scorecard.period.end()) {
-        let place = if end < scorecard.period.start {
-            "before"
-        } else {
-            "inside"
-        };
-        warnings.push(format!(
-            "the data ends on {end}, {place} the reported period {}",
-            scorecard.period
-        ));
-    }
-    warnings
 }

@@ -11,6 +11,7 @@ mod paths;
 mod plan;
 pub mod presets;
 mod read;
+mod warning;
 
 // The parts of each role, named once here so that a file names a neighbour by what it
 // is (`dates`, `grid`), whichever folder holds it: reading a file (`read/`: polars' reader
@@ -34,6 +35,7 @@ pub use inspect::{inspect, Inspection};
 use memory::give_back_freed_memory;
 pub use memory::{release, zero_ahead};
 pub use paths::{display, files};
+pub use warning::SourceWarning;
 
 use crate::spec::{Period, Spec};
 use plan::Plan;
@@ -42,7 +44,7 @@ use plan::Plan;
 pub struct Sources {
     pub sources: IndexMap<String, LoadedSource>,
     /// For whoever runs the build: days no file covers, rows a newer file replaced.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<SourceWarning>,
 }
 
 /// One source: its rows from every matching file, concatenated.
@@ -76,12 +78,11 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
                 .transpose()?,
         };
         let loaded = load_source(spec, &plan, &numeric, &named)?;
-        if let Some(preset) = plan.preset.filter(|p| p.checked() == "UNVERIFIED") {
-            warnings.push(format!(
-                "source `{name}`: preset `{}` follows no real export (none was found in public material); \
-                 check its numbers against the platform's own",
-                preset.name
-            ));
+        if let Some(preset) = plan.preset.filter(|p| p.checked() == presets::Checked::Unverified) {
+            warnings.push(SourceWarning::UnverifiedPreset {
+                source: name.clone(),
+                preset: preset.name.clone(),
+            });
         }
         warnings.extend(coverage::warnings(name, &loaded.files));
         sources.insert(name.clone(), loaded);

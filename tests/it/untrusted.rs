@@ -575,6 +575,57 @@ fn a_killed_build_takes_its_render_worker_with_it() {
     assert!(gone, "worker {worker} outlived its build");
 }
 
+/// The render worker, which runs the untrusted template, starts with no environment: a
+/// CI secret beside the build is not in its `/proc/PID/environ`, whatever a template
+/// could find to read it with; only what kpipress sets for the worker is there.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_render_worker_sees_no_environment() {
+    let dir = out_dir("worker-env");
+    std::fs::create_dir_all(dir.join("template")).unwrap();
+    std::fs::write(
+        dir.join("template/report.typ.j2"),
+        "#for a in range(100000) { for b in range(100000) { } }\n",
+    )
+    .unwrap();
+    let spec = dir.join("spec.yaml");
+    views_spec(
+        &spec,
+        "",
+        "name: E, slug: e",
+        "language: en, period: 2026-10, template: ./template",
+    );
+    let out = out_dir("worker-env-out");
+    let mut build = Command::new(env!("CARGO_BIN_EXE_kpipress"))
+        .args(["build", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .env("KPIPRESS_TEST_SECRET", "hunter2")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let parent = build.id();
+    let environ = (0..200).find_map(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let worker = children_of(parent).into_iter().next()?;
+        std::fs::read(format!("/proc/{worker}/environ")).ok()
+    });
+    build.kill().unwrap();
+    build.wait().unwrap();
+    let parents = std::fs::read(format!("/proc/{}/environ", std::process::id())).unwrap();
+    assert!(!parents.is_empty(), "the test itself runs with an environment");
+    let environ = environ.expect("the build starts a render worker");
+    let environ = String::from_utf8_lossy(&environ);
+    assert!(!environ.contains("hunter2"), "{environ}");
+    // Only the heap's tuning, which kpipress sets itself (glibc splits it at its `:`).
+    let entries: Vec<&str> = environ.split('\0').filter(|v| !v.is_empty()).collect();
+    assert!(!entries.is_empty(), "no tuning: {environ:?}");
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.starts_with("GLIBC_TUNABLES=") || e.starts_with("glibc.")),
+        "{environ:?}"
+    );
+}
+
 #[cfg(target_os = "linux")]
 fn children_of(parent: u32) -> Vec<u32> {
     std::fs::read_dir("/proc")

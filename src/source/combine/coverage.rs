@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::source::{display, merge, Sources, DATE, EPOCH_DAYS_FROM_CE};
+use crate::source::{display, merge, SourceWarning, Sources, DATE, EPOCH_DAYS_FROM_CE};
 
 /// What the report tells of the sources: the files each read, and the warnings for
 /// whoever runs the build. The frames stay with the stages that compute.
 pub struct Coverage<'a> {
     pub files: Vec<(&'a str, &'a [FileCoverage])>,
-    pub warnings: &'a [String],
+    pub warnings: &'a [SourceWarning],
 }
 
 impl Sources {
@@ -43,44 +43,41 @@ pub struct FileCoverage {
     pub truncated: Option<String>,
 }
 
-/// Warnings about the files of source `name`: rows a newer file replaced, and days
-/// between its files that none covers.
-pub(in crate::source) fn warnings(name: &str, files: &[FileCoverage]) -> Vec<String> {
+/// Warnings about the files of source `name`: rows a newer file replaced or that have no
+/// date, days between its files that none covers, files the platform cut short.
+pub(in crate::source) fn warnings(name: &str, files: &[FileCoverage]) -> Vec<SourceWarning> {
+    let source = || name.to_owned();
     let newest = files.last().map(|f| display(&f.path)).unwrap_or_default();
-    let replaced = files.iter().filter(|f| f.replaced > 0).map(|f| {
-        format!(
-            "source `{name}`: {} of {} rows of `{}` are also in a newer file and were taken from it (newest: `{newest}`)",
-            f.replaced,
-            f.rows,
-            display(&f.path)
-        )
+    let replaced = files
+        .iter()
+        .filter(|f| f.replaced > 0)
+        .map(|f| SourceWarning::Replaced {
+            source: source(),
+            file: display(&f.path),
+            replaced: f.replaced,
+            rows: f.rows,
+            newest: newest.clone(),
+        });
+    let undated = files.iter().filter(|f| f.undated > 0).map(|f| SourceWarning::Undated {
+        source: source(),
+        file: display(&f.path),
+        rows: f.undated,
     });
-    let undated = files.iter().filter(|f| f.undated > 0).map(|f| {
-        let (rows, have) = if f.undated == 1 {
-            ("row", "has")
-        } else {
-            ("rows", "have")
-        };
-        format!(
-            "source `{name}`: left out {} {rows} of `{}` that {have} no date",
-            f.undated,
-            display(&f.path)
-        )
+    let gaps = merge::gaps(files).into_iter().map(|(from, to)| SourceWarning::Gap {
+        source: source(),
+        from,
+        to,
     });
-    let gaps = merge::gaps(files)
-        .into_iter()
-        .map(|(from, to)| format!("source `{name}`: no file covers {from} to {to}"));
     let truncated = files.iter().filter_map(|f| {
         let line = f.truncated.as_ref()?;
-        let limit = line
-            .split(|c: char| !c.is_ascii_digit())
-            .find(|n| !n.is_empty())
-            .map_or_else(String::new, |n| format!(" {n}"));
-        Some(format!(
-            "source `{name}`: `{}` holds only the top{limit} rows of the platform's table (its last line: `{}`);              the rest are not in the report: export a shorter range or split it",
-            display(&f.path),
-            crate::source::presets::normalise_display(line)
-        ))
+        // The platform's own line says how many rows it kept: "Top 500 videos".
+        let limit = line.split(|c: char| !c.is_ascii_digit()).find_map(|n| n.parse().ok());
+        Some(SourceWarning::Truncated {
+            source: source(),
+            file: display(&f.path),
+            limit,
+            line: crate::source::presets::normalise_display(line),
+        })
     });
     replaced.chain(undated).chain(gaps).chain(truncated).collect()
 }

@@ -178,14 +178,14 @@ impl Preset {
         std::iter::once(&self.date).chain(self.columns.values()).collect()
     }
 
-    /// What the preset was checked against, in a word or two.
-    pub fn checked(&self) -> &'static str {
+    /// What the preset was checked against.
+    pub fn checked(&self) -> Checked {
         if self.evidence.starts_with("real downloads") {
-            "real exports"
+            Checked::RealExports
         } else if self.evidence.starts_with("second-hand") {
-            "second-hand"
+            Checked::SecondHand
         } else {
-            "UNVERIFIED"
+            Checked::Unverified
         }
     }
 
@@ -327,6 +327,26 @@ pub fn normalise_display(text: &str) -> String {
 /// the preset names (Meta's daily files name their value column after the metric).
 pub fn is_catch_all(pattern: &str) -> bool {
     pattern.trim() == "*"
+}
+
+/// What a preset was checked against: real downloads, second-hand descriptions of one,
+/// or nothing (it follows no real export).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    RealExports,
+    SecondHand,
+    Unverified,
+}
+
+impl Checked {
+    /// In a word or two, for `kpipress presets`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Checked::RealExports => "real exports",
+            Checked::SecondHand => "second-hand",
+            Checked::Unverified => "UNVERIFIED",
+        }
+    }
 }
 
 #[cfg(test)]
