@@ -125,17 +125,17 @@ pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outc
     let smart = report::smart::warnings(&spec, &scorecard.warnings);
     let content = metrics::content::rank(&spec, &plan, &sources, period)?;
     let missing_font = render::missing_font(&spec, fonts)?;
-    let mut model = report::build(
-        &spec,
-        &sources.coverage(),
-        &table,
-        &scorecard,
-        content.as_ref(),
-        &smart,
+    let model = report::build(report::Input {
+        spec: &spec,
+        sources: sources.coverage(),
+        table: &table,
+        scorecard: &scorecard,
+        content: content.as_ref(),
+        smart: &smart,
         missing_font,
-    );
-    // What the report is made from, written into it so that it can be checked later.
-    model.inputs = crate::provenance::Manifest::of(&spec, &period.label()).ok();
+        // What the report is made from, written into it so that it can be checked later.
+        inputs: crate::provenance::Manifest::of(&spec, &period.label()).ok(),
+    });
     // The rows are all counted: a large export's are most of the memory, which the render
     // worker should not find taken.
     source::release(sources);

@@ -154,6 +154,9 @@ pub fn goals(spec: &Spec, kpi: &Kpi, table: &MetricTable, period: Period, words:
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NoteModel {
+    /// The day, for placing the note on the charts; `date` is its text.
+    #[serde(skip)]
+    pub day: chrono::NaiveDate,
     pub date: String,
     pub text: String,
     /// The date as the report's language writes it.
@@ -169,6 +172,7 @@ pub fn notes(spec: &Spec, shown: (Period, Period)) -> Vec<NoteModel> {
         .iter()
         .filter_map(|note| match note.on {
             NoteOn::Day(day) if first.start <= day && day <= last.end() => Some(NoteModel {
+                day,
                 date: day.to_string(),
                 text: note.text.clone(),
                 display: format::date(day, spec.report.language),

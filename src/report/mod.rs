@@ -20,6 +20,7 @@ use crate::goals::funnel::FunnelScore;
 use crate::goals::Scorecard;
 use crate::metrics::content::ContentRanking;
 use crate::metrics::MetricTable;
+use crate::provenance::Manifest;
 use crate::source::{display, Coverage};
 use crate::spec::{Language, Per, Period, Spec, SpecWarning, ValueFormat};
 pub use files::{DataModel, FileModel};
@@ -28,16 +29,31 @@ pub use model::*;
 pub use summary::Summary;
 use words::Words;
 
-/// Everything the template needs for `spec`'s report on `scorecard.period`.
-pub fn build(
-    spec: &Spec,
-    sources: &Coverage,
-    table: &MetricTable,
-    scorecard: &Scorecard,
-    content: Option<&ContentRanking>,
-    smart: &[SpecWarning],
-    missing_font: Option<&str>,
-) -> ReportModel {
+/// What the report stage is made from: the earlier stages' output, the font the render
+/// stage found missing, and the manifest of the inputs.
+pub struct Input<'a> {
+    pub spec: &'a Spec,
+    pub sources: Coverage<'a>,
+    pub table: &'a MetricTable,
+    pub scorecard: &'a Scorecard,
+    pub content: Option<&'a ContentRanking>,
+    pub smart: &'a [SpecWarning],
+    pub missing_font: Option<&'a str>,
+    pub inputs: Option<Manifest>,
+}
+
+/// Everything the template needs for the spec's report on the scorecard's period.
+pub fn build(input: Input) -> ReportModel {
+    let Input {
+        spec,
+        sources,
+        table,
+        scorecard,
+        content,
+        smart,
+        missing_font,
+        inputs,
+    } = input;
     let language = spec.report.language;
     let words = words::words(language).clone();
     let period = scorecard.period;
@@ -116,13 +132,13 @@ pub fn build(
             &kpis.iter().map(|k| (&spec.kpis[&k.id], k)).collect::<Vec<_>>(),
             language,
         ),
-        sources: files::data(sources, table, language, &words),
-        warnings: warnings::all(sources, table, scorecard, missing_font),
+        sources: files::data(&sources, table, language, &words),
+        warnings: warnings::all(&sources, table, scorecard, missing_font),
         target_warnings: smart.iter().map(SpecWarning::one_line).collect(),
         kpis,
         words,
         sections: Vec::new(),
-        inputs: None,
+        inputs,
     };
     model.sections = sections::sections(spec, &model);
     model
@@ -134,7 +150,7 @@ fn chart_notes(notes: &[breakdown::NoteModel], history: &[crate::goals::HistoryP
         .iter()
         .enumerate()
         .filter_map(|(i, note)| {
-            let day = chrono::NaiveDate::parse_from_str(&note.date, "%Y-%m-%d").ok()?;
+            let day = note.day;
             let index = history
                 .iter()
                 .position(|h| h.period.start <= day && day <= h.period.end())?;

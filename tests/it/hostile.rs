@@ -130,7 +130,10 @@ fn a_row_far_out_in_time_does_not_move_the_default_period() {
     assert!(output.status.success(), "{text}");
     assert!(text.contains("built f 2026-10"), "{text}");
     assert!(text.contains("1 row dated 2099-01-05 lies after today"), "{text}");
-    assert!(text.contains("it is left out of every period: check its dates"), "{text}");
+    assert!(
+        text.contains("it is left out of every period: check its dates"),
+        "{text}"
+    );
     let card = read_json(&out.join("reports/f/2026-10.json"));
     assert_eq!(super::kpi(&card, "views")["value"], 500.0);
     assert_eq!(card["sources"]["end"], "2026-10-31");
