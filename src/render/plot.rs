@@ -1,9 +1,10 @@
-//! A trend chart's plot, drawn here as one SVG: the value and target lines, the markers,
-//! the benchmark bands, the seasonal hatching, the grid and the reported period's
-//! column. typst places it beside the tick and period labels, which it writes itself
-//! (`trends.typ`). Drawn in typst, the same plot was about fifty placed shapes, each
+//! A trend chart's plot, drawn here as one SVG in the brand's colours: the value and
+//! target lines, the markers, the seasonal hatching and the reported period's column.
+//! typst draws the grid and the benchmark's bands under it in the theme's colours, and
+//! writes the tick and period labels beside it (`trends.typ`), so that a theme of one's
+//! own changes them. Drawn in typst, the whole plot was about fifty placed shapes, each
 //! laid out, hashed and exported on its own: some 17 million instructions a report
-//! more, of the 267 million it then took.
+//! more, of the 267 million it then took; the grid and bands are a handful of them.
 //!
 //! Templates see the plot as `kpi.chart.plot`: the SVG's text, and the size of the
 //! area it draws. A template that draws its own chart ignores it.
@@ -25,11 +26,6 @@ const HEIGHT: f64 = 31.0 * POINTS_PER_MM;
 /// The margin drawn around the plot area, so that a marker or a line on its edge is not
 /// cut off where the SVG ends.
 const BLEED: f64 = 3.0;
-
-/// The grid's colour: `rule` in the built-in theme.
-const GRID: &str = "#E5E7EB";
-const MARKET_BAND: &str = "#E8E8E8";
-const OPTIMAL_BAND: &str = "#D2D2D2";
 
 /// What a template reads as `kpi.chart.plot`. Sizes are in points; the SVG covers the
 /// plot area and [`BLEED`] around it.
@@ -89,18 +85,6 @@ pub fn plot(kpi: &KpiModel, colors: &Colors) -> Option<Plot> {
         if !h.windows.is_empty() {
             hatch(&mut svg, &scale, i, &accent.darken(0.1).hex());
         }
-    }
-    if let Some(benchmark) = &kpi.benchmark {
-        band(&mut svg, &scale, benchmark.market, MARKET_BAND);
-        band(&mut svg, &scale, benchmark.optimal, OPTIMAL_BAND);
-    }
-    for tick in &chart.ticks {
-        let y = num(scale.y(tick.value));
-        let _ = write!(
-            svg,
-            "<path d='M0 {y}H{}' stroke='{GRID}' stroke-width='0.3'/>",
-            num(WIDTH)
-        );
     }
     // A number that is not finite has no place on the scale: it is drawn as a gap.
     let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
@@ -225,24 +209,6 @@ fn hatch(svg: &mut String, scale: &Scale, i: usize, color: &str) {
     column(svg, scale, i, &format!("fill='url(#h{i})'"));
 }
 
-/// A benchmark band from `range[0]` to `range[1]`, or to the top where it has no end.
-fn band(svg: &mut String, scale: &Scale, range: Option<[f64; 2]>, color: &str) {
-    let Some([low, high]) = range.filter(|[low, _]| low.is_finite()) else {
-        return;
-    };
-    let high = if high.is_finite() { high } else { scale.hi };
-    let (top, base) = (scale.y(high), scale.y(low));
-    if base > top {
-        let _ = write!(
-            svg,
-            "<rect x='0' y='{}' width='{}' height='{}' fill='{color}'/>",
-            num(top),
-            num(WIDTH),
-            num(base - top)
-        );
-    }
-}
-
 /// One path through `values`, broken where a period has none; nothing for fewer than
 /// two points, as a line needs two.
 fn line(svg: &mut String, scale: &Scale, values: &[Option<f64>], stroke: &str) {
@@ -349,21 +315,6 @@ mod tests {
         let mut lone = String::new();
         line(&mut lone, &scale, &[None, Some(3.0), None], "");
         assert!(lone.is_empty(), "one point is no line");
-    }
-
-    #[test]
-    fn a_number_that_is_not_finite_is_a_gap_not_a_broken_svg() {
-        let mut svg = String::new();
-        let scale = Scale {
-            lo: 0.0,
-            hi: 1.0,
-            column: 1.0,
-        };
-        band(&mut svg, &scale, Some([f64::NAN, 1.0]), "#000");
-        assert!(svg.is_empty());
-        band(&mut svg, &scale, Some([0.5, f64::INFINITY]), "#000");
-        assert!(svg.starts_with("<rect x='0' y='0' "), "{svg}");
-        assert!(!svg.contains("NaN") && !svg.contains("inf"));
     }
 
     #[test]

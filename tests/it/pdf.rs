@@ -269,9 +269,15 @@ fn the_sandbox_is_the_spec_folder_and_links_out_are_refused() {
 /// A spec in a fresh folder named `name` that extends the `numbers` fixture with a
 /// template folder holding only `cover.typ`, written as `cover`; its path.
 fn numbers_with_cover(name: &str, cover: &str) -> String {
+    numbers_with_template_file(name, "cover.typ", cover)
+}
+
+/// A spec in a fresh folder named `name` that extends the `numbers` fixture with a
+/// template folder holding only `file`, written as `text`; its path.
+fn numbers_with_template_file(name: &str, file: &str, text: &str) -> String {
     let dir = out_dir(name);
     std::fs::create_dir_all(dir.join("tpl")).unwrap();
-    std::fs::write(dir.join("tpl/cover.typ"), cover).unwrap();
+    std::fs::write(dir.join("tpl").join(file), text).unwrap();
     // The fixture is copied beside the spec: a spec reads only its own repository.
     for entry in std::fs::read_dir(super::root().join("tests/fixtures/ok/numbers")).unwrap() {
         let path = entry.unwrap().path();
@@ -322,6 +328,42 @@ fn overriding_the_cover_changes_the_cover_alone() {
             page + 1
         );
     }
+}
+
+/// The charts' grid is the theme's: a `theme.typ` of one's own that makes it magenta makes
+/// the PDF's grid lines magenta, and one written before the theme had `chart-colors`
+/// still builds, with the built-in grey.
+#[test]
+fn a_theme_of_ones_own_colours_the_charts_grid() {
+    let builtin = std::fs::read_to_string(super::root().join("templates/audit/theme.typ")).unwrap();
+    let magenta = builtin.replace("(grid: rule,", "(grid: rgb(\"#FF00FF\"),");
+    assert_ne!(magenta, builtin);
+    let old: String = builtin
+        .lines()
+        .filter(|l| !l.starts_with("#let chart-colors"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let strokes = |theme: &str, name: &str| {
+        let spec = numbers_with_template_file(name, "theme.typ", theme);
+        let out = build(&spec, &format!("{name}-out"), "pdf");
+        magenta_strokes(&out.join("reports/numbers/2026-10.pdf"))
+    };
+    assert!(strokes(&magenta, "theme-grid") > 0, "no magenta grid line");
+    assert_eq!(strokes(&old, "theme-old"), 0);
+}
+
+/// How often the PDF's pages stroke in magenta (`1 0 1 SCN` in typst's content streams).
+fn magenta_strokes(pdf: &std::path::Path) -> usize {
+    let document = pdf_extract::Document::load(pdf).expect("the PDF loads");
+    let needle = b"1 0 1 SCN";
+    document
+        .get_pages()
+        .values()
+        .map(|page| {
+            let content = document.get_page_content(*page).expect("a page's content decodes");
+            content.windows(needle.len()).filter(|w| w == needle).count()
+        })
+        .sum()
 }
 
 /// typst's warnings reach the build's log, naming the template file and line.
