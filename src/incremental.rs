@@ -251,6 +251,11 @@ pub fn inputs(spec: &Spec, options: &Options) -> Result<String, InputError> {
         file.text.hash(&mut digest);
     }
     for source in spec.sources.values() {
+        // A database's rows are not digested before the query runs: such a report is
+        // built every time.
+        if source.database.is_some() {
+            return Err(InputError::Database);
+        }
         for path in source::files(spec, source)? {
             digest.file(&path)?;
         }
@@ -307,6 +312,8 @@ fn files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 #[derive(Debug)]
 pub enum InputError {
     Source,
+    /// A source is a database's query, whose rows are known only once it has run.
+    Database,
     Template,
     Unreadable(PathBuf),
 }

@@ -43,6 +43,9 @@ impl Manifest {
         }
         let competitor_sources = spec.competitors.values().flat_map(|c| c.sources.values());
         for source in spec.sources.values().chain(competitor_sources) {
+            if let Some(database) = &source.database {
+                inputs.push(text("query", &source.name, &database.query));
+            }
             for path in source::files(spec, source)? {
                 inputs.push(file("data", spec, &path));
             }

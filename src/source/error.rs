@@ -124,6 +124,85 @@ pub enum SourceError {
         to: chrono::NaiveDate,
     },
 
+    #[error("`{variable}`, the environment variable source `{source_name}` reads its database's URL from, is not set")]
+    #[diagnostic(
+        code(source::database_env),
+        help("set it to `postgresql://USER:PASSWORD@HOST:5432/DATABASE` in the environment (a CI secret); a spec never holds the URL")
+    )]
+    DatabaseUnset {
+        variable: String,
+        source_name: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("names `{variable}`")]
+        span: Option<SourceSpan>,
+    },
+
+    #[error("`{variable}` does not hold a PostgreSQL URL: {reason}")]
+    #[diagnostic(
+        code(source::database_url),
+        help("the form is `postgresql://USER:PASSWORD@HOST:5432/DATABASE`; its value is not shown, as it may hold a password")
+    )]
+    DatabaseUrl { variable: String, reason: &'static str },
+
+    #[error("cannot reach the database {server}: {reason}")]
+    #[diagnostic(
+        code(source::database_connect),
+        help("check the host and port in the URL, and that the server accepts connections from here")
+    )]
+    DatabaseConnect { server: String, reason: String },
+
+    #[error("the database {server} asks for TLS (`sslmode` require or verify), which kpipress does not speak yet")]
+    #[diagnostic(
+        code(source::database_tls),
+        help("connect through a private network or a TLS-terminating proxy with `sslmode=disable`; TLS support is planned")
+    )]
+    DatabaseTls { server: String },
+
+    #[error("the database {server} refused the session: {message}")]
+    #[diagnostic(
+        code(source::database_refused),
+        help("check the user, the password and the database name in the URL")
+    )]
+    DatabaseRefused { server: String, message: String },
+
+    #[error("the database {server} asks for {what}, which kpipress does not speak")]
+    #[diagnostic(
+        code(source::database_login),
+        help("give the user a password (SCRAM-SHA-256 or MD5) for kpipress to log in with")
+    )]
+    DatabaseLogin { server: String, what: &'static str },
+
+    #[error("the database {server} broke off: {reason}")]
+    #[diagnostic(code(source::database_broken))]
+    DatabaseBroken { server: String, reason: String },
+
+    #[error("source `{source_name}`: the database refused the query: {message}")]
+    #[diagnostic(code(source::database_query))]
+    DatabaseQuery {
+        source_name: String,
+        message: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("here")]
+        span: Option<SourceSpan>,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error(
+        "source `{source_name}`: column `{column}` of the query is of type {type_name}, which kpipress does not read"
+    )]
+    #[diagnostic(
+        code(source::database_type),
+        help("cast it in the query (`CAST(x AS numeric)`, `x::text`, `x::date`) or leave it out")
+    )]
+    DatabaseType {
+        source_name: String,
+        column: String,
+        type_name: String,
+    },
+
     #[error("column `{column}` is not in source `{source_name}`")]
     #[diagnostic(code(source::column))]
     MissingColumn {

@@ -25,6 +25,8 @@ use read::{blocks, checks, scan};
 #[cfg(fuzzing)]
 pub mod fuzzing;
 
+use std::path::{Path, PathBuf};
+
 use indexmap::IndexMap;
 use polars::prelude::*;
 
@@ -70,6 +72,7 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
         let plan = Plan {
             source,
             period: period.map(|p| (p.start, p.end())),
+            window: period.map(|p| window(spec, p)),
             grain: spec.report.grain,
             preset: source
                 .preset
@@ -90,8 +93,15 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
     Ok(Sources { sources, warnings })
 }
 
-/// Reads every file of `source`; the `numeric` columns must exist and hold numbers, the
-/// `named` ones must exist.
+/// The days a report on `period` may show: its history, and the same periods a year
+/// earlier.
+fn window(spec: &Spec, period: Period) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let first = (1..spec.report.history).fold(period, |p, _| p.previous());
+    (first.year_earlier().start, period.end())
+}
+
+/// Reads every file of `source` (or its database's query); the `numeric` columns must
+/// exist and hold numbers, the `named` ones must exist.
 fn load_source(
     spec: &Spec,
     plan: &Plan,
@@ -99,37 +109,31 @@ fn load_source(
     named: &[(String, String)],
 ) -> Result<LoadedSource, SourceError> {
     let source = plan.source;
-    let paths = files(spec, source)?;
-    let numeric_names: Vec<&str> = numeric.iter().map(|(c, _)| c.as_str()).collect();
     let filter_at = format!("sources.{}.filter", source.name);
     let filter_columns = match &source.filter {
         Some(filter) => referenced_columns(filter).map_err(|e| SourceError::expression(spec, &filter_at, e))?,
         None => Vec::new(),
     };
-    let read = read_columns(plan, numeric, named, &filter_columns, paths.len() > 1);
-    let mut files = Vec::with_capacity(paths.len());
-    for path in paths {
-        let read::ReadFile {
-            frame,
-            truncated,
-            range,
-        } = read::read_file(spec, plan, &path, &numeric_names, &read)?;
-        let mut coverage = coverage::of_file(&path, &frame);
-        coverage.truncated = truncated;
-        if let Some((from, to)) = range {
-            (coverage.first, coverage.last) = (Some(from), Some(to));
+    let numeric_names: Vec<&str> = numeric.iter().map(|(c, _)| c.as_str()).collect();
+    let files = match &source.database {
+        Some(database) => {
+            let read = read::read_database(spec, plan, database, &numeric_names)?;
+            let label = PathBuf::from(format!("{} (PostgreSQL query)", source.name));
+            vec![file_frame(&label, read)?]
         }
-        let frame = match coverage.undated {
-            0 => frame,
-            _ => frame
-                .lazy()
-                .filter(col(DATE).is_not_null())
-                .collect()
-                .map_err(|e| SourceError::read(display(&path), e))?,
-        };
-        let frame = order::in_date_order(frame).map_err(|e| SourceError::read(display(&path), e))?;
-        files.push(merge::FileFrame { coverage, frame });
-    }
+        None => {
+            let paths = files(spec, source)?;
+            let read = read_columns(plan, numeric, named, &filter_columns, paths.len() > 1);
+            let mut frames = Vec::with_capacity(paths.len());
+            for path in paths {
+                frames.push(file_frame(
+                    &path,
+                    read::read_file(spec, plan, &path, &numeric_names, &read)?,
+                )?);
+            }
+            frames
+        }
+    };
     let (mut frame, files) =
         merge::merge(files, &plan.key()).map_err(|e| SourceError::read(source.pattern.clone(), e))?;
     let schema = frame
@@ -160,6 +164,31 @@ fn load_source(
         frame: widened(frame, &schema),
         files,
     })
+}
+
+/// One file's rows (or a query's) with what they cover, rows without a date left out and
+/// the rest in date order.
+fn file_frame(path: &Path, read: read::ReadFile) -> Result<merge::FileFrame, SourceError> {
+    let read::ReadFile {
+        frame,
+        truncated,
+        range,
+    } = read;
+    let mut coverage = coverage::of_file(path, &frame);
+    coverage.truncated = truncated;
+    if let Some((from, to)) = range {
+        (coverage.first, coverage.last) = (Some(from), Some(to));
+    }
+    let frame = match coverage.undated {
+        0 => frame,
+        _ => frame
+            .lazy()
+            .filter(col(DATE).is_not_null())
+            .collect()
+            .map_err(|e| SourceError::read(display(path), e))?,
+    };
+    let frame = order::in_date_order(frame).map_err(|e| SourceError::read(display(path), e))?;
+    Ok(merge::FileFrame { coverage, frame })
 }
 
 /// `frame` with its 32-bit integer columns 64-bit again, as every query over it must see

@@ -10,6 +10,9 @@ use crate::spec::{Part, SourceSpec, Spec};
 /// spec's repository tree ([`crate::spec::tree`]); every one that is not is named, never
 /// read. Folders the glob also matches are passed over: they are not exports.
 pub fn files(spec: &Spec, source: &SourceSpec) -> Result<Vec<PathBuf>, SourceError> {
+    if source.database.is_some() {
+        return Ok(Vec::new());
+    }
     let no_files = || {
         let snippet = spec.files.locate(&format!("sources.{}.path", source.name), Part::Value);
         SourceError::NoFiles {

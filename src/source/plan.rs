@@ -14,6 +14,9 @@ pub struct Plan<'a> {
     /// The first and last day of the reported period, when the spec or the command line
     /// names it: the last resort for dates written without a year.
     pub period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// The first and last day the report may show, where the period is known: a
+    /// database source's query may read only these (`$1`, `$2`).
+    pub window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     /// The report's grain: a download dated only by the range it covers must cover one
     /// period of it.
     pub grain: crate::spec::Grain,

@@ -128,6 +128,16 @@ pub struct SourceSpec {
     pub filter: Option<String>,
     /// The year of the earliest row, for exports that write dates without one.
     pub year: Option<i32>,
+    /// Where the source is a database's query rather than files (`pattern` is empty).
+    pub database: Option<Database>,
+}
+
+/// A source read from PostgreSQL: the environment variable holding the connection URL,
+/// and the query.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pub env: String,
+    pub query: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -82,6 +82,18 @@ pub enum Problem {
     #[error("`{at}.path` is missing")]
     SourcePath { at: String },
 
+    #[error("`{at}` has both `path` and `database`")]
+    PathAndDatabase { at: String },
+
+    #[error("`{at}.query` is missing: a database source runs a query")]
+    DatabaseQuery { at: String },
+
+    #[error("`{at}.query` is given, but `{at}` reads files: a query needs `database`")]
+    QueryWithoutDatabase { at: String },
+
+    #[error("`{at}.database.env` is not an environment variable's name")]
+    DatabaseEnv { at: String },
+
     #[error("`{at}.path` is not a valid glob ({reason})")]
     Glob { at: String, reason: &'static str },
 
@@ -254,7 +266,17 @@ impl Problem {
                 fixed("name the PDF, e.g. `reports/{client}/{period}.pdf`; the JSON and the others go beside it")
             }
             Self::OutputTooLong { .. } => fixed("choose a shorter `client.slug` or `report.output`"),
-            Self::SourcePath { .. } => fixed("give the export's file or a glob such as `data/tiktok/*.csv`"),
+            Self::SourcePath { .. } => fixed(
+                "give the export's file or a glob such as `data/tiktok/*.csv`, or `database: { env: VARIABLE }` and a `query`",
+            ),
+            Self::PathAndDatabase { .. } => fixed("a source reads files or a database: keep one"),
+            Self::DatabaseQuery { .. } => fixed("add `query: \"SELECT day, spend, leads FROM ads_daily\"`"),
+            Self::QueryWithoutDatabase { .. } => {
+                fixed("add `database: { env: VARIABLE }`, the variable holding the URL, or drop the query")
+            }
+            Self::DatabaseEnv { .. } => {
+                fixed("name the variable that holds the URL, e.g. `KPIPRESS_DB_URL`: letters, digits and `_`")
+            }
             Self::Encoding { .. } => fixed("use `utf-8`, `utf-16`, `windows-1251` or another WHATWG encoding label"),
             Self::Colour { .. } => fixed("write colours as `#RRGGBB`"),
             Self::Refused { .. } => fixed(super::tree::HELP),

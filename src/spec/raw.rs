@@ -155,9 +155,23 @@ pub struct RawColors {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct RawDatabase {
+    /// The environment variable holding the connection URL
+    /// (`postgresql://user:password@host:5432/database`).
+    pub env: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RawSource {
     /// A file or glob relative to the spec (`data/tiktok/*.csv`); every match is read.
     pub path: Option<String>,
+    /// A PostgreSQL database instead of files: `{ env: VARIABLE }`, the environment
+    /// variable that holds its connection URL (never the URL itself).
+    pub database: Option<RawDatabase>,
+    /// The SQL query a database source runs: one statement; `$1` and `$2`, where it uses
+    /// them, are the first and last day the report needs.
+    pub query: Option<String>,
     /// A known export layout (`kpipress presets` lists them): its columns, dates and numbers.
     pub preset: Option<String>,
     /// The files' format; default: from their extension.

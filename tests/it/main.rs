@@ -3,6 +3,7 @@
 
 mod cli;
 mod content;
+mod database;
 mod digests;
 mod errors;
 mod goals;

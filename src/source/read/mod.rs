@@ -5,6 +5,7 @@
 pub(super) mod blocks;
 pub(super) mod cells;
 pub(super) mod checks;
+pub(super) mod database;
 pub(super) mod plain;
 pub(super) mod scan;
 
@@ -57,7 +58,7 @@ pub fn read_file(
     if matches!(format, FileFormat::Csv | FileFormat::Tsv) && is_zip(path) {
         return Err(SourceError::Archive { file });
     }
-    let (mut frame, rows) = match format {
+    let (frame, rows) = match format {
         FileFormat::Csv | FileFormat::Tsv if !plan.needs_cells() => {
             let frame = plain::read_csv(plan, path, format, columns)?;
             let first = source.csv.skip_rows.unwrap_or(0) + 2;
@@ -101,13 +102,40 @@ pub fn read_file(
             (frame, Rows::counted("record", 1))
         }
     };
-    trim_headers(&mut frame).map_err(|e| read_error(e.into()))?;
+    typed(spec, plan, &file, frame, &rows, numeric)
+}
+
+/// The rows of a database source's query, named, dated and checked as a file's are.
+pub fn read_database(
+    spec: &Spec,
+    plan: &Plan,
+    database: &crate::spec::Database,
+    numeric: &[&str],
+) -> Result<ReadFile, SourceError> {
+    let source = plan.source;
+    let frame = database::read(database, plan.window)
+        .map_err(|failure| SourceError::database(spec, &source.name, &database.env, failure))?;
+    let label = format!("sources.{}.query", source.name);
+    typed(spec, plan, &label, frame, &Rows::counted("row", 1), numeric)
+}
+
+/// A frame read by polars' own readers (or a database's), with its headers trimmed and
+/// mapped to canonical names, its dates parsed and its numbers checked.
+fn typed(
+    spec: &Spec,
+    plan: &Plan,
+    file: &str,
+    mut frame: DataFrame,
+    rows: &Rows,
+    numeric: &[&str],
+) -> Result<ReadFile, SourceError> {
+    let read_error = |e: PolarsError| SourceError::read(file.to_owned(), e);
+    let file = file.to_owned();
+    trim_headers(&mut frame).map_err(read_error)?;
     let existing: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
     let renames = renames(spec, plan, &file, &existing)?;
     for (header, canonical) in &renames {
-        frame
-            .rename(header, canonical.as_str().into())
-            .map_err(|e| read_error(e.into()))?;
+        frame.rename(header, canonical.as_str().into()).map_err(read_error)?;
     }
     let header_of = |column: &str| {
         renames
@@ -115,10 +143,11 @@ pub fn read_file(
             .find(|(_, c)| c == column)
             .map_or_else(|| column.to_owned(), |(h, _)| h.clone())
     };
-    parse_dates(&header_of(DATE), &file, &rows, &plan.date_formats(""), &mut frame)?;
+    at_day(&mut frame).map_err(read_error)?;
+    parse_dates(&header_of(DATE), &file, rows, &plan.date_formats(""), &mut frame)?;
     let cells = Cells {
         file: &file,
-        rows: &rows,
+        rows,
         decimal_comma: plan.decimal_comma(""),
     };
     for column in numeric {
@@ -129,6 +158,19 @@ pub fn read_file(
         truncated: None,
         range: None,
     })
+}
+
+/// The date column as days, where it holds moments (a database's time stamps, a Parquet
+/// file's datetime column): a row counts for its day.
+fn at_day(frame: &mut DataFrame) -> PolarsResult<()> {
+    let is_moment = frame
+        .column(DATE)
+        .is_ok_and(|c| matches!(c.dtype(), DataType::Datetime(_, _)));
+    if is_moment {
+        let days = frame.column(DATE)?.cast(&DataType::Date)?;
+        frame.with_column(days)?;
+    }
+    Ok(())
 }
 
 /// Whether the file starts as a ZIP archive does (`PK\x03\x04`).

@@ -13,9 +13,15 @@ pub(super) fn source(r: &Resolver, name: String, raw: RawSource) -> Result<Sourc
 /// A source written at the key path `at` (a competitor's are under `competitors.`).
 pub(super) fn source_at(r: &Resolver, at: &str, name: String, raw: RawSource) -> Result<SourceSpec, SpecError> {
     let at = at.to_owned();
-    let pattern = raw
-        .path
-        .ok_or_else(|| r.error(&at, Part::Key, Problem::SourcePath { at: at.clone() }))?;
+    let database = database(r, &at, &raw)?;
+    let pattern = match (raw.path, &database) {
+        (Some(_), Some(_)) => {
+            return Err(r.error(&format!("{at}.database"), Part::Key, Problem::PathAndDatabase { at }))
+        }
+        (Some(path), None) => path,
+        (None, Some(_)) => String::new(),
+        (None, None) => return Err(r.error(&at, Part::Key, Problem::SourcePath { at: at.clone() })),
+    };
     if let Err(e) = glob::Pattern::new(&pattern) {
         let problem = Problem::Glob {
             at: at.clone(),
@@ -48,7 +54,34 @@ pub(super) fn source_at(r: &Resolver, at: &str, name: String, raw: RawSource) ->
         key: raw.key,
         filter: raw.filter,
         year: raw.year,
+        database,
     })
+}
+
+/// A database source's variable and query, where `raw` names a database.
+fn database(r: &Resolver, at: &str, raw: &RawSource) -> Result<Option<Database>, SpecError> {
+    let Some(database) = &raw.database else {
+        if raw.query.is_some() {
+            let problem = Problem::QueryWithoutDatabase { at: at.to_owned() };
+            return Err(r.error(&format!("{at}.query"), Part::Key, problem));
+        }
+        return Ok(None);
+    };
+    let variable = &database.env;
+    let named = !variable.is_empty() && variable.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !named || variable.starts_with(|c: char| c.is_ascii_digit()) {
+        let problem = Problem::DatabaseEnv { at: at.to_owned() };
+        return Err(r.error(&format!("{at}.database.env"), Part::Value, problem));
+    }
+    let query = raw
+        .query
+        .clone()
+        .filter(|q| !q.trim().is_empty())
+        .ok_or_else(|| r.error(at, Part::Key, Problem::DatabaseQuery { at: at.to_owned() }))?;
+    Ok(Some(Database {
+        env: variable.clone(),
+        query,
+    }))
 }
 
 pub(super) fn csv_options(r: &Resolver, at: &str, raw: RawCsv) -> Result<CsvOptions, SpecError> {

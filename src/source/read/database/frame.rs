@@ -1,0 +1,216 @@
+//! A query's columns as a polars frame, by the PostgreSQL type of each (its OID in
+//! `pg_type`): integers, floating-point and numeric numbers, dates, time stamps with and
+//! without zone (in UTC, as the session's `TimeZone` writes them), text and booleans;
+//! `NULL` is no value. Any other type is an error naming the column.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use polars::prelude::*;
+
+use super::wire::Column;
+
+/// A column kpipress cannot map, by name and PostgreSQL type.
+#[derive(Debug)]
+pub struct Unmapped {
+    pub column: String,
+    pub type_name: String,
+}
+
+/// A cell that is not what its type says (which the server would not send).
+#[derive(Debug)]
+pub struct BadCell {
+    pub column: String,
+    pub row: usize,
+}
+
+pub enum FrameError {
+    Unmapped(Unmapped),
+    BadCell(BadCell),
+    Polars(PolarsError),
+}
+
+enum Kind {
+    Integer,
+    Float,
+    Date,
+    Timestamp,
+    Text,
+    Boolean,
+}
+
+/// The kind of a type OID (PostgreSQL's `src/include/catalog/pg_type.dat`).
+fn kind(oid: u32) -> Result<Kind, &'static str> {
+    Ok(match oid {
+        20 | 21 | 23 | 26 => Kind::Integer,
+        700 | 701 | 1700 => Kind::Float,
+        1082 => Kind::Date,
+        1114 | 1184 => Kind::Timestamp,
+        18 | 19 | 25 | 705 | 1042 | 1043 => Kind::Text,
+        16 => Kind::Boolean,
+        17 => return Err("bytea"),
+        114 => return Err("json"),
+        3802 => return Err("jsonb"),
+        2950 => return Err("uuid"),
+        1083 | 1266 => return Err("time"),
+        1186 => return Err("interval"),
+        790 => return Err("money"),
+        _ => return Err(""),
+    })
+}
+
+pub fn frame(columns: Vec<Column>) -> Result<DataFrame, FrameError> {
+    let mut series = Vec::with_capacity(columns.len());
+    for column in columns {
+        let kind = kind(column.type_oid).map_err(|name| {
+            FrameError::Unmapped(Unmapped {
+                column: column.name.clone(),
+                type_name: match name {
+                    "" => format!("type {}", column.type_oid),
+                    name => name.to_owned(),
+                },
+            })
+        })?;
+        series.push(to_series(column, kind)?.into_column());
+    }
+    DataFrame::new_infer_height(series).map_err(FrameError::Polars)
+}
+
+fn to_series(column: Column, kind: Kind) -> Result<Series, FrameError> {
+    let name = PlSmallStr::from(column.name.as_str());
+    let bad = |row: usize| {
+        FrameError::BadCell(BadCell {
+            column: column.name.clone(),
+            row: row + 1,
+        })
+    };
+    let cells = &column.cells;
+    Ok(match kind {
+        Kind::Integer => {
+            let values: Result<Vec<Option<i64>>, _> = parsed(cells, |t| t.parse().ok(), bad);
+            Series::new(name, values?)
+        }
+        Kind::Float => {
+            // `NaN` and the infinities are no value, as in an export.
+            let values = parsed(
+                cells,
+                |t| t.parse::<f64>().ok().map(|v| v.is_finite().then_some(v)),
+                bad,
+            )?;
+            Series::new(name, values.into_iter().map(Option::flatten).collect::<Vec<_>>())
+        }
+        Kind::Date => {
+            let days = parsed(cells, |t| day(t).map(|d| d.map(epoch_days)), bad)?;
+            Series::new(name, days.into_iter().map(Option::flatten).collect::<Vec<_>>())
+                .cast(&DataType::Date)
+                .map_err(FrameError::Polars)?
+        }
+        Kind::Timestamp => {
+            let micros = parsed(
+                cells,
+                |t| moment(t).map(|m| m.map(|m| m.and_utc().timestamp_micros())),
+                bad,
+            )?;
+            Series::new(name, micros.into_iter().map(Option::flatten).collect::<Vec<_>>())
+                .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
+                .map_err(FrameError::Polars)?
+        }
+        Kind::Text => Series::new(name, cells.clone()),
+        Kind::Boolean => {
+            let values = parsed(
+                cells,
+                |t| match t {
+                    "t" => Some(true),
+                    "f" => Some(false),
+                    _ => None,
+                },
+                bad,
+            )?;
+            Series::new(name, values)
+        }
+    })
+}
+
+/// Each cell through `parse`, `NULL` as `None`; a cell `parse` refuses is `bad`.
+fn parsed<T>(
+    cells: &[Option<String>],
+    parse: impl Fn(&str) -> Option<T>,
+    bad: impl Fn(usize) -> FrameError,
+) -> Result<Vec<Option<T>>, FrameError> {
+    cells
+        .iter()
+        .enumerate()
+        .map(|(row, cell)| match cell {
+            None => Ok(None),
+            Some(text) => parse(text).map(Some).ok_or_else(|| bad(row)),
+        })
+        .collect()
+}
+
+/// A date as the server writes it with `DateStyle=ISO`; `infinity` is no day.
+fn day(text: &str) -> Option<Option<NaiveDate>> {
+    match text {
+        "infinity" | "-infinity" => Some(None),
+        _ => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Some),
+    }
+}
+
+/// A time stamp as the server writes it with `DateStyle=ISO` and `TimeZone=UTC`
+/// (`2026-10-01 09:30:00`, with `+00` when it has a zone).
+fn moment(text: &str) -> Option<Option<NaiveDateTime>> {
+    match text {
+        "infinity" | "-infinity" => Some(None),
+        _ => {
+            let local = text.strip_suffix("+00").unwrap_or(text);
+            NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M:%S%.f")
+                .ok()
+                .map(Some)
+        }
+    }
+}
+
+fn epoch_days(day: NaiveDate) -> i32 {
+    day.num_days_from_ce() - crate::source::EPOCH_DAYS_FROM_CE
+}
+
+use chrono::Datelike;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(name: &str, oid: u32, cells: &[Option<&str>]) -> Column {
+        Column {
+            name: name.into(),
+            type_oid: oid,
+            cells: cells.iter().map(|c| c.map(str::to_owned)).collect(),
+        }
+    }
+
+    #[test]
+    fn types_map_to_polars_types() {
+        let frame = frame(vec![
+            column("day", 1082, &[Some("2026-10-01"), None]),
+            column("at", 1184, &[Some("2026-10-01 23:30:00.5+00"), Some("infinity")]),
+            column("spend", 1700, &[Some("1250.50"), Some("NaN")]),
+            column("leads", 20, &[Some("7"), None]),
+            column("campaign", 25, &[Some("Осень"), None]),
+            column("live", 16, &[Some("t"), Some("f")]),
+        ])
+        .ok()
+        .unwrap();
+        let types: Vec<String> = frame.dtypes().iter().map(|d| d.to_string()).collect();
+        assert_eq!(types, ["date", "datetime[μs]", "f64", "i64", "str", "bool"]);
+        assert_eq!(frame.column("spend").unwrap().f64().unwrap().get(1), None);
+        assert_eq!(frame.column("leads").unwrap().i64().unwrap().get(0), Some(7));
+    }
+
+    #[test]
+    fn an_unmapped_type_names_its_column() {
+        let Err(FrameError::Unmapped(unmapped)) = frame(vec![column("payload", 3802, &[Some("{}")])]) else {
+            panic!("jsonb should not map");
+        };
+        assert_eq!(
+            (unmapped.column.as_str(), unmapped.type_name.as_str()),
+            ("payload", "jsonb")
+        );
+    }
+}

@@ -1,0 +1,313 @@
+//! A database source against a real PostgreSQL server (issue 30): a throwaway cluster on
+//! a loopback port, started here with the server's own `initdb` and `pg_ctl` (as the
+//! `postgres` user when the tests run as root, since `initdb` refuses root), with
+//! SCRAM-SHA-256 passwords. `.ci/run` installs Debian's `postgresql` and requires it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use super::{kpi, out_dir, read_json, stderr};
+
+const PASSWORD: &str = "s3cret-Hunter2";
+
+/// A running cluster, stopped when dropped.
+struct Cluster {
+    bin: PathBuf,
+    dir: PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl Cluster {
+    /// A fresh cluster, or `None` where the server is not installed and not required.
+    fn start(name: &str) -> Option<Self> {
+        let Some(bin) = server_bin() else {
+            assert!(
+                std::env::var("KPIPRESS_EXTERNAL_TESTS").as_deref() != Ok("required"),
+                "PostgreSQL's initdb is not installed; .ci/run installs Debian's `postgresql`"
+            );
+            eprintln!("skipped: PostgreSQL is not installed");
+            return None;
+        };
+        let dir = std::env::temp_dir().join(format!("kpipress-pg-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("password"), PASSWORD).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // SAFETY: geteuid has no preconditions.
+        let as_postgres = unsafe { libc::geteuid() } == 0;
+        let cluster = Self {
+            bin,
+            dir,
+            port,
+            as_postgres,
+        };
+        if as_postgres {
+            let status = Command::new("chown")
+                .args(["-R", "postgres"])
+                .arg(&cluster.dir)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+        let data = cluster.dir.join("data");
+        cluster.run(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                "kp",
+                "--auth=scram-sha-256",
+                &format!("--pwfile={}", cluster.dir.join("password").display()),
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
+        );
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off",
+            cluster.dir.display()
+        );
+        cluster.run(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-o",
+                &options,
+                "-l",
+                cluster.dir.join("log").to_str().unwrap(),
+                "-w",
+                "start",
+            ],
+        );
+        Some(cluster)
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let program = self.bin.join(program);
+        let output = match self.as_postgres {
+            true => Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(&program)
+                .args(args)
+                .output(),
+            false => Command::new(&program).args(args).output(),
+        }
+        .unwrap();
+        assert!(output.status.success(), "{}: {}", program.display(), stderr(&output));
+    }
+
+    fn url(&self, password: &str) -> String {
+        format!(
+            "postgresql://kp:{password}@127.0.0.1:{}/postgres?sslmode=prefer",
+            self.port
+        )
+    }
+
+    /// Runs SQL with psql as the cluster's user.
+    fn sql(&self, sql: &str) {
+        let output = Command::new(self.bin.join("psql"))
+            .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", sql, &self.url(PASSWORD)])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "psql: {}", stderr(&output));
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let data = self.dir.join("data");
+        let program = self.bin.join("pg_ctl");
+        let args = ["-D", data.to_str().unwrap(), "-m", "immediate", "stop"];
+        let _ = match self.as_postgres {
+            true => Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(&program)
+                .args(args)
+                .output(),
+            false => Command::new(&program).args(args).output(),
+        };
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The folder of the server's programs: Debian keeps them out of `PATH`.
+fn server_bin() -> Option<PathBuf> {
+    let debian = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .into_iter()
+        .flatten()
+        .flatten();
+    let mut versions: Vec<PathBuf> = debian
+        .map(|e| e.path().join("bin"))
+        .filter(|b| b.join("initdb").is_file())
+        .collect();
+    versions.sort();
+    versions.pop().or_else(|| {
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path).find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())
+    })
+}
+
+/// `kpipress ARGS` with the database URL (or none) in the environment.
+fn with_url(url: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kpipress"));
+    command.args(args).current_dir(super::root()).env("NO_COLOR", "1");
+    match url {
+        Some(url) => command.env("KPIPRESS_TEST_DB_URL", url),
+        None => command.env_remove("KPIPRESS_TEST_DB_URL"),
+    };
+    command.output().unwrap()
+}
+
+fn spec(dir: &Path, query: &str) -> PathBuf {
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        format!(
+            "version: 1\nclient: {{ name: Base, slug: base }}\nreport: {{ language: en, period: 2026-10, history: 3 }}\n\
+             sources:\n  ads:\n    database: {{ env: KPIPRESS_TEST_DB_URL }}\n    query: \"{query}\"\n    date: day\n\
+             kpis:\n  spend: {{ source: ads, value: \"SUM(spend)\", format: currency, better: lower }}\n\
+             \x20 leads: {{ source: ads, value: \"SUM(leads)\", target: {{ at_least: 10 }} }}\n\
+             \x20 cost_per_lead: {{ value: \"spend / leads\", format: currency, better: lower }}\n"
+        ),
+    )
+    .unwrap();
+    spec
+}
+
+/// Every file under `dir`, as bytes, holds no `secret`.
+fn assert_nowhere(dir: &Path, secret: &str) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            assert_nowhere(&path, secret);
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{} holds the password",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_database_source_builds_with_exact_numbers_and_keeps_its_secret() {
+    let Some(cluster) = Cluster::start("build") else { return };
+    cluster.sql(
+        "CREATE TABLE ads_daily (day date, spend numeric(10,2), leads integer, campaign text, payload jsonb); \
+         INSERT INTO ads_daily VALUES \
+         ('2025-06-01', 999, 100, 'old', NULL), ('2025-10-05', 80, 4, 'a', NULL), \
+         ('2026-09-10', 100.50, 3, 'a', NULL), ('2026-10-01', 200.25, 5, 'a', '{}'), \
+         ('2026-10-15', 300, 7, 'b', NULL), ('2026-10-31', 0, NULL, 'b', NULL);",
+    );
+    let dir = out_dir("database-build");
+    let query = "SELECT day, spend, leads, campaign FROM ads_daily WHERE day BETWEEN $1 AND $2";
+    let spec = spec(&dir, query);
+    let out = dir.join("out");
+    let url = cluster.url(PASSWORD);
+    let args = [
+        "build",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf,json",
+    ];
+    let output = with_url(Some(&url), &args);
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), stderr(&output));
+    assert!(output.status.success(), "{text}");
+    assert!(!text.contains(PASSWORD), "{text}");
+    let card = read_json(&out.join("reports/base/2026-10.json"));
+    // October: 200.25 + 300 + 0 spent on 5 + 7 leads (NULL is no value).
+    assert_eq!(kpi(&card, "spend")["value"], 500.25);
+    assert_eq!(kpi(&card, "leads")["value"], 12.0);
+    assert_eq!(kpi(&card, "cost_per_lead")["value"], 500.25 / 12.0);
+    assert_eq!(kpi(&card, "leads")["previous"], 3.0);
+    assert_eq!(kpi(&card, "leads")["status"], "achieved");
+    // A year earlier is in the window ($1 is 2025-08-01); June 2025 is not, so never read.
+    assert_eq!(kpi(&card, "leads")["year_ago"], 4.0);
+    assert!(!card.to_string().contains("2025-06-01"), "{card}");
+    assert_nowhere(&out, PASSWORD);
+    assert_nowhere(&out, "127.0.0.1");
+
+    // The query runs read-only: a write is the server's refusal, at the query's line.
+    let write = spec_with(&dir, "DELETE FROM ads_daily RETURNING day, spend, leads");
+    let refused = stderr(&with_url(Some(&url), &["check", write.to_str().unwrap()]));
+    assert!(
+        refused.contains("cannot execute DELETE in a read-only transaction"),
+        "{refused}"
+    );
+
+    // A column the query names wrongly: the server's message, pointed at in the query.
+    let typo = spec_with(&dir, "SELECT day, spend, leadz FROM ads_daily");
+    let text = stderr(&with_url(Some(&url), &["check", typo.to_str().unwrap()]));
+    assert!(text.contains("column \"leadz\" does not exist"), "{text}");
+    // `query: "SELECT day, spend, leadz…`: the quote is column 12 of line 7, so the
+    // server's position 20 (the `l` of `leadz`) is column 32.
+    assert!(text.contains("spec.yaml:7:32]"), "{text}");
+
+    // A column of a type kpipress does not read is named with its type.
+    let json = spec_with(&dir, "SELECT day, spend, leads, payload FROM ads_daily");
+    let text = stderr(&with_url(Some(&url), &["check", json.to_str().unwrap()]));
+    assert!(
+        text.contains("column `payload` of the query is of type jsonb"),
+        "{text}"
+    );
+
+    // Without its date column.
+    let undated = spec_with(&dir, "SELECT spend, leads FROM ads_daily");
+    let text = stderr(&with_url(Some(&url), &["check", undated.to_str().unwrap()]));
+    assert!(text.contains("`day`"), "{text}");
+
+    // A wrong password: the server's refusal, and neither password shown.
+    let wrong = cluster.url("wrong-Hunter3");
+    let text = stderr(&with_url(Some(&wrong), &["check", spec.to_str().unwrap()]));
+    assert!(
+        text.contains("password authentication failed for user \"kp\""),
+        "{text}"
+    );
+    assert!(!text.contains("wrong-Hunter3") && !text.contains(PASSWORD), "{text}");
+
+    // No server where the URL points: a bounded wait and a message naming the server.
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nowhere = format!("postgresql://kp:{PASSWORD}@127.0.0.1:{free}/postgres");
+    let text = stderr(&with_url(Some(&nowhere), &["check", spec.to_str().unwrap()]));
+    assert!(
+        text.contains(&format!("cannot reach the database kp@127.0.0.1:{free}/postgres")),
+        "{text}"
+    );
+    assert!(!text.contains(PASSWORD), "{text}");
+
+    // The variable not set, and set to something that is not a URL (not quoted back).
+    let text = stderr(&with_url(None, &["check", spec.to_str().unwrap()]));
+    assert!(
+        text.contains("`KPIPRESS_TEST_DB_URL`, the environment variable source `ads` reads"),
+        "{text}"
+    );
+    let text = stderr(&with_url(Some(PASSWORD), &["check", spec.to_str().unwrap()]));
+    assert!(
+        text.contains("`KPIPRESS_TEST_DB_URL` does not hold a PostgreSQL URL"),
+        "{text}"
+    );
+    assert!(!text.contains(PASSWORD), "{text}");
+}
+
+/// The test's spec with another query, in a folder of its own.
+fn spec_with(dir: &Path, query: &str) -> PathBuf {
+    let folder = dir.join(format!("q{}", query.len()));
+    std::fs::create_dir_all(&folder).unwrap();
+    spec(&folder, query)
+}
