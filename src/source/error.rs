@@ -152,12 +152,12 @@ pub enum SourceError {
     )]
     DatabaseConnect { server: String, reason: String },
 
-    #[error("the database {server} asks for TLS (`sslmode` require or verify), which kpipress does not speak yet")]
+    #[error("no TLS with the database {server}: {reason}")]
     #[diagnostic(
         code(source::database_tls),
-        help("connect through a private network or a TLS-terminating proxy with `sslmode=disable`; TLS support is planned")
+        help("the certificate is checked against the system's authorities for the URL's host; a private authority's certificate goes in the URL as `sslrootcert=/path/ca.pem`")
     )]
-    DatabaseTls { server: String },
+    DatabaseTls { server: String, reason: String },
 
     #[error("the database {server} refused the session: {message}")]
     #[diagnostic(

@@ -19,8 +19,10 @@ struct Cluster {
 }
 
 impl Cluster {
-    /// A fresh cluster, or `None` where the server is not installed and not required.
-    fn start(name: &str) -> Option<Self> {
+    /// A fresh cluster, or `None` where the server is not installed and not required;
+    /// with `tls`, it speaks TLS with a certificate for `localhost` from a throwaway
+    /// authority, `ca.pem` in its folder.
+    fn start(name: &str, tls: bool) -> Option<Self> {
         let Some(bin) = server_bin() else {
             assert!(
                 std::env::var("KPIPRESS_EXTERNAL_TESTS").as_deref() != Ok("required"),
@@ -69,10 +71,17 @@ impl Cluster {
                 "--locale=C",
             ],
         );
-        let options = format!(
+        let mut options = format!(
             "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off",
             cluster.dir.display()
         );
+        if tls {
+            cluster.certificates();
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={0}/server.pem -c ssl_key_file={0}/server.key",
+                cluster.dir.display()
+            ));
+        }
         cluster.run(
             "pg_ctl",
             &[
@@ -87,6 +96,72 @@ impl Cluster {
             ],
         );
         Some(cluster)
+    }
+
+    /// A throwaway authority and a certificate it signs for `localhost`, with openssl.
+    fn certificates(&self) {
+        let dir = &self.dir;
+        std::fs::write(dir.join("san"), "subjectAltName=DNS:localhost\n").unwrap();
+        let steps: [&[&str]; 3] = [
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=kpipress test authority",
+            ],
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "san",
+            ],
+        ];
+        for args in steps {
+            let output = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
+            assert!(output.status.success(), "openssl: {}", stderr(&output));
+        }
+        let key = dir.join("server.key");
+        std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+        if self.as_postgres {
+            let status = Command::new("chown")
+                .args(["-R", "postgres"])
+                .arg(dir)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
     }
 
     fn run(&self, program: &str, args: &[&str]) {
@@ -201,7 +276,9 @@ fn assert_nowhere(dir: &Path, secret: &str) {
 
 #[test]
 fn a_database_source_builds_with_exact_numbers_and_keeps_its_secret() {
-    let Some(cluster) = Cluster::start("build") else { return };
+    let Some(cluster) = Cluster::start("build", false) else {
+        return;
+    };
     cluster.sql(
         "CREATE TABLE ads_daily (day date, spend numeric(10,2), leads integer, campaign text, payload jsonb); \
          INSERT INTO ads_daily VALUES \
@@ -310,4 +387,62 @@ fn spec_with(dir: &Path, query: &str) -> PathBuf {
     let folder = dir.join(format!("q{}", query.len()));
     std::fs::create_dir_all(&folder).unwrap();
     spec(&folder, query)
+}
+
+/// TLS where the URL requires it: the server's certificate checked against the URL's
+/// `sslrootcert` for the host name; refused without the authority, and where the server
+/// offers no TLS.
+#[test]
+fn a_database_that_requires_tls_is_spoken_to_in_tls() {
+    let Some(cluster) = Cluster::start("tls", true) else {
+        return;
+    };
+    cluster.sql("CREATE TABLE ads_daily (day date, spend numeric, leads integer); INSERT INTO ads_daily VALUES ('2026-10-01', 10, 2);");
+    let dir = out_dir("database-tls");
+    let spec = spec(&dir, "SELECT day, spend, leads FROM ads_daily");
+    let port = cluster.port;
+    let ca = cluster.dir.join("ca.pem");
+    let verified = format!(
+        "postgresql://kp:{PASSWORD}@localhost:{port}/postgres?sslmode=verify-full&sslrootcert={}",
+        ca.display()
+    );
+    let output = with_url(
+        Some(&verified),
+        &[
+            "build",
+            spec.to_str().unwrap(),
+            "--out",
+            dir.join("out").to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let card = read_json(&dir.join("out/reports/base/2026-10.json"));
+    assert_eq!(kpi(&card, "spend")["value"], 10.0);
+
+    let unknown = format!("postgresql://kp:{PASSWORD}@localhost:{port}/postgres?sslmode=require");
+    let text = stderr(&with_url(Some(&unknown), &["check", spec.to_str().unwrap()]));
+    assert!(
+        text.contains(&format!(
+            "no TLS with the database kp@localhost:{port}/postgres: the TLS handshake failed"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains(PASSWORD), "{text}");
+}
+
+#[test]
+fn a_server_without_tls_is_refused_where_the_url_requires_it() {
+    let Some(cluster) = Cluster::start("no-tls", false) else {
+        return;
+    };
+    let dir = out_dir("database-no-tls");
+    let spec = spec(&dir, "SELECT 1");
+    let url = format!(
+        "postgresql://kp:{PASSWORD}@127.0.0.1:{}/postgres?sslmode=require",
+        cluster.port
+    );
+    let text = stderr(&with_url(Some(&url), &["check", spec.to_str().unwrap()]));
+    assert!(text.contains("the server does not offer TLS"), "{text}");
 }

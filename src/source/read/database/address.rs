@@ -17,6 +17,8 @@ pub struct Address {
     pub database: String,
     /// `sslmode`: whether the server must speak TLS.
     pub tls: Tls,
+    /// `sslrootcert`: a PEM file of the authorities to trust besides the system's.
+    pub root_cert: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,9 +33,11 @@ pub enum Host {
 pub enum Tls {
     /// `disable`.
     Off,
-    /// `allow` and `prefer` (libpq's default): TLS where the server offers it.
+    /// `allow` and `prefer` (libpq's default): kpipress connects without TLS, since
+    /// libpq would not check the certificate either.
     Preferred,
-    /// `require`, `verify-ca`, `verify-full`.
+    /// `require`, `verify-ca`, `verify-full`: TLS, with the server's certificate checked
+    /// against the system's authorities (and `sslrootcert`'s) for its host name.
     Required,
 }
 
@@ -66,6 +70,7 @@ impl Address {
         let mut password = url.password().map(decode).transpose()?;
         let mut database = Some(decode(url.path().trim_start_matches('/'))?).filter(|d| !d.is_empty());
         let mut tls = Tls::Preferred;
+        let mut root_cert = None;
         for (key, value) in url.query_pairs() {
             let value = value.into_owned();
             match key.as_ref() {
@@ -81,6 +86,7 @@ impl Address {
                 "user" => user = Some(value),
                 "password" => password = Some(value),
                 "dbname" => database = Some(value),
+                "sslrootcert" => root_cert = Some(PathBuf::from(value)),
                 "sslmode" => {
                     tls = match value.as_str() {
                         "disable" => Tls::Off,
@@ -100,6 +106,7 @@ impl Address {
             user,
             password,
             tls,
+            root_cert,
         })
     }
 

@@ -24,7 +24,7 @@ impl SourceError {
                 variable: variable.to_owned(),
                 reason,
             },
-            Failure::TlsRequired { server } => SourceError::DatabaseTls { server },
+            Failure::Tls { server, reason } => SourceError::DatabaseTls { server, reason },
             Failure::Connect { server, reason } => SourceError::DatabaseConnect { server, reason },
             Failure::Refused { server, message } => SourceError::DatabaseRefused { server, message },
             Failure::Unsupported { server, what } => SourceError::DatabaseLogin { server, what },

@@ -6,6 +6,7 @@
 mod address;
 mod errors;
 mod frame;
+mod tls;
 mod wire;
 
 use chrono::NaiveDate;
@@ -22,9 +23,10 @@ pub enum Failure {
     Unset,
     /// The variable's value is not a PostgreSQL URL, and why (without quoting it).
     NotAUrl(&'static str),
-    /// The URL asks for TLS (`sslmode=require` and up), which kpipress does not speak yet.
-    TlsRequired {
+    /// The URL asks for TLS (`sslmode=require` and up), and the server cannot give it.
+    Tls {
         server: String,
+        reason: String,
     },
     Connect {
         server: String,
@@ -73,7 +75,10 @@ pub fn read(database: &Database, window: Option<(NaiveDate, NaiveDate)>) -> Resu
             server: server.clone(),
             reason,
         },
-        wire::WireError::TlsRequired => Failure::TlsRequired { server: server.clone() },
+        wire::WireError::Tls(reason) => Failure::Tls {
+            server: server.clone(),
+            reason,
+        },
         wire::WireError::Refused(message) => Failure::Refused {
             server: server.clone(),
             message,

@@ -41,8 +41,8 @@ pub struct Column {
 pub enum WireError {
     /// No connection: the server is unreachable, or the socket is not there.
     Connect(String),
-    /// The URL asks for TLS, which this build does not speak yet.
-    TlsRequired,
+    /// The URL asks for TLS and the server does not offer it, or the handshake failed.
+    Tls(String),
     /// The server refused the session (a wrong password, an unknown database).
     Refused(String),
     /// The server asks for a way of logging in kpipress does not speak.
@@ -57,7 +57,7 @@ pub enum WireError {
     Broken(String),
 }
 
-trait Stream: Read + Write {}
+pub(super) trait Stream: Read + Write {}
 impl<T: Read + Write> Stream for T {}
 
 struct Session {
@@ -69,9 +69,6 @@ struct Session {
 /// Connects to `address` and runs `query` with `parameters` (text, bound to `$1`, `$2`,
 /// …) in a read-only transaction with a statement timeout.
 pub fn fetch(address: &Address, query: &str, parameters: &[String]) -> Result<Table, WireError> {
-    if address.tls == Tls::Required {
-        return Err(WireError::TlsRequired);
-    }
     let mut session = Session::connect(address)?;
     session.start(address)?;
     let table = session.query(query, parameters);
@@ -106,7 +103,10 @@ impl Session {
                 stream.set_read_timeout(patience).map_err(broken)?;
                 stream.set_write_timeout(patience).map_err(broken)?;
                 let _ = stream.set_nodelay(true);
-                Box::new(stream)
+                match address.tls {
+                    Tls::Required => super::tls::wrap(stream, host, address.root_cert.as_deref())?,
+                    Tls::Off | Tls::Preferred => Box::new(stream),
+                }
             }
             Host::Socket(dir) => {
                 let path = dir.join(format!(".s.PGSQL.{}", address.port));
@@ -309,7 +309,7 @@ fn error_fields(body: &postgres_protocol::message::backend::ErrorResponseBody) -
     text
 }
 
-fn broken(e: impl std::fmt::Display) -> WireError {
+pub(super) fn broken(e: impl std::fmt::Display) -> WireError {
     WireError::Broken(e.to_string())
 }
 
