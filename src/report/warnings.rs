@@ -55,6 +55,19 @@ fn source(warning: &SourceWarning) -> String {
             agree(*rows as u64, "has", "have")
         ),
         SourceWarning::Gap { source, from, to } => format!("source `{source}`: no file covers {from} to {to}"),
+        SourceWarning::UnreadColumns { source, columns } => {
+            let n = columns.len() as u64;
+            let named: Vec<String> = columns.iter().map(|(c, t)| format!("`{c}` ({t})")).collect();
+            format!(
+                "source `{source}`: the query's {} {}, of {} kpipress does not read, {} left out; cast {} in the query to use {}",
+                agree(n, "column", "columns"),
+                named.join(", "),
+                agree(n, "a type", "types"),
+                agree(n, "is", "are"),
+                agree(n, "it", "them"),
+                agree(n, "it", "them"),
+            )
+        }
         SourceWarning::Truncated {
             source,
             file,

@@ -173,9 +173,11 @@ fn file_frame(path: &Path, read: read::ReadFile) -> Result<merge::FileFrame, Sou
         frame,
         truncated,
         range,
+        unread,
     } = read;
     let mut coverage = coverage::of_file(path, &frame);
     coverage.truncated = truncated;
+    coverage.unread = unread;
     if let Some((from, to)) = range {
         (coverage.first, coverage.last) = (Some(from), Some(to));
     }

@@ -24,6 +24,11 @@ pub enum SourceWarning {
         from: NaiveDate,
         to: NaiveDate,
     },
+    /// A database's columns of types kpipress does not read (name, type), left out.
+    UnreadColumns {
+        source: String,
+        columns: Vec<(String, String)>,
+    },
     /// A file that holds only the top `limit` rows of the platform's table, as its
     /// `line` says.
     Truncated {

@@ -10,6 +10,9 @@ use super::{kpi, out_dir, read_json, stderr};
 
 const PASSWORD: &str = "s3cret-Hunter2";
 
+/// The presets of connectors' tables, whose fixtures are the tables these tests create.
+pub const PRESETS: &[&str] = &["airbyte-facebook-ads-insights"];
+
 /// A running cluster, stopped when dropped.
 struct Cluster {
     bin: PathBuf,
@@ -332,13 +335,17 @@ fn a_database_source_builds_with_exact_numbers_and_keeps_its_secret() {
     // server's position 20 (the `l` of `leadz`) is column 32.
     assert!(text.contains("spec.yaml:7:32]"), "{text}");
 
-    // A column of a type kpipress does not read is named with its type.
+    // A column of a type kpipress does not read is left out with a warning, and named
+    // with its type where the spec reads it.
     let json = spec_with(&dir, "SELECT day, spend, leads, payload FROM ads_daily");
     let text = stderr(&with_url(Some(&url), &["check", json.to_str().unwrap()]));
     assert!(
-        text.contains("column `payload` of the query is of type jsonb"),
+        text.contains("the query's column `payload` (jsonb), of a type kpipress does not read, is left out"),
         "{text}"
     );
+    let read = spec_with(&dir, "SELECT day, spend, payload AS leads FROM ads_daily");
+    let text = stderr(&with_url(Some(&url), &["check", read.to_str().unwrap()]));
+    assert!(text.contains("column `leads` of the query is of type jsonb"), "{text}");
 
     // Without its date column.
     let undated = spec_with(&dir, "SELECT spend, leads FROM ads_daily");
@@ -445,4 +452,58 @@ fn a_server_without_tls_is_refused_where_the_url_requires_it() {
     );
     let text = stderr(&with_url(Some(&url), &["check", spec.to_str().unwrap()]));
     assert!(text.contains("the server does not offer TLS"), "{text}");
+}
+
+/// A connector's table read with its preset: `SELECT *` from a table laid out as Airbyte's
+/// Facebook Marketing `ads_insights` stream lands in PostgreSQL (typed columns, JSON
+/// arrays, Airbyte's own columns; see the preset's evidence), the JSON columns left out
+/// with a warning.
+#[test]
+fn a_connectors_table_reads_with_its_preset() {
+    let Some(cluster) = Cluster::start("airbyte", false) else {
+        return;
+    };
+    cluster.sql(
+        "CREATE TABLE ads_insights (_airbyte_raw_id varchar NOT NULL, _airbyte_extracted_at timestamptz NOT NULL, \
+         _airbyte_meta jsonb NOT NULL, _airbyte_generation_id bigint, account_id varchar, campaign_name varchar, \
+         date_start date, spend decimal, impressions bigint, clicks bigint, reach bigint, actions jsonb); \
+         INSERT INTO ads_insights VALUES \
+         ('a', now(), '{}', 1, '42', 'Autumn', '2026-10-01', 120.5, 10000, 150, 8000, '[{\"action_type\": \"lead\", \"value\": \"3\"}]'), \
+         ('b', now(), '{}', 1, '42', 'Autumn', '2026-10-02', 79.5, 6000, 50, 5000, NULL), \
+         ('c', now(), '{}', 1, '99', 'Other', '2026-10-02', 1000, 1, 1, 1, NULL);",
+    );
+    let dir = out_dir("database-airbyte");
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "version: 1\nclient: { name: Air, slug: air }\nreport: { language: en, period: 2026-10 }\n\
+         sources:\n  ads:\n    database: { env: KPIPRESS_TEST_DB_URL }\n\
+         \x20   query: \"SELECT * FROM ads_insights WHERE account_id = '42'\"\n    preset: airbyte-facebook-ads-insights\n\
+         kpis:\n  spend: { source: ads, value: \"SUM(spend)\", format: currency, better: lower }\n\
+         \x20 clicks: { source: ads, value: \"SUM(clicks)\" }\n\
+         \x20 cpc: { value: \"spend / clicks\", format: currency, better: lower }\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let output = with_url(
+        Some(&cluster.url(PASSWORD)),
+        &[
+            "build",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let text = stderr(&output);
+    assert!(output.status.success(), "{text}");
+    let card = read_json(&out.join("reports/air/2026-10.json"));
+    assert_eq!(kpi(&card, "spend")["value"], 200.0);
+    assert_eq!(kpi(&card, "clicks")["value"], 200.0);
+    assert_eq!(kpi(&card, "cpc")["value"], 1.0);
+    assert!(
+        text.contains("the query's columns `_airbyte_meta` (jsonb), `actions` (jsonb), of types kpipress does not read, are left out"),
+        "{text}"
+    );
 }

@@ -41,6 +41,8 @@ pub struct FileCoverage {
     pub undated: usize,
     /// The line by which the platform said it cut the file's table short.
     pub truncated: Option<String>,
+    /// A database's columns of types kpipress does not read, left out: name and type.
+    pub unread: Vec<(String, String)>,
 }
 
 /// Warnings about the files of source `name`: rows a newer file replaced or that have no
@@ -79,7 +81,19 @@ pub(in crate::source) fn warnings(name: &str, files: &[FileCoverage]) -> Vec<Sou
             line: crate::source::presets::normalise_display(line),
         })
     });
-    replaced.chain(undated).chain(gaps).chain(truncated).collect()
+    let unread = files
+        .iter()
+        .filter(|f| !f.unread.is_empty())
+        .map(|f| SourceWarning::UnreadColumns {
+            source: source(),
+            columns: f.unread.clone(),
+        });
+    replaced
+        .chain(undated)
+        .chain(gaps)
+        .chain(truncated)
+        .chain(unread)
+        .collect()
 }
 
 /// The dates and rows of one file's frame.
@@ -99,5 +113,6 @@ pub(in crate::source) fn of_file(path: &Path, frame: &DataFrame) -> FileCoverage
         replaced: 0,
         undated,
         truncated: None,
+        unread: Vec::new(),
     }
 }

@@ -113,6 +113,7 @@ mod tests {
                 replaced: 0,
                 undated: 0,
                 truncated: None,
+                unread: Vec::new(),
             },
             frame,
         }

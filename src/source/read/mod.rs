@@ -37,6 +37,8 @@ pub struct ReadFile {
     /// The days a download without a date column says it covers; its rows are dated on
     /// the last.
     pub range: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// A database's columns of types kpipress does not read, left out: name and type.
+    pub unread: Vec<(String, String)>,
 }
 
 /// Reads `path` into a frame with canonical names, `date` as Date, and every column in
@@ -113,10 +115,31 @@ pub fn read_database(
     numeric: &[&str],
 ) -> Result<ReadFile, SourceError> {
     let source = plan.source;
-    let frame = database::read(database, plan.window)
+    let (frame, unmapped) = database::read(database, plan.window)
         .map_err(|failure| SourceError::database(spec, &source.name, &database.env, failure))?;
+    // A column left out is an error where the spec reads it, by its name in the query or
+    // the canonical name it maps to.
+    let mut read: Vec<String> = numeric.iter().map(|c| (*c).to_owned()).collect();
+    read.push(DATE.to_owned());
+    read.extend(source.date.iter().map(|d| d.column.clone()));
+    let headers: Vec<String> = plan
+        .mappings()
+        .into_iter()
+        .filter(|m| read.contains(&m.canonical))
+        .flat_map(|m| m.headers)
+        .collect();
+    read.extend(headers);
+    if let Some(unread) = unmapped.iter().find(|u| read.contains(&u.column)) {
+        let failure = database::Failure::Unmapped(database::Unmapped {
+            column: unread.column.clone(),
+            type_name: unread.type_name.clone(),
+        });
+        return Err(SourceError::database(spec, &source.name, &database.env, failure));
+    }
     let label = format!("sources.{}.query", source.name);
-    typed(spec, plan, &label, frame, &Rows::counted("row", 1), numeric)
+    let mut file = typed(spec, plan, &label, frame, &Rows::counted("row", 1), numeric)?;
+    file.unread = unmapped.into_iter().map(|u| (u.column, u.type_name)).collect();
+    Ok(file)
 }
 
 /// A frame read by polars' own readers (or a database's), with its headers trimmed and
@@ -157,6 +180,7 @@ fn typed(
         frame,
         truncated: None,
         range: None,
+        unread: Vec::new(),
     })
 }
 
@@ -212,6 +236,7 @@ fn read_table(
         frame,
         truncated,
         range: range.map(|r| (r.from, r.to)),
+        unread: Vec::new(),
     })
 }
 

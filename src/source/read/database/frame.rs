@@ -23,7 +23,6 @@ pub struct BadCell {
 }
 
 pub enum FrameError {
-    Unmapped(Unmapped),
     BadCell(BadCell),
     Polars(PolarsError),
 }
@@ -57,21 +56,25 @@ fn kind(oid: u32) -> Result<Kind, &'static str> {
     })
 }
 
-pub fn frame(columns: Vec<Column>) -> Result<DataFrame, FrameError> {
+/// The columns kpipress reads as a frame, and those of other types, left out: a
+/// connector's table holds JSON columns beside the figures (`SELECT *` reads them too).
+pub fn frame(columns: Vec<Column>) -> Result<(DataFrame, Vec<Unmapped>), FrameError> {
     let mut series = Vec::with_capacity(columns.len());
+    let mut unmapped = Vec::new();
     for column in columns {
-        let kind = kind(column.type_oid).map_err(|name| {
-            FrameError::Unmapped(Unmapped {
-                column: column.name.clone(),
+        match kind(column.type_oid) {
+            Ok(kind) => series.push(to_series(column, kind)?.into_column()),
+            Err(name) => unmapped.push(Unmapped {
                 type_name: match name {
                     "" => format!("type {}", column.type_oid),
                     name => name.to_owned(),
                 },
-            })
-        })?;
-        series.push(to_series(column, kind)?.into_column());
+                column: column.name,
+            }),
+        }
     }
-    DataFrame::new_infer_height(series).map_err(FrameError::Polars)
+    let frame = DataFrame::new_infer_height(series).map_err(FrameError::Polars)?;
+    Ok((frame, unmapped))
 }
 
 fn to_series(column: Column, kind: Kind) -> Result<Series, FrameError> {
@@ -187,7 +190,7 @@ mod tests {
 
     #[test]
     fn types_map_to_polars_types() {
-        let frame = frame(vec![
+        let (frame, _) = frame(vec![
             column("day", 1082, &[Some("2026-10-01"), None]),
             column("at", 1184, &[Some("2026-10-01 23:30:00.5+00"), Some("infinity")]),
             column("spend", 1700, &[Some("1250.50"), Some("NaN")]),
@@ -204,12 +207,16 @@ mod tests {
     }
 
     #[test]
-    fn an_unmapped_type_names_its_column() {
-        let Err(FrameError::Unmapped(unmapped)) = frame(vec![column("payload", 3802, &[Some("{}")])]) else {
-            panic!("jsonb should not map");
+    fn an_unmapped_type_is_left_out_and_named() {
+        let Ok((frame, unmapped)) = frame(vec![
+            column("day", 1082, &[None]),
+            column("payload", 3802, &[Some("{}")]),
+        ]) else {
+            panic!("the frame builds");
         };
+        assert_eq!(frame.get_column_names(), ["day"]);
         assert_eq!(
-            (unmapped.column.as_str(), unmapped.type_name.as_str()),
+            (unmapped[0].column.as_str(), unmapped[0].type_name.as_str()),
             ("payload", "jsonb")
         );
     }

@@ -57,7 +57,10 @@ pub enum Failure {
 /// The rows of `database`'s query; `window`, the first and last day the report needs,
 /// binds `$1` and `$2` where the query uses them (`-infinity` to `infinity` when the
 /// period is not known before the data is read).
-pub fn read(database: &Database, window: Option<(NaiveDate, NaiveDate)>) -> Result<DataFrame, Failure> {
+pub fn read(
+    database: &Database,
+    window: Option<(NaiveDate, NaiveDate)>,
+) -> Result<(DataFrame, Vec<Unmapped>), Failure> {
     let url = std::env::var(&database.env).map_err(|_| Failure::Unset)?;
     let address = address::Address::parse(&url).map_err(|e| Failure::NotAUrl(e.0))?;
     let server = address.shown();
@@ -102,7 +105,6 @@ pub fn read(database: &Database, window: Option<(NaiveDate, NaiveDate)>) -> Resu
         },
     })?;
     frame::frame(table.columns).map_err(|e| match e {
-        frame::FrameError::Unmapped(u) => Failure::Unmapped(u),
         frame::FrameError::BadCell(b) => Failure::BadCell(b),
         frame::FrameError::Polars(p) => Failure::Frame(p),
     })
