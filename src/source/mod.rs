@@ -93,6 +93,21 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
     Ok(Sources { sources, warnings })
 }
 
+/// A digest of the rows a database source's query returns for a report on `period` (the
+/// rows [`load`] reads), for the build record; `None` for a source of files.
+pub fn query_digest(
+    spec: &Spec,
+    source: &crate::spec::SourceSpec,
+    period: Option<Period>,
+) -> Result<Option<String>, SourceError> {
+    let Some(database) = &source.database else {
+        return Ok(None);
+    };
+    read::database::digest(database, period.map(|p| window(spec, p)))
+        .map(Some)
+        .map_err(|failure| SourceError::database(spec, &source.name, &database.env, failure))
+}
+
 /// The days a report on `period` may show: its history, and the same periods a year
 /// earlier.
 fn window(spec: &Spec, period: Period) -> (chrono::NaiveDate, chrono::NaiveDate) {

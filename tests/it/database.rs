@@ -319,6 +319,17 @@ fn a_database_source_builds_with_exact_numbers_and_keeps_its_secret() {
     assert_nowhere(&out, PASSWORD);
     assert_nowhere(&out, "127.0.0.1");
 
+    // The record covers the query and its rows: an unchanged table skips the client, a
+    // changed one rebuilds it.
+    let again = with_url(Some(&url), &args);
+    assert!(stderr(&again).contains("unchanged base 2026-10"), "{}", stderr(&again));
+    cluster.sql("INSERT INTO ads_daily VALUES ('2026-10-20', 99.75, 3, 'b', NULL);");
+    let changed = with_url(Some(&url), &args);
+    assert!(stderr(&changed).contains("built base 2026-10"), "{}", stderr(&changed));
+    let card = read_json(&out.join("reports/base/2026-10.json"));
+    assert_eq!(kpi(&card, "spend")["value"], 600.0);
+    assert_nowhere(&out, PASSWORD);
+
     // The query runs read-only: a write is the server's refusal, at the query's line.
     let write = spec_with(&dir, "DELETE FROM ads_daily RETURNING day, spend, leads");
     let refused = stderr(&with_url(Some(&url), &["check", write.to_str().unwrap()]));
