@@ -528,33 +528,7 @@ fn a_json_source_that_is_not_json_fails_its_client_alone() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_killed_build_takes_its_render_worker_with_it() {
-    let dir = out_dir("worker-orphan");
-    std::fs::create_dir_all(dir.join("template")).unwrap();
-    std::fs::write(
-        dir.join("template/report.typ.j2"),
-        "#for a in range(100000) { for b in range(100000) { } }\n",
-    )
-    .unwrap();
-    let spec = dir.join("spec.yaml");
-    views_spec(
-        &spec,
-        "",
-        "name: W, slug: w",
-        "language: en, period: 2026-10, template: ./template",
-    );
-    let out = out_dir("worker-orphan-out");
-    let mut build = Command::new(env!("CARGO_BIN_EXE_kpipress"))
-        .args([
-            "build",
-            spec.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--time-limit",
-            "600",
-        ])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut build = looping_build("worker-orphan", &[]);
     let parent = build.id();
     let mut worker = None;
     for _ in 0..200 {
@@ -581,27 +555,7 @@ fn a_killed_build_takes_its_render_worker_with_it() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_render_worker_sees_no_environment() {
-    let dir = out_dir("worker-env");
-    std::fs::create_dir_all(dir.join("template")).unwrap();
-    std::fs::write(
-        dir.join("template/report.typ.j2"),
-        "#for a in range(100000) { for b in range(100000) { } }\n",
-    )
-    .unwrap();
-    let spec = dir.join("spec.yaml");
-    views_spec(
-        &spec,
-        "",
-        "name: E, slug: e",
-        "language: en, period: 2026-10, template: ./template",
-    );
-    let out = out_dir("worker-env-out");
-    let mut build = Command::new(env!("CARGO_BIN_EXE_kpipress"))
-        .args(["build", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])
-        .env("KPIPRESS_TEST_SECRET", "hunter2")
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut build = looping_build("worker-env", &[("KPIPRESS_TEST_SECRET", "hunter2")]);
     let parent = build.id();
     let environ = (0..200).find_map(|_| {
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -624,6 +578,34 @@ fn the_render_worker_sees_no_environment() {
             .all(|e| e.starts_with("GLIBC_TUNABLES=") || e.starts_with("glibc.")),
         "{environ:?}"
     );
+}
+
+/// A build, started in the background with `env` added, of a spec in a folder named
+/// `name` whose template loops for longer than any test waits: its render worker stays.
+#[cfg(target_os = "linux")]
+fn looping_build(name: &str, env: &[(&str, &str)]) -> std::process::Child {
+    let dir = out_dir(name);
+    std::fs::create_dir_all(dir.join("template")).unwrap();
+    std::fs::write(
+        dir.join("template/report.typ.j2"),
+        "#for a in range(100000) { for b in range(100000) { } }\n",
+    )
+    .unwrap();
+    let spec = dir.join("spec.yaml");
+    views_spec(
+        &spec,
+        "",
+        "name: W, slug: w",
+        "language: en, period: 2026-10, template: ./template",
+    );
+    let out = out_dir(&format!("{name}-out"));
+    Command::new(env!("CARGO_BIN_EXE_kpipress"))
+        .args(["build", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["--time-limit", "600"])
+        .envs(env.iter().copied())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
 }
 
 #[cfg(target_os = "linux")]

@@ -4,4 +4,5 @@
 
 pub(in crate::source) mod excel;
 pub(in crate::source) mod grid;
+mod headers;
 pub(in crate::source) mod typed;
