@@ -73,14 +73,35 @@ fn report(file: &str, found: &Inspection) -> String {
         None => line(&mut out, "rows", &format!("{}{dates}", found.rows)),
     }
     if let Some(date) = &found.date {
-        let formats = match date.formats.as_slice() {
-            [one] => format!("`{one}`"),
-            many => format!("ambiguous: {} all read it; say which in the spec", quoted_list(many)),
+        let formats = match (date.formats.as_slice(), &date.settled_by) {
+            ([one], _) => format!("`{one}`"),
+            ([first, others @ ..], Some(language)) => format!(
+                "`{first}`: every date also reads as {}, and the preset reads {language} files as `{first}` first; if that is wrong, give `date.format` on the source",
+                quoted_list(others)
+            ),
+            (many, _) => format!("ambiguous: {} all read it; say which in the spec", quoted_list(many)),
         };
         line(&mut out, "dates", &format!("`{}`, {formats}", date.column));
         if let Some(rule) = &date.year_rule {
             line(&mut out, "", rule);
         }
+        if let Some((from, to)) = date.widest_span {
+            line(
+                &mut out,
+                "spans",
+                &format!("rows cover more than a day (up to {from} to {to}): a row within one period of the report's grain counts for that period, on its last day, and a row across periods is refused"),
+            );
+        }
+    }
+    if let Some(covers) = &found.covers {
+        line(
+            &mut out,
+            "covers",
+            &format!(
+                "{} to {}, as {} says: the rows count for that one period, which must be one period of the report",
+                covers.from, covers.to, covers.said
+            ),
+        );
     }
     line(
         &mut out,

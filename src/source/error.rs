@@ -91,14 +91,16 @@ pub enum SourceError {
         problem: String,
     },
 
-    #[error("`{file}` has no date column, and its line {line} says it covers {from} to {to}, which is not one {grain} of the report")]
+    #[error(
+        "`{file}` has no date column, and {said} says it covers {from} to {to}, which is not one {grain} of the report"
+    )]
     #[diagnostic(
         code(source::not_one_period),
         help("its rows count for the one period it covers: download one file per period (a month for a monthly report), or a report with a breakdown by day")
     )]
     NotOnePeriod {
         file: String,
-        line: usize,
+        said: crate::source::grid::Said,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
         grain: &'static str,
@@ -111,10 +113,10 @@ pub enum SourceError {
     )]
     NoStartDate { file: String },
 
-    #[error("{file}: {unit} {row} covers {from} to {to}, not one day")]
+    #[error("{file}: {unit} {row} covers {from} to {to}, more than one {grain} (the report's grain), so it cannot count for one")]
     #[diagnostic(
         code(source::span),
-        help("export the table with a breakdown by day, so that every row is one day")
+        help("export the table with a breakdown by day, or by {grain} so that every row is one {grain}")
     )]
     SpansDays {
         file: String,
@@ -122,6 +124,7 @@ pub enum SourceError {
         row: usize,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
+        grain: &'static str,
     },
 
     #[error("`{variable}`, the environment variable source `{source_name}` reads its database's URL from, is not set")]

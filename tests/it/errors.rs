@@ -162,10 +162,21 @@ fn a_row_wider_than_its_header_names_its_line() {
 }
 
 #[test]
-fn a_row_over_several_days_is_refused() {
+fn a_row_across_periods_of_the_report_is_refused() {
     let text = check_error("spans_days/spec.yaml");
     assert!(
-        text.contains("tests/fixtures/err/spans_days/ads.csv: line 3 covers 2026-10-01 to 2026-10-31, not one day"),
+        text.contains(
+            "tests/fixtures/err/spans_days/ads.csv: line 3 covers 2026-10-01 to 2026-10-31, more than one week"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_download_whose_name_says_a_year_is_refused_by_a_monthly_report() {
+    let text = check_error("name_range/spec.yaml");
+    assert!(
+        text.contains("the name `País 2024-06-02_2025-06-02 Canal Polka` says it covers 2024-06-02 to 2025-06-02, which is not one month"),
         "{text}"
     );
 }

@@ -44,6 +44,26 @@ const CASES: &[Case] = &[
         &[("spend", 4000.0), ("leads", 8.0), ("cost_per_lead", 500.0)],
     ),
     (
+        "meta-ads-manager-pt",
+        "meta-ads-manager",
+        &[
+            ("spend", 500.0),
+            ("results", 450.0),
+            ("impressions", 30000.0),
+            ("cost_per_result", 500.0 / 450.0),
+        ],
+    ),
+    (
+        "youtube-studio-breakdown",
+        "youtube-studio-breakdown",
+        &[
+            ("views", 12000.0),
+            ("watch_time", 800.5),
+            ("brazil_views", 10000.0),
+            ("brazil_share", 10000.0 / 12000.0),
+        ],
+    ),
+    (
         "vk-community",
         "vk-community",
         &[("reach", 5000.0), ("engagement_rate", 0.052), ("net_followers", 40.0)],
@@ -277,12 +297,7 @@ fn each_preset_fixture_gives_the_hand_worked_numbers() {
 fn inspect_names_each_fixture_preset() {
     for (fixture, preset, _) in CASES {
         let dir = super::root().join(format!("tests/fixtures/presets/{fixture}"));
-        let file = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e != "yaml"))
-            .min()
-            .unwrap();
+        let file = first_download(&dir).unwrap_or_else(|| panic!("{fixture} has no download"));
         let output = kpipress(&["inspect", file.to_str().unwrap()]);
         let text = String::from_utf8_lossy(&output.stdout);
         assert!(output.status.success(), "{fixture}: {}", stderr(&output));
@@ -293,6 +308,17 @@ fn inspect_names_each_fixture_preset() {
         );
         assert!(text.contains(&format!("    preset: {preset}\n")), "{text}");
     }
+}
+
+/// The first file of `dir` that is not the spec, in a folder the download unpacked into
+/// where the fixture keeps one (its name may say the days it covers).
+fn first_download(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    entries.into_iter().find_map(|path| match path.is_dir() {
+        true => first_download(&path),
+        false => path.extension().is_some_and(|e| e != "yaml").then_some(path),
+    })
 }
 
 #[test]
@@ -456,6 +482,33 @@ fn inspect_says_when_dates_have_no_year() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(text.contains("the dates have no year"), "{text}");
     assert!(text.contains("`year:`"), "{text}");
+}
+
+#[test]
+fn inspect_says_the_days_a_download_covers_and_rows_that_span_them() {
+    let inspect = |file: &str| {
+        let output = kpipress(&["inspect", file]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let by_name = inspect(
+        "tests/fixtures/presets/youtube-studio-breakdown/País 2026-10-01_2026-10-31 Canal Polka/Dados da tabela.csv",
+    );
+    assert!(
+        by_name
+            .contains("covers     2026-10-01 to 2026-10-31, as the name `País 2026-10-01_2026-10-31 Canal Polka` says"),
+        "{by_name}"
+    );
+    assert!(by_name.contains(", pt headers"), "{by_name}");
+    let by_month = inspect(
+        "tests/fixtures/presets/meta-ads-manager-pt/CA-01---Polka-Campanhas-1-de-out-de-2026-31-de-out-de-2026.csv",
+    );
+    assert!(
+        by_month.contains("spans      rows cover more than a day (up to 2026-10-01 to 2026-10-31)"),
+        "{by_month}"
+    );
+    let by_day = inspect("tests/fixtures/presets/meta-ads-manager/Untitled-report-Oct-10-2026-to-Oct-31-2026.csv");
+    assert!(!by_day.contains("spans "), "{by_day}");
 }
 
 #[test]

@@ -80,6 +80,7 @@ pub(super) fn describe(
         rows: table.lines.len(),
         columns,
         date,
+        covers: None,
         decimal_comma,
         lines_in_file: None,
     }
@@ -168,8 +169,51 @@ fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str, workbook:
             formats: reading,
             year_rule: None,
             in_order,
+            settled_by: fit.map(|_| language.to_owned()),
+            widest_span: fit.and_then(|fit| widest_span(table, fit, index, &format)),
         })
     })
+}
+
+/// The longest span a row covers, where the preset dates rows by a span's start and the
+/// table has the column of its end; `None` when every row is one day.
+fn widest_span(table: &Table, fit: &PresetFit, date: usize, format: &DateFormat) -> Option<(NaiveDate, NaiveDate)> {
+    let span = fit.preset.span.as_ref()?;
+    if !span
+        .starts
+        .iter()
+        .any(|s| presets::header_matches(s, &table.headers[date]))
+    {
+        return None;
+    }
+    let ends = fit.preset.columns.get(&span.ends)?;
+    let end = table
+        .headers
+        .iter()
+        .position(|h| ends.patterns().any(|(_, pattern)| presets::header_matches(pattern, h)))?;
+    let day = |value: &Value| match dates::read(format, value) {
+        Some(Reading::Date(date)) => Some(date),
+        _ => None,
+    };
+    // The summary row (the account's total, over the whole download) is no row the
+    // reader counts.
+    let marks: Vec<usize> = table
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| {
+            fit.preset
+                .column_of(h)
+                .is_some_and(|c| fit.preset.summary_when_empty.iter().any(|s| s == c))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    let summary = |row: usize| !marks.is_empty() && marks.iter().all(|m| table.columns[*m][row].is_empty());
+    (0..table.lines.len())
+        .filter(|row| !summary(*row))
+        .filter_map(|row| Some((day(&table.columns[date][row])?, day(&table.columns[end][row])?)))
+        .filter(|(from, to)| from < to)
+        .max_by_key(|(from, to)| *to - *from)
 }
 
 /// Whether a header names a date, so a workbook's numbers under it may be serial days

@@ -29,6 +29,8 @@ pub struct Inspection {
     pub columns: Vec<ColumnInfo>,
     pub rows: usize,
     pub date: Option<DateInfo>,
+    /// The days a file without a date column says it covers, and where it says so.
+    pub covers: Option<grid::DateRange>,
     pub decimal_comma: bool,
     /// Set when the file is larger than what is read to describe it: the lines of the
     /// whole file, counted without reading it into memory.
@@ -59,6 +61,12 @@ pub struct DateInfo {
     pub year_rule: Option<String>,
     /// Whether the dates run in order (either way), as `year:` needs.
     pub in_order: bool,
+    /// The language whose formats the preset tries in order, when a preset reads the
+    /// column: where several read every date, its first one is taken.
+    pub settled_by: Option<String>,
+    /// The longest span a row covers, where the date is a span's start (`Reporting
+    /// starts`) and rows cover more than their first day.
+    pub widest_span: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// Reads `path` as far as needed to describe it.
@@ -89,11 +97,12 @@ pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceE
         }
         _ => return Err(read_error(ReadFailure::NotInspectable)),
     };
-    let (separator, table, fit, runner_up) =
-        best_reading(grids, format == FileFormat::Excel).ok_or_else(|| read_error(ReadFailure::NoRows))?;
-    let mut inspection = describe(format, encoding, separator, table, fit);
+    let reading =
+        best_reading(path, grids, format == FileFormat::Excel).ok_or_else(|| read_error(ReadFailure::NoRows))?;
+    let mut inspection = describe(format, encoding, reading.separator, reading.table, reading.fit);
     inspection.lines_in_file = lines_in_file;
-    inspection.runner_up = runner_up;
+    inspection.runner_up = reading.runner_up;
+    inspection.covers = reading.covers;
     if let Some(date) = inspection
         .date
         .as_mut()
@@ -185,18 +194,25 @@ const PROBE_ROWS: usize = 2000;
 
 /// The reading that fits a preset best, or else the separator that gives the most
 /// columns consistently.
-/// The grid's separator and table as the best-fitting preset reads it, that preset's fit,
-/// and the next best preset's (a different preset, on any separator).
-type Reading = (Option<u8>, Table, Option<PresetFit>, Option<PresetFit>);
+/// The grid's separator and table as the best-fitting preset reads it, the days it says
+/// it covers, that preset's fit, and the next best preset's (a different preset, on any
+/// separator).
+struct Reading {
+    separator: Option<u8>,
+    table: Table,
+    covers: Option<grid::DateRange>,
+    fit: Option<PresetFit>,
+    runner_up: Option<PresetFit>,
+}
 
-fn best_reading(grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<Reading> {
+fn best_reading(path: &Path, grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<Reading> {
     let mut fits: Vec<(f64, usize, PresetFit)> = Vec::new();
     for (index, (_, grid)) in grids.iter().enumerate() {
         let probe = Grid {
             rows: grid.rows.iter().take(PROBE_ROWS).cloned().collect(),
         };
         for preset in presets::all().values() {
-            let Some(table) = preset_table(probe.clone(), preset) else {
+            let Some((table, _)) = preset_table(path, probe.clone(), preset) else {
                 continue;
             };
             let Some(score) = preset.likeness(&table.headers) else {
@@ -229,32 +245,46 @@ fn best_reading(grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> Option<Readin
     if let Some((_, index, fit)) = fits.next() {
         let runner_up = fits.next().map(|(_, _, fit)| fit);
         let (separator, grid) = grids.into_iter().nth(index)?;
-        let table = preset_table(grid, fit.preset)?;
-        return Some((separator, table, Some(fit), runner_up));
+        let (table, covers) = preset_table(path, grid, fit.preset)?;
+        return Some(Reading {
+            separator,
+            table,
+            covers,
+            fit: Some(fit),
+            runner_up,
+        });
     }
     let (separator, grid) = grids.into_iter().max_by_key(|(_, grid)| modal_width(grid))?;
     let width = modal_width(&grid);
     let table = grid.plain_table(width)?;
-    Some((separator, table, None, None))
+    Some(Reading {
+        separator,
+        table,
+        covers: None,
+        fit: None,
+        runner_up: None,
+    })
 }
 
-/// The table `preset` finds in `grid`.
-fn preset_table(grid: Grid, preset: &Preset) -> Option<Table> {
+/// The table `preset` finds in `grid`, and the days it says it covers where it has no
+/// date column.
+fn preset_table(path: &Path, grid: Grid, preset: &Preset) -> Option<(Table, Option<grid::DateRange>)> {
     let is_date_header = |c: &str| preset.date.language_of(c).map(str::to_owned);
     let is_totals = |c: &str| preset.is_totals(c);
     let is_truncation = |c: &str| preset.is_truncation(c);
     let accepts = |headers: &[String]| preset.accepts(headers);
-    let grid = match super::read::range_dated(preset, &grid) {
-        Some((dated, _)) => dated,
-        None => grid,
+    let (grid, covers) = match super::read::range_dated(preset, path, &grid) {
+        Some((dated, range)) => (dated, Some(range)),
+        None => (grid, None),
     };
-    grid.table(&Layout {
+    let table = grid.table(&Layout {
         is_date_header: &is_date_header,
         header_rows: preset.header_rows,
         is_totals: &is_totals,
         is_truncation: &is_truncation,
         accepts: &accepts,
-    })
+    })?;
+    Some((table, covers))
 }
 
 /// Whether the preset's date formats read the first date of `table`: a header row

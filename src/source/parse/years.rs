@@ -156,18 +156,39 @@ pub fn named_anchor(path: &Path) -> Option<YearAnchor> {
         .find_map(|name| date_in_name(&name).map(|date| YearAnchor::NamedFrom { date, name }))
 }
 
+/// The days a download's name, or its folder's or their parent's, says it covers: the
+/// name and its first two dates, in order (YouTube Studio's `Country 2026-10-01_2026-10-31
+/// Channel`, the folder its zip unpacks into).
+pub fn range_in_names(path: &Path) -> Option<(String, NaiveDate, NaiveDate)> {
+    path.ancestors()
+        .take(3)
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .find_map(|name| {
+            let dates: Vec<NaiveDate> = dates_in_name(&name).take(2).collect();
+            let [from, to] = dates[..] else { return None };
+            (from <= to).then_some((name, from, to))
+        })
+}
+
 /// The first date written in `name` as `YYYY-MM-DD`, `YYYY_MM_DD` or eight digits alone
 /// (`YYYYMMDD`), between 2000 and 2099.
 pub fn date_in_name(name: &str) -> Option<NaiveDate> {
+    dates_in_name(name).next()
+}
+
+/// Every date written in `name` as [`date_in_name`] reads one, in order.
+fn dates_in_name(name: &str) -> impl Iterator<Item = NaiveDate> + '_ {
     let digits: Vec<(usize, &str)> = runs_of_digits(name);
-    for (i, (at, run)) in digits.iter().enumerate() {
+    (0..digits.len()).filter_map(move |i| {
+        let (at, run) = digits[i];
         let candidate = match run.len() {
             8 => NaiveDate::parse_from_str(run, "%Y%m%d").ok(),
             4 => {
                 let joined = |j: usize| digits.get(j).filter(|(a, r)| r.len() == 2 && separated(name, *a));
                 match (joined(i + 1), joined(i + 2)) {
                     (Some((_, month)), Some((_, day)))
-                        if same_separator(name, *at, digits[i + 1].0, digits[i + 2].0) =>
+                        if same_separator(name, at, digits[i + 1].0, digits[i + 2].0) =>
                     {
                         NaiveDate::parse_from_str(&format!("{run}{month}{day}"), "%Y%m%d").ok()
                     }
@@ -176,11 +197,8 @@ pub fn date_in_name(name: &str) -> Option<NaiveDate> {
             }
             _ => None,
         };
-        if let Some(date) = candidate.filter(|d| (2000..2100).contains(&d.year())) {
-            return Some(date);
-        }
-    }
-    None
+        candidate.filter(|d| (2000..2100).contains(&d.year()))
+    })
 }
 
 fn runs_of_digits(text: &str) -> Vec<(usize, &str)> {
@@ -282,5 +300,19 @@ mod tests {
         assert_eq!(date_in_name("Overview_1740787200"), None);
         assert_eq!(date_in_name("2025-02_28"), None);
         assert_eq!(date_in_name("Overview.csv"), None);
+    }
+
+    #[test]
+    fn ranges_in_download_names() {
+        let folder = "País 2024-06-02_2025-06-02 UFSCar - Universidade Federal de São Carlos";
+        assert_eq!(
+            range_in_names(&Path::new(folder).join("Dados da tabela.csv")),
+            Some((folder.to_owned(), day(2024, 6, 2), day(2025, 6, 2)))
+        );
+        assert_eq!(
+            range_in_names(Path::new("Overview_2025-02-28_1740787200_shop/a.csv")),
+            None
+        );
+        assert_eq!(range_in_names(Path::new("x 2025-03-01_2025-02-01/a.csv")), None);
     }
 }

@@ -29,6 +29,10 @@ pub struct Preset {
     /// Where a download without a date column writes the days it covers, in its preamble
     /// (`Период:`): each of its rows counts for that one period.
     pub range_line: Option<Headers>,
+    /// Whether such a download's name, or its folder's, may say the days it covers
+    /// (YouTube Studio's `Country 2026-10-01_2026-10-31 Channel`).
+    #[serde(default)]
+    pub range_in_name: bool,
     pub key: Vec<String>,
     pub date: Headers,
     pub date_formats: IndexMap<String, Vec<String>>,
@@ -416,9 +420,10 @@ mod tests {
         assert_eq!(
             preset.missing(&headers(&["Date", "Leads"])),
             [
-                "`Day` or `Reporting starts` or `День` or `Дата начала отчетности` or `Начало отчетности`",
+                "`Day` or `Reporting starts` or `День` or `Дата начала отчетности` or `Начало отчетности` \
+                 or `Dia` or `Início dos relatórios`",
                 "`Amount spent (*)` or `Amount spent` or `Потраченная сумма (*)` or `Потраченная сумма` \
-                 or `Сумма затрат (*)` or `Сумма затрат`"
+                 or `Сумма затрат (*)` or `Сумма затрат` or `Valor usado (*)` or `Valor usado`"
             ]
         );
     }

@@ -7,6 +7,8 @@ pub(super) mod cells;
 pub(super) mod checks;
 pub(super) mod database;
 pub(super) mod plain;
+mod range;
+pub(super) use range::range_dated;
 pub(super) mod scan;
 
 use std::fs::File;
@@ -18,7 +20,6 @@ use polars::prelude::*;
 use crate::source::checks::{check_numeric, parse_dates, Cells, Rows};
 use crate::source::error::{columns_help, ReadFailure, SourceError};
 use crate::source::plan::Plan;
-use crate::source::presets::Preset;
 use crate::source::{display, excel, grid, typed, DATE};
 use crate::spec::{Closed, FileFormat, Part, Spec};
 
@@ -34,8 +35,9 @@ pub struct Columns {
 pub struct ReadFile {
     pub frame: DataFrame,
     pub truncated: Option<String>,
-    /// The days a download without a date column says it covers; its rows are dated on
-    /// the last.
+    /// The days a download says it covers where its rows are not days (a table without a
+    /// date column and its range in the preamble, or rows of a whole month each); each
+    /// such row is dated on its period's last day.
     pub range: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     /// A database's columns of types kpipress does not read, left out: name and type.
     pub unread: Vec<(String, String)>,
@@ -75,12 +77,12 @@ pub fn read_file(
                 _ => plan.separators(default),
             };
             let grids = separators.into_iter().map(|s| grid::split(&text, s));
-            let table = find_table(plan, &file, grids)?;
+            let table = find_table(plan, path, grids)?;
             return read_table(spec, plan, path, table, numeric, "line");
         }
         FileFormat::Excel => {
             let grid = excel::read(path, source.sheet.as_ref()).map_err(read_error)?;
-            let table = find_table(plan, &file, std::iter::once(grid))?;
+            let table = find_table(plan, path, std::iter::once(grid))?;
             return read_table(spec, plan, path, table, numeric, "row");
         }
         FileFormat::Parquet => {
@@ -215,6 +217,7 @@ fn read_table(
 ) -> Result<ReadFile, SourceError> {
     let mut frames = Vec::with_capacity(tables.len());
     let truncated = tables.iter().find_map(|t| t.truncated.clone());
+    let mut covers = None;
     for table in tables {
         let renames = renames(spec, plan, &display(path), &table.headers)?;
         let typing = typed::Typing {
@@ -226,7 +229,9 @@ fn read_table(
             renames: &renames,
             decimal_comma: plan.decimal_comma(&language),
         };
-        frames.push(typed::frame(table, &typing)?);
+        let typed = typed::frame(table, &typing)?;
+        covers = covers.or(typed.covers);
+        frames.push(typed.frame);
     }
     let frame = match frames.len() {
         1 => frames.remove(0),
@@ -235,7 +240,7 @@ fn read_table(
     Ok(ReadFile {
         frame,
         truncated,
-        range: range.map(|r| (r.from, r.to)),
+        range: range.map(|r| (r.from, r.to)).or(covers),
         unread: Vec::new(),
     })
 }
@@ -262,9 +267,10 @@ fn join_by_date(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
 /// joins tables, every table of that grid that fits.
 fn find_table(
     plan: &Plan,
-    file: &str,
+    path: &Path,
     grids: impl Iterator<Item = grid::Grid>,
 ) -> Result<(Vec<grid::Table>, String, Option<grid::DateRange>), SourceError> {
+    let file = &display(path);
     let is_date_header = |cell: &str| plan.date_header_language(cell);
     let is_totals = |cell: &str| plan.is_totals(cell);
     let is_truncation = |cell: &str| plan.is_truncation(cell);
@@ -288,7 +294,7 @@ fn find_table(
         if widest.len() > likely_header.len() {
             likely_header = widest;
         }
-        let dated = match dated_by_range(plan, &grid) {
+        let dated = match range::dated_by_range(plan, path, &grid) {
             Some((dated, found)) => {
                 range = Some(found);
                 dated
@@ -315,9 +321,7 @@ fn find_table(
     if let Some(preset) = plan.preset.filter(|p| p.fit(&table.headers).is_none()) {
         return Err(SourceError::wrong_export(preset, file, &table.headers));
     }
-    if let Some(range) = range {
-        one_period(plan, file, range)?;
-    }
+    let range = range.map(|range| range::one_period(plan, file, range)).transpose()?;
     // A spec that names the date column itself leaves the language to the other headers.
     let language = match plan.preset.filter(|_| plan.source.date.is_some()) {
         Some(preset) => preset
@@ -326,49 +330,6 @@ fn find_table(
         None => table.language.clone(),
     };
     Ok((tables, language, range))
-}
-
-/// A download of a preset whose table has no date column but whose preamble says the
-/// days it covers, with those days' last as its date column; `None` for any other grid
-/// (one with a date column is read by it).
-fn dated_by_range(plan: &Plan, grid: &grid::Grid) -> Option<(grid::Grid, grid::DateRange)> {
-    let preset = plan.preset.filter(|_| plan.source.date.is_none())?;
-    range_dated(preset, grid)
-}
-
-/// [`dated_by_range`] for `preset`, as `inspect` reads a file with each preset in turn.
-pub(super) fn range_dated(preset: &Preset, grid: &grid::Grid) -> Option<(grid::Grid, grid::DateRange)> {
-    let markers = preset.range_line.as_ref()?;
-    let has_date = grid.rows.iter().take(30).any(|(_, cells)| {
-        cells
-            .iter()
-            .filter_map(crate::source::value::Value::as_str)
-            .any(|c| preset.date.language_of(c).is_some())
-    });
-    if has_date {
-        return None;
-    }
-    // The date column is named in the range line's language, so the file is read in it.
-    markers.patterns().find_map(|(language, marker)| {
-        let (_, date_header) = preset.date.patterns().find(|(l, _)| *l == language)?;
-        grid.dated_by_range(&[marker.to_owned()], date_header, &|headers| preset.accepts(headers))
-    })
-}
-
-/// A download dated by its range counts for one period of the report's grain, so the
-/// range must be one: a quarter's rows cannot be told apart by month.
-fn one_period(plan: &Plan, file: &str, range: grid::DateRange) -> Result<(), SourceError> {
-    let period = crate::spec::Period::containing(plan.grain, range.from);
-    if period.start == range.from && period.end() == range.to {
-        return Ok(());
-    }
-    Err(SourceError::NotOnePeriod {
-        file: file.to_owned(),
-        line: range.line,
-        from: range.from,
-        to: range.to,
-        grain: plan.grain.name(),
-    })
 }
 
 /// Headers trimmed of spaces and a byte-order mark polars kept.

@@ -56,8 +56,15 @@ impl Typing<'_> {
     }
 }
 
+/// A table made a frame, and the days its rows cover where rows span whole periods
+/// (each is then dated on its last day).
+pub struct Typed {
+    pub frame: DataFrame,
+    pub covers: Option<(NaiveDate, NaiveDate)>,
+}
+
 /// The frame of `table`, with canonical names and typed columns.
-pub fn frame(table: Table, typing: &Typing) -> Result<DataFrame, SourceError> {
+pub fn frame(table: Table, typing: &Typing) -> Result<Typed, SourceError> {
     if let Some((line, cells)) = table.too_wide {
         return Err(SourceError::RaggedRow {
             file: typing.file(),
@@ -83,12 +90,13 @@ pub fn frame(table: Table, typing: &Typing) -> Result<DataFrame, SourceError> {
         .collect();
     let mut lines = table.lines;
     drop_summary_rows(typing.plan, &mut columns, &mut lines);
-    let dates = match columns.iter().find(|c| c.name == DATE) {
+    let mut dates = match columns.iter().find(|c| c.name == DATE) {
         Some(column) => Some(read_dates(typing, column, &lines, &table.notes)?),
         None => None,
     };
-    if let (Some(dates), Some(end)) = (&dates, span_end(typing.plan, &columns)) {
-        check_one_day_rows(typing, dates, end, &lines, &table.notes)?;
+    let mut covers = None;
+    if let (Some(dates), Some(end)) = (&mut dates, span_end(typing.plan, &columns)) {
+        covers = date_spans(typing, dates, end, &lines, &table.notes)?;
     }
     let height = lines.len();
     let mut frame_columns = Vec::with_capacity(columns.len());
@@ -107,7 +115,8 @@ pub fn frame(table: Table, typing: &Typing) -> Result<DataFrame, SourceError> {
         };
         frame_columns.push(series.into_column());
     }
-    DataFrame::new(height, frame_columns).map_err(|e| SourceError::read(typing.file(), e))
+    let frame = DataFrame::new(height, frame_columns).map_err(|e| SourceError::read(typing.file(), e))?;
+    Ok(Typed { frame, covers })
 }
 
 /// Leaves out the rows a preset calls summaries: Meta Ads Manager's first row, the
@@ -284,30 +293,42 @@ fn span_end<'a>(plan: &Plan, columns: &'a [Cells]) -> Option<&'a Cells> {
     columns.iter().find(|c| c.name == span.ends)
 }
 
-/// A row that covers several days (an export without a breakdown by day) cannot be
-/// placed on one day: it is refused, never counted on its first day.
-fn check_one_day_rows(
+/// Rows that each cover a span (an export without a breakdown by day): a row of one day
+/// counts for that day, and a row within one period of the report's grain (a month's
+/// row in a monthly report, or the part of a month a download's range takes) for that
+/// period, dated on its last day as a download dated by its range is. A row across
+/// periods is refused, never counted on its first day. Returns the days the rows cover,
+/// where any is longer than a day.
+fn date_spans(
     typing: &Typing,
-    dates: &[Option<NaiveDate>],
+    dates: &mut [Option<NaiveDate>],
     end: &Cells,
     lines: &[usize],
     notes: &[String],
-) -> Result<(), SourceError> {
+) -> Result<Option<(NaiveDate, NaiveDate)>, SourceError> {
     let ends = read_dates(typing, end, lines, notes)?;
-    for (index, (from, to)) in dates.iter().zip(&ends).enumerate() {
-        if let (Some(from), Some(to)) = (from, to) {
-            if from != to {
+    let grain = typing.plan.grain;
+    let mut covers: Option<(NaiveDate, NaiveDate)> = None;
+    let mut whole_periods = false;
+    for (index, (date, to)) in dates.iter_mut().zip(&ends).enumerate() {
+        let (Some(from), Some(to)) = (*date, *to) else { continue };
+        if from != to {
+            if crate::spec::Period::containing(grain, from).end() < to {
                 return Err(SourceError::SpansDays {
                     file: typing.file(),
                     unit: typing.unit,
                     row: lines[index],
-                    from: *from,
-                    to: *to,
+                    from,
+                    to,
+                    grain: grain.name(),
                 });
             }
+            *date = Some(to);
+            whole_periods = true;
         }
+        covers = Some(covers.map_or((from, to), |(first, last)| (first.min(from), last.max(to))));
     }
-    Ok(())
+    Ok(covers.filter(|_| whole_periods))
 }
 
 fn date_series(name: &str, dates: &[Option<NaiveDate>]) -> Series {
