@@ -7,7 +7,12 @@
 //! 3. 250 and 1000 clients in one `build` (target: the time per client the same at both
 //!    sizes, and the peak memory too: nothing per client is kept once it is written);
 //! 4. a 5-million-row source read and aggregated by kpipress, against polars doing the
-//!    same read and group-by on its own (target: no slower).
+//!    same read and group-by on its own (target: no slower);
+//! 5. a million rows from PostgreSQL against the same rows as a Parquet file (target:
+//!    within twice the Parquet build), where PostgreSQL is installed.
+//!
+//! `cargo bench --bench build -- NAME…` runs only the parts named: `batch` (1 to 3),
+//! `large` (4), `database` (5).
 //!
 //! The data is generated here, deterministically, in a temporary folder. Every build
 //! passes `--force`: the runs share one output folder, and an unchanged client would
@@ -20,22 +25,20 @@ use std::time::{Duration, Instant};
 
 use polars::prelude::*;
 
+#[path = "build/database.rs"]
+mod database;
+
 const CLIENTS: usize = 50;
 /// The batch sizes whose time per client and peak memory are compared.
 const SCALES: [usize; 2] = [250, 1000];
 const LARGE_ROWS: usize = 5_000_000;
 
 fn main() {
+    // Cargo passes `--bench`; anything else names the parts to run.
+    let parts: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let runs = |part: &str| parts.is_empty() || parts.iter().any(|p| p == part);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path();
-    write_agency(root);
-    for client in 0..SCALES[1] {
-        write_client(root, client);
-    }
-    write_specs(root, "clients", CLIENTS);
-    for clients in SCALES {
-        write_specs(root, &format!("scale{clients}"), clients);
-    }
     let out = root.join("out");
     let out = out.to_str().unwrap();
     let build = |args: &[&str]| {
@@ -49,7 +52,26 @@ fn main() {
             .stderr(Stdio::null());
         command
     };
+    if runs("batch") {
+        batches(root, &build);
+    }
+    if runs("large") {
+        large_source(root, &build);
+    }
+    if runs("database") {
+        database::against_parquet(root, &build);
+    }
+}
 
+fn batches(root: &Path, build: &dyn Fn(&[&str]) -> Command) {
+    write_agency(root);
+    for client in 0..SCALES[1] {
+        write_client(root, client);
+    }
+    write_specs(root, "clients", CLIENTS);
+    for clients in SCALES {
+        write_specs(root, &format!("scale{clients}"), clients);
+    }
     let single = root.join("clients/client00.yaml");
     let (time, rss) = median_run(7, || build(&[single.to_str().unwrap(), "--force"]));
     report("one client, cold process", time, rss, "80 ms");
@@ -68,7 +90,9 @@ fn main() {
         let name = format!("{clients} clients ({:.1} ms a client)", ms(time) / clients as f64);
         report(&name, time, rss, "the same per client and peak at every size");
     }
+}
 
+fn large_source(root: &Path, build: &dyn Fn(&[&str]) -> Command) {
     let large = root.join("large");
     write_large(&large);
     let spec = large.join("spec.yaml");

@@ -14,7 +14,7 @@ use crate::goals::Status;
 use crate::pipeline::{Formats, Options};
 use crate::render::TemplateSet;
 use crate::source::{self, SourceError};
-use crate::spec::{Period, Spec, TemplateRef};
+use crate::spec::{Spec, TemplateRef};
 
 /// Where the records of earlier builds live, under `--out`.
 const RECORDS: &str = ".kpipress/builds";
@@ -231,8 +231,8 @@ fn record_name(spec_path: &Path, period: Option<&str>) -> String {
 
 /// The digest of everything a report of `spec` is made from: the kpipress version, the
 /// options that change the files (period, formats, creation date), every file of the
-/// spec's `extends` chain, every data file its sources match (a database source's query
-/// and the rows it returns), the template set, the logo and the brand's fonts. A cryptographic hash (BLAKE3), since a spec comes from a
+/// spec's `extends` chain, every data file its sources match (a database source's rows
+/// are added by [`with_rows`] once read), the template set, the logo and the brand's fonts. A cryptographic hash (BLAKE3), since a spec comes from a
 /// pull request: with a weak one, a few chosen characters in a comment would make an
 /// edited target hash like the old one, and the build would keep the old statuses.
 ///
@@ -250,17 +250,7 @@ pub fn inputs(spec: &Spec, options: &Options) -> Result<String, InputError> {
         file.path.hash(&mut digest);
         file.text.hash(&mut digest);
     }
-    let period = match &options.period {
-        Some(text) => Some(Period::parse(spec.report.grain, text).ok_or(InputError::Source)?),
-        None => spec.report.period,
-    };
     for source in spec.sources.values() {
-        // A database source by its query and the rows it returns now: the query runs
-        // once more for the record, which a skipped build then saves rendering for.
-        if let Some(database) = &source.database {
-            database.query.hash(&mut digest);
-            source::query_digest(spec, source, period)?.hash(&mut digest);
-        }
         for path in source::files(spec, source)? {
             digest.file(&path)?;
         }
@@ -279,6 +269,15 @@ pub fn inputs(spec: &Spec, options: &Options) -> Result<String, InputError> {
         }
     }
     Ok(format!("blake3:{}", digest.hex()))
+}
+
+/// [`inputs`] with the rows a spec's database sources returned (known only once they are
+/// read), as [`crate::source::Sources::rows_digest`] gives them.
+pub fn with_rows(inputs: &str, rows: &str) -> String {
+    let mut digest = Digest::default();
+    inputs.hash(&mut digest);
+    rows.hash(&mut digest);
+    format!("blake3:{}", digest.hex())
 }
 
 /// The files on disk a report of `spec` is made from, as far as they can be listed: the

@@ -111,9 +111,44 @@ pub fn run(path: &Path, options: &Options, fonts: &FontCache) -> Result<Outcome,
 
 /// Runs the pipeline from a loaded spec on.
 pub fn run_spec(spec: Spec, options: &Options, fonts: &FontCache) -> Result<Outcome, Error> {
-    let requested = requested_period(&spec, options.period.as_deref())?;
-    let plan = plan::plan(&spec)?;
-    let sources = source::load(&spec, &plan, requested)?;
+    let read = read(&spec, options)?;
+    finish(spec, read, options, fonts)
+}
+
+/// The plan and the sources read: where a build stops when a database's rows turn out
+/// unchanged since the last build.
+pub struct Read {
+    requested: Option<Period>,
+    plan: plan::Plan,
+    sources: source::Sources,
+}
+
+impl Read {
+    /// What the spec's database sources returned, as [`source::Sources::rows_digest`].
+    pub fn rows_digest(&self) -> Option<String> {
+        self.sources.rows_digest()
+    }
+}
+
+/// The plan of `spec` and its sources read.
+pub fn read(spec: &Spec, options: &Options) -> Result<Read, Error> {
+    let requested = requested_period(spec, options.period.as_deref())?;
+    let plan = plan::plan(spec)?;
+    let sources = source::load(spec, &plan, requested)?;
+    Ok(Read {
+        requested,
+        plan,
+        sources,
+    })
+}
+
+/// The pipeline from the sources read on: metrics, goals, the report, its files.
+pub fn finish(spec: Spec, read: Read, options: &Options, fonts: &FontCache) -> Result<Outcome, Error> {
+    let Read {
+        requested,
+        plan,
+        sources,
+    } = read;
     let mut table = metrics::compute(&spec, &plan, &sources, requested)?;
     competitors(&spec, requested, &mut table)?;
     let period = requested

@@ -49,6 +49,18 @@ pub struct Sources {
     pub warnings: Vec<SourceWarning>,
 }
 
+impl Sources {
+    /// What the database sources returned, as one digest, for the build record (a
+    /// spec's files are in the record already); `None` when no source is a database.
+    pub fn rows_digest(&self) -> Option<String> {
+        let digests: Vec<&str> = (self.sources.values())
+            .flat_map(|s| &s.files)
+            .filter_map(|f| f.rows_digest.as_deref())
+            .collect();
+        (!digests.is_empty()).then(|| digests.join(" "))
+    }
+}
+
 /// One source: its rows from every matching file, concatenated.
 pub struct LoadedSource {
     pub frame: LazyFrame,
@@ -91,21 +103,6 @@ pub fn load(spec: &Spec, wanted: &crate::plan::Plan, period: Option<Period>) -> 
         sources.insert(name.clone(), loaded);
     }
     Ok(Sources { sources, warnings })
-}
-
-/// A digest of the rows a database source's query returns for a report on `period` (the
-/// rows [`load`] reads), for the build record; `None` for a source of files.
-pub fn query_digest(
-    spec: &Spec,
-    source: &crate::spec::SourceSpec,
-    period: Option<Period>,
-) -> Result<Option<String>, SourceError> {
-    let Some(database) = &source.database else {
-        return Ok(None);
-    };
-    read::database::digest(database, period.map(|p| window(spec, p)))
-        .map(Some)
-        .map_err(|failure| SourceError::database(spec, &source.name, &database.env, failure))
 }
 
 /// The days a report on `period` may show: its history, and the same periods a year
@@ -189,10 +186,12 @@ fn file_frame(path: &Path, read: read::ReadFile) -> Result<merge::FileFrame, Sou
         truncated,
         range,
         unread,
+        rows_digest,
     } = read;
     let mut coverage = coverage::of_file(path, &frame);
     coverage.truncated = truncated;
     coverage.unread = unread;
+    coverage.rows_digest = rows_digest;
     if let Some((from, to)) = range {
         (coverage.first, coverage.last) = (Some(from), Some(to));
     }

@@ -2,6 +2,7 @@
 //! extra one costs a slow link with polars and typst.
 
 mod cli;
+mod cluster;
 mod content;
 mod database;
 mod digests;

@@ -180,7 +180,16 @@ fn failed_folder(path: &Path, out: &Path, period: Option<&str>) -> Option<PathBu
 
 fn build_or_skip(path: &Path, options: &Options, fonts: &FontCache, out: &Path, force: bool) -> Result<Built, Error> {
     let spec = spec::load(path)?;
-    let inputs = incremental::inputs(&spec, options).ok();
+    let mut inputs = incremental::inputs(&spec, options).ok();
+    // A database's rows are known only once its query has run: a spec reading one reads
+    // its sources first (the query runs once), and an unchanged build skips the rest.
+    let read = match spec.sources.values().any(|s| s.database.is_some()) {
+        true => Some(pipeline::read(&spec, options)?),
+        false => None,
+    };
+    if let Some(rows) = read.as_ref().and_then(pipeline::Read::rows_digest) {
+        inputs = inputs.map(|files| incremental::with_rows(&files, &rows));
+    }
     let period = options.period.as_deref();
     if let (Some(inputs), false) = (&inputs, force) {
         if let Some(record) = Record::read(out, path, period).filter(|r| r.is_current(inputs, out)) {
@@ -192,7 +201,11 @@ fn build_or_skip(path: &Path, options: &Options, fonts: &FontCache, out: &Path, 
     }
     let folder = crate::output::report_folder(&spec);
     Record::forget(out, path, period);
-    let outcome = pipeline::run_spec(spec, options, fonts)?;
+    let read = match read {
+        Some(read) => read,
+        None => pipeline::read(&spec, options)?,
+    };
+    let outcome = pipeline::finish(spec, read, options, fonts)?;
     let model = &outcome.model;
     let mut record = Record {
         inputs: inputs.clone().unwrap_or_default(),

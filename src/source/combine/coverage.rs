@@ -43,6 +43,8 @@ pub struct FileCoverage {
     pub truncated: Option<String>,
     /// A database's columns of types kpipress does not read, left out: name and type.
     pub unread: Vec<(String, String)>,
+    /// A digest of the rows a database returned, for the build record.
+    pub rows_digest: Option<String>,
 }
 
 /// Warnings about the files of source `name`: rows a newer file replaced or that have no
@@ -114,5 +116,6 @@ pub(in crate::source) fn of_file(path: &Path, frame: &DataFrame) -> FileCoverage
         undated,
         truncated: None,
         unread: Vec::new(),
+        rows_digest: None,
     }
 }

@@ -114,6 +114,7 @@ mod tests {
                 undated: 0,
                 truncated: None,
                 unread: Vec::new(),
+                rows_digest: None,
             },
             frame,
         }

@@ -41,6 +41,8 @@ pub struct ReadFile {
     pub range: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     /// A database's columns of types kpipress does not read, left out: name and type.
     pub unread: Vec<(String, String)>,
+    /// A digest of the rows a database returned, for the build record.
+    pub rows_digest: Option<String>,
 }
 
 /// Reads `path` into a frame with canonical names, `date` as Date, and every column in
@@ -117,7 +119,11 @@ pub fn read_database(
     numeric: &[&str],
 ) -> Result<ReadFile, SourceError> {
     let source = plan.source;
-    let (frame, unmapped) = database::read(database, plan.window)
+    let database::Rows {
+        frame,
+        unmapped,
+        digest,
+    } = database::read(database, plan.window)
         .map_err(|failure| SourceError::database(spec, &source.name, &database.env, failure))?;
     // A column left out is an error where the spec reads it, by its name in the query or
     // the canonical name it maps to.
@@ -141,6 +147,7 @@ pub fn read_database(
     let label = format!("sources.{}.query", source.name);
     let mut file = typed(spec, plan, &label, frame, &Rows::counted("row", 1), numeric)?;
     file.unread = unmapped.into_iter().map(|u| (u.column, u.type_name)).collect();
+    file.rows_digest = Some(digest);
     Ok(file)
 }
 
@@ -183,6 +190,7 @@ fn typed(
         truncated: None,
         range: None,
         unread: Vec::new(),
+        rows_digest: None,
     })
 }
 
@@ -242,6 +250,7 @@ fn read_table(
         truncated,
         range: range.map(|r| (r.from, r.to)).or(covers),
         unread: Vec::new(),
+        rows_digest: None,
     })
 }
 

@@ -85,30 +85,29 @@ fn to_series(column: Column, kind: Kind) -> Result<Series, FrameError> {
             row: row + 1,
         })
     };
-    let cells = &column.cells;
     Ok(match kind {
         Kind::Integer => {
-            let values: Result<Vec<Option<i64>>, _> = parsed(cells, |t| t.parse().ok(), bad);
+            let values: Result<Vec<Option<i64>>, _> = parsed(&column, |t| t.parse().ok(), bad);
             Series::new(name, values?)
         }
         Kind::Float => {
             // `NaN` and the infinities are no value, as in an export.
             let values = parsed(
-                cells,
+                &column,
                 |t| t.parse::<f64>().ok().map(|v| v.is_finite().then_some(v)),
                 bad,
             )?;
             Series::new(name, values.into_iter().map(Option::flatten).collect::<Vec<_>>())
         }
         Kind::Date => {
-            let days = parsed(cells, |t| day(t).map(|d| d.map(epoch_days)), bad)?;
+            let days = parsed(&column, |t| day(t).map(|d| d.map(epoch_days)), bad)?;
             Series::new(name, days.into_iter().map(Option::flatten).collect::<Vec<_>>())
                 .cast(&DataType::Date)
                 .map_err(FrameError::Polars)?
         }
         Kind::Timestamp => {
             let micros = parsed(
-                cells,
+                &column,
                 |t| moment(t).map(|m| m.map(|m| m.and_utc().timestamp_micros())),
                 bad,
             )?;
@@ -116,10 +115,14 @@ fn to_series(column: Column, kind: Kind) -> Result<Series, FrameError> {
                 .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
                 .map_err(FrameError::Polars)?
         }
-        Kind::Text => Series::new(name, cells.clone()),
+        Kind::Text => {
+            let texts: Vec<Option<std::borrow::Cow<str>>> =
+                column.cells().map(|c| c.map(String::from_utf8_lossy)).collect();
+            Series::new(name, texts.iter().map(|t| t.as_deref()).collect::<Vec<_>>())
+        }
         Kind::Boolean => {
             let values = parsed(
-                cells,
+                &column,
                 |t| match t {
                     "t" => Some(true),
                     "f" => Some(false),
@@ -132,27 +135,34 @@ fn to_series(column: Column, kind: Kind) -> Result<Series, FrameError> {
     })
 }
 
-/// Each cell through `parse`, `NULL` as `None`; a cell `parse` refuses is `bad`.
+/// Each cell through `parse`, `NULL` as `None`; a cell `parse` refuses (or that is not
+/// UTF-8) is `bad`.
 fn parsed<T>(
-    cells: &[Option<String>],
+    column: &Column,
     parse: impl Fn(&str) -> Option<T>,
     bad: impl Fn(usize) -> FrameError,
 ) -> Result<Vec<Option<T>>, FrameError> {
-    cells
-        .iter()
-        .enumerate()
-        .map(|(row, cell)| match cell {
-            None => Ok(None),
-            Some(text) => parse(text).map(Some).ok_or_else(|| bad(row)),
-        })
-        .collect()
+    let mut values = Vec::with_capacity(column.len());
+    for (row, cell) in column.cells().enumerate() {
+        values.push(match cell {
+            None => None,
+            Some(bytes) => Some(
+                std::str::from_utf8(bytes)
+                    .ok()
+                    .and_then(&parse)
+                    .ok_or_else(|| bad(row))?,
+            ),
+        });
+    }
+    Ok(values)
 }
 
-/// A date as the server writes it with `DateStyle=ISO`; `infinity` is no day.
+/// A date as the server writes it with `DateStyle=ISO` (`2026-10-01`, which chrono's
+/// own parser reads); `infinity` is no day.
 fn day(text: &str) -> Option<Option<NaiveDate>> {
     match text {
         "infinity" | "-infinity" => Some(None),
-        _ => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Some),
+        _ => text.parse::<NaiveDate>().ok().map(Some),
     }
 }
 
@@ -181,11 +191,11 @@ mod tests {
     use super::*;
 
     fn column(name: &str, oid: u32, cells: &[Option<&str>]) -> Column {
-        Column {
-            name: name.into(),
-            type_oid: oid,
-            cells: cells.iter().map(|c| c.map(str::to_owned)).collect(),
+        let mut column = Column::new(name.into(), oid);
+        for cell in cells {
+            column.push(cell.map(str::as_bytes));
         }
+        column
     }
 
     #[test]

@@ -54,42 +54,28 @@ pub enum Failure {
     Frame(polars::prelude::PolarsError),
 }
 
-/// A digest of the rows `database`'s query returns for `window` (as [`read`] binds it):
-/// its columns' names and types and every cell as the server wrote it, so that a build
-/// record can tell an unchanged table from a changed one.
-pub fn digest(database: &Database, window: Option<(NaiveDate, NaiveDate)>) -> Result<String, Failure> {
-    let table = fetch(database, window)?;
-    let mut hasher = blake3::Hasher::new();
-    for column in &table.columns {
-        hasher.update(&(column.name.len() as u64).to_le_bytes());
-        hasher.update(column.name.as_bytes());
-        hasher.update(&column.type_oid.to_le_bytes());
-        hasher.update(&(column.cells.len() as u64).to_le_bytes());
-        for cell in &column.cells {
-            match cell {
-                None => hasher.update(&[0]),
-                Some(text) => hasher
-                    .update(&[1])
-                    .update(&(text.len() as u64).to_le_bytes())
-                    .update(text.as_bytes()),
-            };
-        }
-    }
-    Ok(hasher.finalize().to_hex().to_string())
-}
-
 /// The rows of `database`'s query; `window`, the first and last day the report needs,
 /// binds `$1` and `$2` where the query uses them (`-infinity` to `infinity` when the
 /// period is not known before the data is read).
-pub fn read(
-    database: &Database,
-    window: Option<(NaiveDate, NaiveDate)>,
-) -> Result<(DataFrame, Vec<Unmapped>), Failure> {
+pub fn read(database: &Database, window: Option<(NaiveDate, NaiveDate)>) -> Result<Rows, Failure> {
     let table = fetch(database, window)?;
-    frame::frame(table.columns).map_err(|e| match e {
+    let (frame, unmapped) = frame::frame(table.columns).map_err(|e| match e {
         frame::FrameError::BadCell(b) => Failure::BadCell(b),
         frame::FrameError::Polars(p) => Failure::Frame(p),
+    })?;
+    Ok(Rows {
+        frame,
+        unmapped,
+        digest: table.digest,
     })
+}
+
+/// A query's rows: the columns kpipress reads as a frame, those it left out, and a
+/// digest of the rows as the server sent them, for the build record.
+pub struct Rows {
+    pub frame: DataFrame,
+    pub unmapped: Vec<Unmapped>,
+    pub digest: String,
 }
 
 /// The query's columns, as the server wrote them.

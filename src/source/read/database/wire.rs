@@ -26,15 +26,78 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// What a query returned: its columns, each with its type and its cells as the server
-/// wrote them in text (`NULL` as `None`).
+/// wrote them in text, and a digest of its rows.
 pub struct Table {
     pub columns: Vec<Column>,
+    /// BLAKE3 over the columns' names and types and the rows as a set: each row's bytes
+    /// are hashed and the hashes added, so that rows a query returns in no fixed order (a
+    /// parallel scan) give the same digest every time.
+    pub digest: String,
 }
 
+/// One column's cells, kept one after another in one buffer rather than a string each: a
+/// million rows are five million cells.
 pub struct Column {
     pub name: String,
     pub type_oid: u32,
-    pub cells: Vec<Option<String>>,
+    text: Vec<u8>,
+    /// Where each cell ends in `text`, and whether it is `NULL`.
+    ends: Vec<(usize, bool)>,
+}
+
+impl Column {
+    pub fn new(name: String, type_oid: u32) -> Self {
+        Self {
+            name,
+            type_oid,
+            text: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, cell: Option<&[u8]>) {
+        self.text.extend_from_slice(cell.unwrap_or_default());
+        self.ends.push((self.text.len(), cell.is_none()));
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Each cell's bytes, `NULL` as `None`.
+    pub fn cells(&self) -> impl Iterator<Item = Option<&[u8]>> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|(end, _)| *end));
+        starts
+            .zip(&self.ends)
+            .map(|(start, (end, null))| (!null).then(|| &self.text[start..*end]))
+    }
+}
+
+/// The rows of a table as a set: the sum, lane by lane, of each row's hash.
+#[derive(Default)]
+struct RowSet([u64; 4]);
+
+impl RowSet {
+    fn add(&mut self, row: &[u8]) {
+        let hash = blake3::hash(row);
+        for (lane, bytes) in self.0.iter_mut().zip(hash.as_bytes().chunks_exact(8)) {
+            *lane = lane.wrapping_add(u64::from_le_bytes(bytes.try_into().expect("eight bytes")));
+        }
+    }
+
+    fn digest(&self, columns: &[Column]) -> String {
+        let mut hasher = blake3::Hasher::new();
+        for column in columns {
+            hasher.update(&(column.name.len() as u64).to_le_bytes());
+            hasher.update(column.name.as_bytes());
+            hasher.update(&column.type_oid.to_le_bytes());
+            hasher.update(&(column.len() as u64).to_le_bytes());
+        }
+        for lane in self.0 {
+            hasher.update(&lane.to_le_bytes());
+        }
+        hasher.finalize().to_hex().to_string()
+    }
 }
 
 #[derive(Debug)]
@@ -220,6 +283,7 @@ impl Session {
         frontend::sync(&mut self.outgoing);
         self.flush()?;
         let mut columns: Vec<Column> = Vec::new();
+        let mut rows = RowSet::default();
         let mut failure = None;
         loop {
             match self.next()? {
@@ -229,21 +293,17 @@ impl Session {
                 Message::RowDescription(body) => {
                     let mut fields = body.fields();
                     while let Some(field) = fields.next().map_err(broken)? {
-                        columns.push(Column {
-                            name: field.name().to_owned(),
-                            type_oid: field.type_oid(),
-                            cells: Vec::new(),
-                        });
+                        columns.push(Column::new(field.name().to_owned(), field.type_oid()));
                     }
                 }
                 Message::DataRow(row) => {
                     let buffer = row.buffer();
+                    rows.add(buffer);
                     let mut ranges = row.ranges();
                     let mut index = 0;
                     while let Some(range) = ranges.next().map_err(broken)? {
                         let column = columns.get_mut(index).ok_or_else(|| out_of_turn("a row"))?;
-                        let cell = range.map(|r| String::from_utf8_lossy(&buffer[r]).into_owned());
-                        column.cells.push(cell);
+                        column.push(range.map(|r| &buffer[r]));
                         index += 1;
                     }
                 }
@@ -258,7 +318,10 @@ impl Session {
                 hint: fields.hint,
                 position: fields.position,
             }),
-            None => Ok(Table { columns }),
+            None => Ok(Table {
+                digest: rows.digest(&columns),
+                columns,
+            }),
         }
     }
 
