@@ -2,10 +2,12 @@
 //! throwaway PostgreSQL cluster (tests/it/cluster.rs), read with the report's window
 //! bound as `$1`/`$2`, against those rows written as Parquet (target: within twice the
 //! Parquet build), and the database build again unchanged (the query runs for the record,
-//! rendering is skipped).
+//! rendering is skipped). Beside them, what bounds the database's time: the server
+//! sending the same rows to psql's `COPY … TO STDOUT` (its fastest way out), and the
+//! same report from a query that sums the rows by day on the server (425 rows).
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use polars::prelude::*;
 
@@ -44,6 +46,13 @@ pub fn against_parquet(root: &Path, build: &dyn Fn(&[&str]) -> Command) {
         "parquet",
         "{ path: posts.parquet, date: day }",
     );
+    let by_day = "SELECT day, SUM(views) AS views, SUM(likes) AS likes, MAX(followers) AS followers \
+        FROM posts WHERE day BETWEEN $1 AND $2 GROUP BY day";
+    write_spec(
+        &dir.join("by-day.yaml"),
+        "by-day",
+        &format!("{{ database: {{ env: {VARIABLE} }}, query: \"{by_day}\", date: day }}"),
+    );
     let url = cluster.url(cluster::PASSWORD);
     let run = |spec: &str, force: bool| {
         let spec = dir.join(spec);
@@ -81,6 +90,26 @@ pub fn against_parquet(root: &Path, build: &dyn Fn(&[&str]) -> Command) {
         "{:<48} {:>9.2}x   (target: at most 2x)",
         "PostgreSQL / Parquet",
         ms(database) / ms(parquet)
+    );
+    let window = query.replace("$1", "'2025-08-01'").replace("$2", "'2026-10-31'");
+    let copy = format!("COPY ({window}) TO STDOUT");
+    let (server, _) = median_run(5, || {
+        let mut psql = cluster.psql(&copy);
+        psql.stdout(Stdio::null());
+        psql
+    });
+    report(
+        &format!("{ROWS} rows sent to psql (COPY), no kpipress"),
+        server,
+        0,
+        "the floor of any client",
+    );
+    let (summed, rss) = median_run(5, || run("by-day.yaml", true));
+    report(
+        "the same, summed by day in the query",
+        summed,
+        rss,
+        "2x the Parquet file",
     );
 }
 

@@ -194,12 +194,16 @@ impl Cluster {
         )
     }
 
+    /// psql, to run `sql` as the cluster's user.
+    pub fn psql(&self, sql: &str) -> Command {
+        let mut command = Command::new(self.bin.join("psql"));
+        command.args(["-v", "ON_ERROR_STOP=1", "-q", "-c", sql, &self.url(PASSWORD)]);
+        command
+    }
+
     /// Runs SQL with psql as the cluster's user.
     pub fn sql(&self, sql: &str) {
-        let output = Command::new(self.bin.join("psql"))
-            .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", sql, &self.url(PASSWORD)])
-            .output()
-            .unwrap();
+        let output = self.psql(sql).output().unwrap();
         assert!(
             output.status.success(),
             "psql: {}",

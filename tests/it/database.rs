@@ -106,7 +106,11 @@ fn a_database_source_builds_with_exact_numbers_and_keeps_its_secret() {
     assert!(stderr(&again).contains("unchanged base 2026-10"), "{}", stderr(&again));
     cluster.sql("UPDATE ads_daily SET spend = spend WHERE day = '2026-09-10';");
     let reordered = with_url(Some(&url), &args);
-    assert!(stderr(&reordered).contains("unchanged base 2026-10"), "{}", stderr(&reordered));
+    assert!(
+        stderr(&reordered).contains("unchanged base 2026-10"),
+        "{}",
+        stderr(&reordered)
+    );
     cluster.sql("INSERT INTO ads_daily VALUES ('2026-10-20', 99.75, 3, 'b', NULL);");
     let changed = with_url(Some(&url), &args);
     assert!(stderr(&changed).contains("built base 2026-10"), "{}", stderr(&changed));
