@@ -127,7 +127,7 @@ pub enum SourceError {
         grain: &'static str,
     },
 
-    #[error("`{variable}`, the environment variable source `{source_name}` reads its database's URL from, is not set")]
+    #[error("`{variable}`, the environment variable source `{source_name}` reads its database's URL from, is not set or empty")]
     #[diagnostic(
         code(source::database_env),
         help("set it to `postgresql://USER:PASSWORD@HOST:5432/DATABASE` in the environment (a CI secret); a spec never holds the URL")

@@ -174,12 +174,15 @@ fn a_database_source_builds_with_exact_numbers_and_keeps_its_secret() {
     );
     assert!(!text.contains(PASSWORD), "{text}");
 
-    // The variable not set, and set to something that is not a URL (not quoted back).
-    let text = stderr(&with_url(None, &["check", spec.to_str().unwrap()]));
-    assert!(
-        text.contains("`KPIPRESS_TEST_DB_URL`, the environment variable source `ads` reads"),
-        "{text}"
-    );
+    // The variable not set, empty (a CI secret that is not set), and set to something
+    // that is not a URL (not quoted back).
+    for url in [None, Some("")] {
+        let text = stderr(&with_url(url, &["check", spec.to_str().unwrap()]));
+        assert!(
+            text.contains("`KPIPRESS_TEST_DB_URL`, the environment variable source `ads` reads its database's URL from, is not set or empty"),
+            "{text}"
+        );
+    }
     let text = stderr(&with_url(Some(PASSWORD), &["check", spec.to_str().unwrap()]));
     assert!(
         text.contains("`KPIPRESS_TEST_DB_URL` does not hold a PostgreSQL URL"),
