@@ -214,9 +214,10 @@ pub fn finish(spec: Spec, read: Read, options: &Options, fonts: &FontCache) -> R
         written.push(write(&pdf_path.with_extension("junit.xml"), xml.as_bytes())?);
     }
     if options.formats.json {
-        let mut json = serde_json::to_vec_pretty(&model).expect("the report model serialises");
-        json.push(b'\n');
-        written.push(write(&pdf_path.with_extension("json"), &json)?);
+        written.push(write(
+            &pdf_path.with_extension("json"),
+            report::json(&model).as_bytes(),
+        )?);
     }
     Ok(Outcome {
         client: spec.client.slug.clone(),

@@ -25,9 +25,12 @@ const FUEL_PER_SECOND: u64 = 5_000_000;
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Job {
     pub set: TemplateSet,
-    /// The report model, as templates see it and as typst reads it
-    /// (`/_kpipress/report.json`), with each trend chart's plot drawn ([`super::plot`]).
-    pub model: serde_json::Value,
+    /// The report model, as `--format json` writes it: what templates see, and what
+    /// typst reads as `/_kpipress/report.json`, byte for byte.
+    pub report_json: String,
+    /// Each trend chart's plot, drawn ([`super::plot`]), by KPI id: typst reads it as
+    /// `/_kpipress/plots.json`.
+    pub plots: String,
     /// The spec's `brand.fonts` folder.
     pub brand_fonts: Option<PathBuf>,
     /// The logo's bytes. A render worker gets them as a frame of their own beside the
@@ -72,11 +75,10 @@ pub fn prepare(
         })?),
         None => None,
     };
-    let mut json = serde_json::to_value(model).expect("the report model serialises");
-    super::plot::attach(&mut json, model);
     Ok(Job {
         set,
-        model: json,
+        report_json: crate::report::json(model),
+        plots: super::plot::plots(model),
         brand_fonts: spec.brand.fonts.clone(),
         logo,
         root: spec.root.clone(),

@@ -122,7 +122,8 @@ const EVICT_AFTER_REPORTS: usize = 4;
 /// Renders `job` in this process. A build renders through [`isolate::render`], which
 /// runs this in a worker process with a time and a memory limit.
 pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
-    let typst = job.set.render(&job.model, job.fuel)?;
+    let model: serde_json::Value = serde_json::from_str(&job.report_json).expect("the report model is JSON");
+    let typst = job.set.render(&model, job.fuel)?;
     if !job.pdf {
         return Ok(Rendered {
             typst,
@@ -133,10 +134,8 @@ pub fn render(job: &Job, fonts: &FontCache) -> Result<Rendered, RenderError> {
     let fonts = fonts.fonts(job.brand_fonts.as_deref())?;
     let mut files = vec![
         (format!("{RESERVED}/main.typ"), typst.clone().into_bytes()),
-        (
-            format!("{RESERVED}/report.json"),
-            serde_json::to_vec(&job.model).expect("a JSON value serialises"),
-        ),
+        (format!("{RESERVED}/report.json"), job.report_json.clone().into_bytes()),
+        (format!("{RESERVED}/plots.json"), job.plots.clone().into_bytes()),
     ];
     files.extend(
         job.set

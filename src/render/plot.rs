@@ -6,8 +6,8 @@
 //! laid out, hashed and exported on its own: some 17 million instructions a report
 //! more, of the 267 million it then took; the grid and bands are a handful of them.
 //!
-//! Templates see the plot as `kpi.chart.plot`: the SVG's text, and the size of the
-//! area it draws. A template that draws its own chart ignores it.
+//! Templates read the plots from `/_kpipress/plots.json`, by KPI id: the SVG's text, and
+//! the size of the area it draws. A template that draws its own chart ignores them.
 
 use std::fmt::Write;
 
@@ -27,7 +27,7 @@ const HEIGHT: f64 = 31.0 * POINTS_PER_MM;
 /// cut off where the SVG ends.
 const BLEED: f64 = 3.0;
 
-/// What a template reads as `kpi.chart.plot`. Sizes are in points; the SVG covers the
+/// What a template reads as a KPI's plot in `/_kpipress/plots.json`. Sizes are in points; the SVG covers the
 /// plot area and [`BLEED`] around it.
 #[derive(Debug, Serialize)]
 pub struct Plot {
@@ -37,22 +37,17 @@ pub struct Plot {
     pub bleed: f64,
 }
 
-/// Adds each chart's plot to `json`, the model as typst reads it, as `kpi.chart.plot`.
-pub fn attach(json: &mut serde_json::Value, model: &ReportModel) {
-    let Some(kpis) = json.get_mut("kpis").and_then(|k| k.as_array_mut()) else {
-        return;
-    };
-    for (kpi, written) in model.kpis.iter().zip(kpis) {
-        let (Some(plot), Some(chart)) = (plot(kpi, &model.brand.colors), written.get_mut("chart")) else {
-            continue;
-        };
-        if let Some(chart) = chart.as_object_mut() {
-            chart.insert(
-                "plot".to_owned(),
-                serde_json::to_value(plot).expect("a plot serialises"),
-            );
-        }
-    }
+/// Each chart's plot by its KPI's id, as JSON: what typst reads as
+/// `/_kpipress/plots.json`, beside the report model rather than inside it, so that the
+/// model typst reads is the one `--format json` writes.
+pub fn plots(model: &ReportModel) -> String {
+    let plots: serde_json::Map<String, serde_json::Value> = (model.kpis.iter())
+        .filter_map(|kpi| {
+            let plot = plot(kpi, &model.brand.colors)?;
+            Some((kpi.id.clone(), serde_json::to_value(plot).expect("a plot serialises")))
+        })
+        .collect();
+    serde_json::Value::Object(plots).to_string()
 }
 
 /// The plot of `kpi`'s history in the brand's `colors`; none without a chart scale.

@@ -244,3 +244,12 @@ fn coverage(scorecard: &Scorecard, words: &Words) -> Option<CoverageModel> {
             .replace("{of}", &pace.period_days.to_string()),
     })
 }
+
+/// The report model as `--format json` writes it and typst reads it
+/// (`/_kpipress/report.json`): one text, so that a template sees exactly what a
+/// reviewer reads in the JSON.
+pub fn json(model: &ReportModel) -> String {
+    let mut json = serde_json::to_string_pretty(model).expect("the report model serialises");
+    json.push('\n');
+    json
+}

@@ -297,6 +297,24 @@ fn numbers_with_template_file(name: &str, file: &str, text: &str) -> String {
     dir.join("spec.yaml").to_str().unwrap().to_owned()
 }
 
+/// What typst reads as the report model is, byte for byte, what `--format json` writes:
+/// a cover that writes the length and the sum of the bytes of `/_kpipress/report.json`.
+#[test]
+fn typst_reads_the_json_the_build_writes() {
+    let spec = numbers_with_cover(
+        "typst-reads-the-json",
+        "#let cover(data) = { let b = read(\"/_kpipress/report.json\", encoding: none); page[model #b.len() bytes, sum #array(b).sum()] }\n",
+    );
+    let out = build(&spec, "typst-reads-the-json-out", "pdf,json");
+    let json = std::fs::read(out.join("reports/numbers/2026-10.json")).unwrap();
+    let sum: u64 = json.iter().map(|b| u64::from(*b)).sum();
+    let cover = folded(&pages_of(&out.join("reports/numbers/2026-10.pdf"))[0]);
+    assert!(
+        cover.contains(&format!("model {} bytes, sum {sum}", json.len())),
+        "{cover}"
+    );
+}
+
 /// A template folder holding only `cover.typ` changes the cover and nothing else: every
 /// other page reads as the built-in template's.
 #[test]

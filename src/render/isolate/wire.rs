@@ -194,7 +194,8 @@ mod tests {
     fn job(logo: Option<Vec<u8>>) -> Job {
         Job {
             set: TemplateSet::load(&TemplateRef::Builtin("audit".to_owned())).unwrap(),
-            model: serde_json::json!({ "client": "T" }),
+            report_json: "{ \"client\": \"T\" }\n".to_owned(),
+            plots: "{}".to_owned(),
             brand_fonts: None,
             logo,
             root: std::path::PathBuf::from("/specs"),
