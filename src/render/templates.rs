@@ -17,24 +17,7 @@ pub const ENTRY: &str = "report.typ.j2";
 
 const AUDIT: &[(&str, &str)] = &[
     ("report.typ.j2", include_str!("../../templates/audit/report.typ.j2")),
-    ("cover.typ.j2", include_str!("../../templates/audit/cover.typ.j2")),
-    ("summary.typ.j2", include_str!("../../templates/audit/summary.typ.j2")),
-    (
-        "scorecard.typ.j2",
-        include_str!("../../templates/audit/scorecard.typ.j2"),
-    ),
-    ("trends.typ.j2", include_str!("../../templates/audit/trends.typ.j2")),
-    ("funnel.typ.j2", include_str!("../../templates/audit/funnel.typ.j2")),
-    (
-        "competitors.typ.j2",
-        include_str!("../../templates/audit/competitors.typ.j2"),
-    ),
-    ("content.typ.j2", include_str!("../../templates/audit/content.typ.j2")),
-    (
-        "recommendations.typ.j2",
-        include_str!("../../templates/audit/recommendations.typ.j2"),
-    ),
-    ("appendix.typ.j2", include_str!("../../templates/audit/appendix.typ.j2")),
+    ("section.typ.j2", include_str!("../../templates/audit/section.typ.j2")),
     ("theme.typ", include_str!("../../templates/audit/theme.typ")),
     ("lib.typ", include_str!("../../templates/audit/lib.typ")),
     ("cover.typ", include_str!("../../templates/audit/cover.typ")),
