@@ -7,28 +7,44 @@ use crate::goals::Scorecard;
 use crate::metrics::{MetricTable, MetricWarning};
 use crate::source::{Coverage, SourceWarning};
 
+/// The report's own warnings, beside the stages' (worded here too).
+enum ReportWarning<'a> {
+    /// The spec's brand font is in neither `brand.fonts` nor the embedded fonts.
+    MissingFont { family: &'a str },
+    /// The data stops before the reported period's last day (or before it starts).
+    DataEnds {
+        end: chrono::NaiveDate,
+        period: crate::spec::Period,
+    },
+}
+
 /// Every warning of one report: the sources' files, rows left out, a missing font, a
 /// period the data does not cover to its end.
 pub fn all(sources: &Coverage, table: &MetricTable, scorecard: &Scorecard, missing_font: Option<&str>) -> Vec<String> {
     let mut warnings: Vec<String> = sources.warnings.iter().map(source).collect();
     if let Some(family) = missing_font {
-        warnings.push(format!(
-            "font `{family}` was not found in `brand.fonts`; the report uses {FALLBACK_FAMILY}"
-        ));
+        warnings.push(report(&ReportWarning::MissingFont { family }));
     }
     warnings.extend(table.warnings.iter().map(metric));
     if let Some(end) = table.data_end.filter(|end| *end < scorecard.period.end()) {
-        let place = if end < scorecard.period.start {
-            "before"
-        } else {
-            "inside"
-        };
-        warnings.push(format!(
-            "the data ends on {end}, {place} the reported period {}",
-            scorecard.period
-        ));
+        warnings.push(report(&ReportWarning::DataEnds {
+            end,
+            period: scorecard.period,
+        }));
     }
     warnings
+}
+
+fn report(warning: &ReportWarning) -> String {
+    match warning {
+        ReportWarning::MissingFont { family } => {
+            format!("font `{family}` was not found in `brand.fonts`; the report uses {FALLBACK_FAMILY}")
+        }
+        ReportWarning::DataEnds { end, period } => {
+            let place = if *end < period.start { "before" } else { "inside" };
+            format!("the data ends on {end}, {place} the reported period {period}")
+        }
+    }
 }
 
 fn source(warning: &SourceWarning) -> String {
