@@ -370,6 +370,101 @@ fn a_theme_of_ones_own_colours_the_charts_grid() {
     assert_eq!(strokes(&old, "theme-old"), 0);
 }
 
+/// A `theme.typ` of one's own alone sets every colour and type size of the report: with
+/// every colour of the theme magenta and every size 7.25 pt, the pages (the charts
+/// included) paint in magenta and the brand's three colours only, and set text at 7.25 pt
+/// only (and formulas at `code`'s 0.8 em of it).
+#[test]
+fn a_theme_of_ones_own_sets_every_colour_and_size() {
+    let builtin = std::fs::read_to_string(super::root().join("templates/audit/theme.typ")).unwrap();
+    let mut theme = String::new();
+    let mut in_sizes = false;
+    for line in builtin.lines() {
+        in_sizes = (in_sizes || line.starts_with("#let size = (")) && line != ")";
+        let line = match in_sizes {
+            true => with_lengths(line, "7.25pt"),
+            false => line.to_owned(),
+        };
+        let line = with_colours(&line.replace("on-color = white", "on-color = rgb(\"#FF00FF\")"));
+        theme.push_str(&line);
+        theme.push('\n');
+    }
+    let spec = numbers_with_template_file("theme-everything", "theme.typ", &theme);
+    let out = build(&spec, "theme-everything-out", "pdf");
+    let (colours, sizes) = paint_and_sizes(&out.join("reports/numbers/2026-10.pdf"));
+    // The brand's colours (the fixture keeps kpipress's default brand) come from the spec.
+    let allowed = ["#ff00ff", "#0b5fff", "#ffb800", "#1a1a1a"];
+    let others: Vec<&String> = colours.iter().filter(|c| !allowed.contains(&c.as_str())).collect();
+    assert!(others.is_empty(), "colours the theme did not set: {others:?}");
+    assert!(colours.contains("#ff00ff"), "{colours:?}");
+    assert!(sizes.contains("7.25"), "{sizes:?}");
+    let others: Vec<&String> = sizes
+        .iter()
+        .filter(|s| !["7.25", "5.8"].contains(&s.as_str()))
+        .collect();
+    assert!(
+        others.is_empty(),
+        "type sizes the theme did not set: {others:?} of {sizes:?}"
+    );
+}
+
+/// `line` with every `rgb("#…")` magenta.
+fn with_colours(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("rgb(\"#") {
+        let end = at + rest[at..].find("\")").unwrap() + 2;
+        out.push_str(&rest[..at]);
+        out.push_str("rgb(\"#FF00FF\")");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `line` with every length in points `length`.
+fn with_lengths(line: &str, length: &str) -> String {
+    line.split(' ')
+        .map(|word| match word.trim_end_matches(',').strip_suffix("pt") {
+            Some(number) if number.parse::<f64>().is_ok() => {
+                format!("{length}{}", &word[word.trim_end_matches(',').len()..])
+            }
+            _ => word.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The colours a PDF's pages fill and stroke with (three-component `scn`/`SCN`, as
+/// `#rrggbb`), and the sizes they set text at (`Tf`), rounded to hundredths.
+fn paint_and_sizes(pdf: &std::path::Path) -> (std::collections::BTreeSet<String>, std::collections::BTreeSet<String>) {
+    let document = pdf_extract::Document::load(pdf).expect("the PDF loads");
+    let (mut colours, mut sizes) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+    for page in document.get_pages().values() {
+        let content = document.get_page_content(*page).expect("a page's content decodes");
+        let text = String::from_utf8_lossy(&content);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for (i, word) in words.iter().enumerate() {
+            let number = |back: usize| words.get(i.wrapping_sub(back)).and_then(|w| w.parse::<f64>().ok());
+            match *word {
+                "scn" | "SCN" => {
+                    if let (Some(r), Some(g), Some(b)) = (number(3), number(2), number(1)) {
+                        let byte = |v: f64| (v * 255.0).round() as u8;
+                        colours.insert(format!("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b)));
+                    }
+                }
+                "Tf" => {
+                    if let Some(size) = number(1) {
+                        sizes.insert(format!("{}", (size * 100.0).round() / 100.0));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    (colours, sizes)
+}
+
 /// How often the PDF's pages stroke in magenta (`1 0 1 SCN` in typst's content streams).
 fn magenta_strokes(pdf: &std::path::Path) -> usize {
     let document = pdf_extract::Document::load(pdf).expect("the PDF loads");
