@@ -6,15 +6,17 @@ mod breakdown;
 mod chart;
 mod content;
 mod files;
-pub mod format;
 mod kpis;
 mod model;
 mod sections;
-pub mod smart;
-mod statements;
 mod summary;
-mod warnings;
 pub mod words;
+
+// Text is made in `words/` (numbers, statements, warnings) and `advice/` (advice, the
+// SMART findings); the parts of the model are built beside this file.
+pub use advice::smart;
+pub use words::format;
+use words::{statements, warnings};
 
 use crate::goals::funnel::FunnelScore;
 use crate::goals::Scorecard;

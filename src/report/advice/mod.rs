@@ -1,13 +1,15 @@
 //! Recommendations: for every KPI that missed its target, is near it or behind pace, the
 //! spec's own advice for that status, or built-in advice for the common SMM KPIs.
 
+pub mod smart;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use super::KpiModel;
 use crate::goals::Status;
+use crate::report::KpiModel;
 use crate::spec::{Kpi, Language, StatusName};
 
 #[derive(Debug, Clone, Serialize)]

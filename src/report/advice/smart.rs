@@ -2,8 +2,8 @@
 //! report's `target_warnings`. They are messages about the spec, so they are in English,
 //! the language of every other message, with the report's currency.
 
-use super::format;
 use crate::goals::smart::{Finding, SmartWarning};
+use crate::report::format;
 use crate::spec::{Better, Language, Spec, SpecWarning, ValueFormat};
 
 /// Each finding as a warning at its place in the spec.

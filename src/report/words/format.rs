@@ -5,7 +5,7 @@ use chrono::Datelike;
 
 use crate::spec::{Grain, Language, Period, ValueFormat};
 
-use super::words::Words;
+use super::Words;
 
 const NBSP: char = '\u{a0}';
 const MINUS: char = '\u{2212}';

@@ -2,9 +2,9 @@
 //! the report's own, are worded. They are for whoever runs the build, so in English, the
 //! language of every other message; a count agrees with its noun and verb.
 
-use super::model::FALLBACK_FAMILY;
 use crate::goals::Scorecard;
 use crate::metrics::{MetricTable, MetricWarning};
+use crate::report::FALLBACK_FAMILY;
 use crate::source::{Coverage, SourceWarning};
 
 /// The report's own warnings, beside the stages' (worded here too).

@@ -2,7 +2,7 @@
 //! language: "Увеличить показатель «Подписчики» на 10 % — до 11 000 — к 31.10.2026".
 
 use super::format;
-use super::words::Words;
+use super::Words;
 use crate::goals::KpiScore;
 use crate::spec::{BandName, FunnelTarget, Kpi, Period, Rivals, Spec, TargetKind, ValueFormat};
 

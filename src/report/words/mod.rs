@@ -1,4 +1,10 @@
-//! The report's built-in words in ru, uk and en, shipped as YAML inside the binary.
+//! The report's built-in words in ru, uk and en, shipped as YAML inside the binary, and
+//! the text made from them: numbers and dates ([`format`]), the KPIs' statements, and the
+//! build's warnings.
+
+pub mod format;
+pub(super) mod statements;
+pub(super) mod warnings;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
