@@ -3,16 +3,17 @@
 
 pub mod closed;
 mod error;
-mod load;
 pub mod number;
 pub mod period;
 mod problem;
-mod raw;
+mod read;
 mod resolve;
 pub mod schema;
 pub mod suggest;
-pub mod tree;
-pub(crate) mod yaml;
+
+pub use read::tree;
+pub(crate) use read::yaml;
+use read::{load, raw};
 
 use std::path::PathBuf;
 

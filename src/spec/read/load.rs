@@ -5,11 +5,11 @@ use std::path::{Component, Path, PathBuf};
 
 use super::yaml::{Mapping, Value};
 
-use super::error::{SpecError, SpecFile, SpecFiles};
-use super::problem::Problem;
 use super::raw::RawSpec;
 use super::yaml::{self, PositionIndex, YamlError};
-use super::{resolve, Spec};
+use crate::spec::error::{SpecError, SpecFile, SpecFiles};
+use crate::spec::problem::Problem;
+use crate::spec::{resolve, Spec};
 
 /// Spec files named by the command line, where each argument may be a glob.
 pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, SpecError> {
@@ -42,20 +42,24 @@ pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, SpecError> {
 /// Loads, merges and validates the spec at `path`.
 pub fn load(path: &Path) -> Result<Spec, SpecError> {
     let mut files = SpecFiles::default();
-    let tree = super::Tree::of(path);
+    let tree = crate::spec::Tree::of(path);
     let merged = load_chain(&normalize(path), &tree, &mut files)?;
     // Each file parsed alone already; what fails here is the merge's (a `1984` that YAML
     // reads as a number where a name is text), found at the path of the file that wrote it.
     let raw: RawSpec = yaml::from_value(merged).map_err(|e| match e.path {
         Some(path) => files.invalid(
             &path,
-            super::Part::Value,
+            crate::spec::Part::Value,
             Problem::Merged {
                 path: path.clone(),
                 message: e.message,
             },
         ),
-        None => files.invalid("", super::Part::Key, Problem::MergedAnywhere { message: e.message }),
+        None => files.invalid(
+            "",
+            crate::spec::Part::Key,
+            Problem::MergedAnywhere { message: e.message },
+        ),
     })?;
     // The folder of the spec named, whatever its `extends` chain names: a chain that
     // reaches `/.dockerenv` must not make `/` what a template may read.
@@ -65,7 +69,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
 
 /// Reads `path` and everything it extends; returns the merged value. Files are pushed
 /// child first.
-fn load_chain(path: &Path, tree: &super::Tree, files: &mut SpecFiles) -> Result<Value, SpecError> {
+fn load_chain(path: &Path, tree: &crate::spec::Tree, files: &mut SpecFiles) -> Result<Value, SpecError> {
     if files.files.iter().any(|f| f.path == path) {
         let mut chain: Vec<String> = files.files.iter().map(|f| f.path.display().to_string()).collect();
         chain.push(path.display().to_string());
@@ -74,7 +78,7 @@ fn load_chain(path: &Path, tree: &super::Tree, files: &mut SpecFiles) -> Result<
         });
     }
     // A file that is not there or not a file is said by the reading below.
-    if let Err(why @ (super::Refusal::Outside { .. } | super::Refusal::GitMetadata)) = tree.file(path) {
+    if let Err(why @ (crate::spec::Refusal::Outside { .. } | crate::spec::Refusal::GitMetadata)) = tree.file(path) {
         return Err(SpecError::Refused {
             path: path.display().to_string(),
             why,
@@ -151,7 +155,7 @@ fn check_alone(file: &SpecFile) -> Result<Value, SpecError> {
         };
         let snippet = match offset {
             Some(offset) => file.snippet(offset),
-            None => super::Snippet {
+            None => crate::spec::Snippet {
                 src: file.named_source(),
                 span: None,
             },
@@ -184,7 +188,7 @@ fn take_extends(value: &mut Value, file: &SpecFile) -> Result<Option<String>, Sp
             let offset = file.index.get("extends").map(|p| p.value);
             let snippet = match offset {
                 Some(offset) => file.snippet(offset),
-                None => super::Snippet {
+                None => crate::spec::Snippet {
                     src: file.named_source(),
                     span: None,
                 },

@@ -1,4 +1,4 @@
-//! Raw spec structs that mirror the YAML exactly; [`super::resolve`] turns them into
+//! Raw spec structs that mirror the YAML exactly; [`crate::spec::resolve`] turns them into
 //! checked types. Every field is optional here because a file that `extends` another may
 //! set only a few of them (`content: { top: 3 }` over the agency's `content`): required
 //! keys are checked after the merge, by `resolve`.
@@ -11,9 +11,9 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::closed::{Better, Closed, FileFormat, FunnelTarget, Language, Section, ValueFormat};
-use super::number::{Factor, Number};
-use super::period::{Grain, Per};
+use crate::spec::closed::{Better, Closed, FileFormat, FunnelTarget, Language, Section, ValueFormat};
+use crate::spec::number::{Factor, Number};
+use crate::spec::period::{Grain, Per};
 
 /// A kpipress spec: one client's report, or what an agency's clients share (`extends`).
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -91,7 +91,7 @@ pub struct RawClient {
     pub name: Option<String>,
     /// Used in output paths (`{client}`); default: the spec file's name. Letters, digits
     /// and any other characters but spaces and ASCII punctuation other than `-` and `_`.
-    #[schemars(regex(pattern = super::SLUG_PATTERN))]
+    #[schemars(regex(pattern = crate::spec::SLUG_PATTERN))]
     pub slug: Option<String>,
 }
 
@@ -309,7 +309,7 @@ pub struct RawTarget {
     pub change: Option<Number>,
     /// A band of the KPI's benchmark; its lower edge is the target.
     #[serde(default)]
-    #[schemars(schema_with = "words::<super::closed::BandName>")]
+    #[schemars(schema_with = "words::<crate::spec::closed::BandName>")]
     pub benchmark: Option<String>,
     /// Milestones from a start to a goal, one per period.
     pub ramp: Option<RawRamp>,
