@@ -128,7 +128,7 @@ fn an_unknown_preset_suggests_the_nearest() {
 fn a_file_the_preset_does_not_fit_lists_missing_and_found_columns() {
     let text = check_error("wrong_preset/spec.yaml");
     assert!(text.contains("is not a `meta-ads-manager` export"), "{text}");
-    assert!(text.contains("`Day` or `Reporting starts`"), "{text}");
+    assert!(text.contains("`Day` or `Month` or `Reporting starts`"), "{text}");
     assert!(text.contains("`Video Views`"), "{text}");
     assert!(text.contains("it looks like `tiktok-studio-overview`"), "{text}");
 }

@@ -54,6 +54,11 @@ const CASES: &[Case] = &[
         ],
     ),
     (
+        "meta-ads-manager-by-month",
+        "meta-ads-manager",
+        &[("spend", 180.04), ("reach", 1800.0)],
+    ),
+    (
         "youtube-studio-breakdown",
         "youtube-studio-breakdown",
         &[

@@ -146,10 +146,17 @@ fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str, workbook:
             .iter()
             .filter_map(|reading| match reading {
                 Reading::Date(date) => Some(*date),
+                Reading::Span(from, _) => Some(*from),
                 Reading::Offset(days) => dates::offset(start?, *days),
                 Reading::MonthDay(..) => None,
             })
             .collect();
+        // Rows that say the days they cover (`2024-03-01 - 2024-03-11`).
+        let spans = readings.iter().filter_map(|reading| match reading {
+            Reading::Span(from, to) if from < to => Some((*from, *to)),
+            _ => None,
+        });
+        let widest_in_cells = spans.max_by_key(|(from, to)| *to - *from);
         let month_days: Vec<(u32, u32)> = readings
             .iter()
             .filter_map(|reading| match reading {
@@ -170,7 +177,7 @@ fn date_column(table: &Table, fit: Option<&PresetFit>, language: &str, workbook:
             year_rule: None,
             in_order,
             settled_by: fit.map(|_| language.to_owned()),
-            widest_span: fit.and_then(|fit| widest_span(table, fit, index, &format)),
+            widest_span: widest_in_cells.or_else(|| fit.and_then(|fit| widest_span(table, fit, index, &format))),
         })
     })
 }

@@ -14,6 +14,9 @@ pub const EXCEL_SERIAL: &str = "excel";
 pub const MONTH_NAME: &str = "month-name";
 /// The format name for a count of days from the file's start date.
 pub const NTH_DAY: &str = "nth-day";
+/// The format name for the days a row covers, `2024-03-01 - 2024-03-11` (Meta Ads
+/// Manager's `Month` breakdown, each month cut to the report's range).
+pub const DAY_SPAN: &str = "day-span";
 
 /// Days from Excel's day 0 (1899-12-30) to 1970-01-01.
 pub const EXCEL_EPOCH_OFFSET: i32 = 25_569;
@@ -26,6 +29,7 @@ pub enum DateFormat {
     ExcelSerial,
     MonthName,
     NthDay,
+    DaySpan,
 }
 
 impl DateFormat {
@@ -34,6 +38,7 @@ impl DateFormat {
             EXCEL_SERIAL => Self::ExcelSerial,
             MONTH_NAME => Self::MonthName,
             NTH_DAY => Self::NthDay,
+            DAY_SPAN => Self::DaySpan,
             format => Self::Strftime(format.to_owned()),
         }
     }
@@ -45,6 +50,7 @@ impl DateFormat {
             Self::ExcelSerial => "an Excel serial day".to_owned(),
             Self::MonthName => "a day and a month name (`September 25`, `28 апреля`)".to_owned(),
             Self::NthDay => "a day number counted from `# Start date:`".to_owned(),
+            Self::DaySpan => "two days, `2024-03-01 - 2024-03-11`".to_owned(),
         }
     }
 }
@@ -57,6 +63,8 @@ pub enum Reading {
     MonthDay(u32, u32),
     /// Days after the file's start date.
     Offset(u64),
+    /// The first and last day a row covers.
+    Span(NaiveDate, NaiveDate),
 }
 
 /// Reads `cell` in `format`; a workbook's date cell is a date whatever the format.
@@ -71,6 +79,11 @@ pub fn read(format: &DateFormat, cell: &Value) -> Option<Reading> {
             strftime(&format!("{n:.0}"), format).map(Reading::Date)
         }
         (Value::Text(text), DateFormat::NthDay) => text.parse().ok().and_then(whole).map(Reading::Offset),
+        (Value::Text(text), DateFormat::DaySpan) => {
+            let (from, to) = text.trim().split_once(" - ")?;
+            let (from, to) = (from.parse().ok()?, to.parse().ok()?);
+            (from <= to).then_some(Reading::Span(from, to))
+        }
         (Value::Text(text), DateFormat::ExcelSerial) => text.parse().ok().and_then(excel_serial).map(Reading::Date),
         (Value::Text(text), DateFormat::Strftime(format)) => strftime(text, format).map(Reading::Date),
         (Value::Text(text), DateFormat::MonthName) => match named_month(text)? {
@@ -238,6 +251,18 @@ pub fn start_date(note: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_reads_as_its_two_days() {
+        let span = DateFormat::parse(DAY_SPAN);
+        let day = |d| NaiveDate::from_ymd_opt(2024, 3, d).unwrap();
+        assert_eq!(
+            read(&span, &Value::text("2024-03-01 - 2024-03-11")),
+            Some(Reading::Span(day(1), day(11)))
+        );
+        assert_eq!(read(&span, &Value::text("2024-03-11 - 2024-03-01")), None);
+        assert_eq!(read(&span, &Value::text("2024-03-01")), None);
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

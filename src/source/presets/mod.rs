@@ -414,14 +414,21 @@ mod tests {
     fn the_fit_needs_the_date_and_the_required_columns() {
         let preset = get("meta-ads-manager").unwrap();
         let headers = |hs: &[&str]| hs.iter().map(|h| h.to_string()).collect::<Vec<_>>();
-        let full = headers(&["Day", "Campaign name", "Amount spent (EUR)", "Leads"]);
+        let full = headers(&[
+            "Day",
+            "Campaign name",
+            "Amount spent (EUR)",
+            "Leads",
+            "Reach",
+            "Impressions",
+        ]);
         assert!(preset.fit(&full).unwrap() > 0.3);
         assert_eq!(preset.fit(&headers(&["Day", "Leads"])), None);
         assert_eq!(
             preset.missing(&headers(&["Date", "Leads"])),
             [
-                "`Day` or `Reporting starts` or `День` or `Дата начала отчетности` or `Начало отчетности` \
-                 or `Dia` or `Início dos relatórios`",
+                "`Day` or `Month` or `Reporting starts` or `День` or `Дата начала отчетности` \
+                 or `Начало отчетности` or `Dia` or `Mês` or `Início dos relatórios`",
                 "`Amount spent (*)` or `Amount spent` or `Потраченная сумма (*)` or `Потраченная сумма` \
                  or `Сумма затрат (*)` or `Сумма затрат` or `Valor usado (*)` or `Valor usado`"
             ]

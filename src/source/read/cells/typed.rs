@@ -95,14 +95,23 @@ pub fn frame(table: Table, typing: &Typing) -> Result<Typed, SourceError> {
         None => None,
     };
     let mut covers = None;
-    if let (Some(dates), Some(end)) = (&mut dates, span_end(typing.plan, &columns)) {
-        covers = date_spans(typing, dates, end, &lines, &table.notes)?;
+    if let Some(dated) = &mut dates {
+        // A row's span: in its date cell (`2024-03-01 - 2024-03-11`), or ending in the
+        // preset's column of the span's end where the date is the span's start.
+        let ends = match (dated.ends.take(), span_end(typing.plan, &columns)) {
+            (Some(ends), _) => Some(ends),
+            (None, Some(end)) => Some(read_dates(typing, end, &lines, &table.notes)?.days),
+            (None, None) => None,
+        };
+        if let Some(ends) = ends {
+            covers = date_spans(typing, &mut dated.days, &ends, &lines)?;
+        }
     }
     let height = lines.len();
     let mut frame_columns = Vec::with_capacity(columns.len());
     for column in &columns {
         let series = if column.name == DATE {
-            date_series(DATE, dates.as_deref().unwrap_or_default())
+            date_series(DATE, dates.as_ref().map_or(&[][..], |d| &d.days))
         } else if typing.numeric.contains(&column.name.as_str()) {
             number_series(typing, column, &lines)?
         } else {
@@ -138,30 +147,43 @@ fn drop_summary_rows(plan: &Plan, columns: &mut [Cells], lines: &mut Vec<usize>)
     lines.retain(|_| *flags.next().unwrap_or(&true));
 }
 
+/// A date column read: each row's day, and where cells wrote spans
+/// (`2024-03-01 - 2024-03-11`), each row's last day (`days` holding the first).
+struct Dated {
+    days: Vec<Option<NaiveDate>>,
+    ends: Option<Vec<Option<NaiveDate>>>,
+}
+
 /// The dates of a column, read with the first format that reads its first date; dates
 /// without a year get theirs from the year rule, day counts from the table's start date.
-fn read_dates(
-    typing: &Typing,
-    column: &Cells,
-    lines: &[usize],
-    notes: &[String],
-) -> Result<Vec<Option<NaiveDate>>, SourceError> {
+fn read_dates(typing: &Typing, column: &Cells, lines: &[usize], notes: &[String]) -> Result<Dated, SourceError> {
     let readings = readings(typing, column, lines)?;
     let mut with_years = years_of(typing, column, lines, &readings)?;
     let start = || notes.iter().find_map(|n| dates::start_date(n));
-    readings
-        .into_iter()
-        .enumerate()
-        .map(|(index, reading)| match reading {
-            None => Ok(None),
-            Some(Reading::Date(date)) => Ok(Some(date)),
-            Some(Reading::MonthDay(..)) => Ok(with_years[index].take()),
-            Some(Reading::Offset(days)) => {
+    let spans = readings.iter().any(|r| matches!(r, Some(Reading::Span(..))));
+    let mut ends = Vec::with_capacity(readings.len());
+    let mut days = Vec::with_capacity(readings.len());
+    for (index, reading) in readings.into_iter().enumerate() {
+        let day = match reading {
+            None => None,
+            Some(Reading::Date(date)) => Some(date),
+            Some(Reading::Span(from, _)) => Some(from),
+            Some(Reading::MonthDay(..)) => with_years[index].take(),
+            Some(Reading::Offset(count)) => {
                 let start = start().ok_or_else(|| SourceError::NoStartDate { file: typing.file() })?;
-                Ok(dates::offset(start, days))
+                dates::offset(start, count)
             }
-        })
-        .collect()
+        };
+        ends.push(match reading {
+            Some(Reading::Span(_, to)) => Some(to),
+            _ => day,
+        });
+        days.push(day);
+    }
+    Ok(Dated {
+        days,
+        ends: spans.then_some(ends),
+    })
 }
 
 /// What each cell says of its date; a cell the column's format does not read is named.
@@ -302,15 +324,13 @@ fn span_end<'a>(plan: &Plan, columns: &'a [Cells]) -> Option<&'a Cells> {
 fn date_spans(
     typing: &Typing,
     dates: &mut [Option<NaiveDate>],
-    end: &Cells,
+    ends: &[Option<NaiveDate>],
     lines: &[usize],
-    notes: &[String],
 ) -> Result<Option<(NaiveDate, NaiveDate)>, SourceError> {
-    let ends = read_dates(typing, end, lines, notes)?;
     let grain = typing.plan.grain;
     let mut covers: Option<(NaiveDate, NaiveDate)> = None;
     let mut whole_periods = false;
-    for (index, (date, to)) in dates.iter_mut().zip(&ends).enumerate() {
+    for (index, (date, to)) in dates.iter_mut().zip(ends).enumerate() {
         let (Some(from), Some(to)) = (*date, *to) else { continue };
         if from != to {
             if crate::spec::Period::containing(grain, from).end() < to {
