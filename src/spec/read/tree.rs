@@ -201,7 +201,9 @@ impl Matcher {
             require_literal_separator: true,
             require_literal_leading_dot: false,
         };
-        self.whole.matches_path_with(path, options)
+        // A name that is not UTF-8 (a zip unpacked with the wrong code page writes
+        // `Dados do gr\xa0fico.csv`) is matched as it is shown, and read by its own name.
+        self.whole.matches_with(&path.to_string_lossy(), options)
     }
 
     /// Whether a folder named `name` at `depth` below the literal folder may hold matches.
@@ -249,6 +251,17 @@ mod tests {
         assert_eq!(names(dir.path(), "s?b/**/d.csv"), ["sub/deep/d.csv"]);
         assert_eq!(names(dir.path(), "b.txt"), ["b.txt"]);
         assert!(names(dir.path(), "nothing/*.csv").is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_name_that_is_not_utf8_is_matched_as_it_is_shown() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"Dados do gr\xa0fico.csv");
+        std::fs::write(dir.path().join(name), "x").unwrap();
+        let found = glob(dir.path().join("Dados do gr*.csv").to_str().unwrap()).unwrap();
+        assert_eq!(found, [dir.path().join(name)]);
     }
 
     #[cfg(unix)]
