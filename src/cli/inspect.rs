@@ -121,7 +121,17 @@ fn report(file: &str, found: &Inspection) -> String {
                 fit.preset.name, fit.preset.title, fit.matched, fit.of, fit.language
             ),
         ),
-        None => line(&mut out, "preset", "none fits; map the columns with `columns`"),
+        None => match found.needs_range {
+            Some(preset) => line(
+                &mut out,
+                "preset",
+                &format!(
+                    "none fits as the file is named: it is a `{}` table ({}), whose rows need the days the download covers in its name or its folder's, as `YYYY-MM-DD_YYYY-MM-DD` (YouTube Studio names a download `País 2024-06-02_2025-06-02 Channel.zip`)",
+                    preset.name, preset.title
+                ),
+            ),
+            None => line(&mut out, "preset", "none fits; map the columns with `columns`"),
+        },
     }
     if let (Some(best), Some(next)) = (&found.preset, &found.runner_up) {
         line(

@@ -255,6 +255,13 @@ pub enum SourceError {
         help: String,
     },
 
+    #[error("`{file}` has no date column, and neither its name nor its folder's says the days it covers")]
+    #[diagnostic(
+        code(source::no_range),
+        help("a `{preset}` download's name says the days its rows cover, as `YYYY-MM-DD_YYYY-MM-DD` (a YouTube Studio download from the Portuguese interface: `País 2024-06-02_2025-06-02 UFSCar - Universidade Federal de São Carlos.zip`): keep that name, or unzip the download into a folder of that name")
+    )]
+    NoRange { file: String, preset: String },
+
     #[error("`{file}` has no header row with the date column {date}")]
     #[diagnostic(code(source::no_header))]
     NoHeader {

@@ -173,6 +173,15 @@ fn a_row_across_periods_of_the_report_is_refused() {
 }
 
 #[test]
+fn a_table_whose_name_lost_its_days_says_so() {
+    let text = check_error("no_range/spec.yaml");
+    assert!(
+        text.contains("`tests/fixtures/err/no_range/Table data-Geography.csv` has no date column, and neither its name nor its folder's says the days it covers"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_download_whose_name_says_a_year_is_refused_by_a_monthly_report() {
     let text = check_error("name_range/spec.yaml");
     assert!(

@@ -59,6 +59,16 @@ const CASES: &[Case] = &[
         &[("spend", 180.04), ("reach", 1800.0)],
     ),
     (
+        "youtube-studio-breakdown-en",
+        "youtube-studio-breakdown",
+        &[
+            ("views", 5000.0),
+            ("impressions", 40000.0),
+            ("search_share", 0.6),
+            ("search_ctr", 0.104),
+        ],
+    ),
+    (
         "youtube-studio-breakdown",
         "youtube-studio-breakdown",
         &[
@@ -514,6 +524,11 @@ fn inspect_says_the_days_a_download_covers_and_rows_that_span_them() {
     );
     let by_day = inspect("tests/fixtures/presets/meta-ads-manager/Untitled-report-Oct-10-2026-to-Oct-31-2026.csv");
     assert!(!by_day.contains("spans "), "{by_day}");
+    let renamed = inspect("tests/fixtures/err/no_range/Table data-Geography.csv");
+    assert!(
+        renamed.contains("none fits as the file is named: it is a `youtube-studio-breakdown` table"),
+        "{renamed}"
+    );
 }
 
 #[test]

@@ -81,6 +81,7 @@ pub(super) fn describe(
         columns,
         date,
         covers: None,
+        needs_range: None,
         decimal_comma,
         lines_in_file: None,
     }

@@ -31,6 +31,9 @@ pub struct Inspection {
     pub date: Option<DateInfo>,
     /// The days a file without a date column says it covers, and where it says so.
     pub covers: Option<grid::DateRange>,
+    /// Where no preset fits: the one whose table this is but for the days a download's
+    /// name would say it covers (a renamed YouTube Studio table by country).
+    pub needs_range: Option<&'static Preset>,
     pub decimal_comma: bool,
     /// Set when the file is larger than what is read to describe it: the lines of the
     /// whole file, counted without reading it into memory.
@@ -103,6 +106,10 @@ pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceE
     inspection.lines_in_file = lines_in_file;
     inspection.runner_up = reading.runner_up;
     inspection.covers = reading.covers;
+    if inspection.preset.is_none() {
+        let headers: Vec<String> = inspection.columns.iter().map(|c| c.header.clone()).collect();
+        inspection.needs_range = presets::all().values().find(|p| p.wants_range_in_name(&headers));
+    }
     if let Some(date) = inspection
         .date
         .as_mut()

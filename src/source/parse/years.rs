@@ -157,7 +157,7 @@ pub fn named_anchor(path: &Path) -> Option<YearAnchor> {
 }
 
 /// The days a download's name, or its folder's or their parent's, says it covers: the
-/// name and its first two dates, in order (YouTube Studio's `Country 2026-10-01_2026-10-31
+/// name and its first two dates, in order (YouTube Studio's `País 2024-06-02_2025-06-02
 /// Channel`, the folder its zip unpacks into).
 pub fn range_in_names(path: &Path) -> Option<(String, NaiveDate, NaiveDate)> {
     path.ancestors()

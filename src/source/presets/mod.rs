@@ -30,7 +30,7 @@ pub struct Preset {
     /// (`Период:`): each of its rows counts for that one period.
     pub range_line: Option<Headers>,
     /// Whether such a download's name, or its folder's, may say the days it covers
-    /// (YouTube Studio's `Country 2026-10-01_2026-10-31 Channel`).
+    /// (YouTube Studio's `País 2024-06-02_2025-06-02 Channel`).
     #[serde(default)]
     pub range_in_name: bool,
     pub key: Vec<String>,
@@ -170,6 +170,17 @@ impl Preset {
             && self.columns.iter().any(|(name, headers)| {
                 self.span.as_ref().is_none_or(|s| s.ends != *name) && self.locate(headers, found).is_some()
             })
+    }
+
+    /// Whether `found`, a header row without a date column, is this preset's table of a
+    /// download whose name would say the days it covers (`range_in_name`).
+    pub fn wants_range_in_name(&self, found: &[String]) -> bool {
+        let Some((_, date)) = self.date.patterns().next().filter(|_| self.range_in_name) else {
+            return false;
+        };
+        let mut with_date = found.to_vec();
+        with_date.push(date.to_owned());
+        self.locate(&self.date, found).is_none() && self.accepts(&with_date)
     }
 
     /// The header of `found` that `headers` (the date's or a column's) names.

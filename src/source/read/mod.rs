@@ -323,6 +323,10 @@ fn find_table(
     let Some(table) = tables.first() else {
         // A spec naming its own date column is told about that column, not the preset's.
         return Err(match plan.preset.filter(|_| plan.source.date.is_none()) {
+            Some(preset) if preset.wants_range_in_name(&likely_header) => SourceError::NoRange {
+                file: file.to_owned(),
+                preset: preset.name.clone(),
+            },
             Some(preset) => SourceError::wrong_export(preset, file, &likely_header),
             None => SourceError::no_header(plan, file, &likely_header),
         });

@@ -91,7 +91,7 @@ pub struct DateRange {
 pub enum Said {
     /// A line of its preamble.
     Line(usize),
-    /// Its own name or a folder's (YouTube Studio's `Country 2026-10-01_2026-10-31 …`).
+    /// Its own name or a folder's (YouTube Studio's `País 2024-06-02_2025-06-02 …`).
     Name(String),
 }
 
