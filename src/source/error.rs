@@ -262,6 +262,20 @@ pub enum SourceError {
     )]
     NoRange { file: String, preset: String },
 
+    #[error("source `{source_name}` reads {count} tables, one per metric: {metrics}")]
+    #[diagnostic(code(source::several_metrics))]
+    SeveralMetrics {
+        source_name: String,
+        count: usize,
+        metrics: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("reads them all")]
+        span: Option<SourceSpan>,
+        #[help]
+        help: String,
+    },
+
     #[error("`{file}` has no header row with the date column {date}")]
     #[diagnostic(code(source::no_header))]
     NoHeader {
@@ -374,6 +388,21 @@ impl SourceError {
             src: snippet.src,
             span: snippet.span,
             help,
+        }
+    }
+
+    pub fn several_metrics(spec: &Spec, source: &str, metrics: Vec<String>) -> Self {
+        let snippet = spec.files.locate(&format!("sources.{source}.path"), Part::Value);
+        let first = metrics.first().cloned().unwrap_or_default();
+        Self::SeveralMetrics {
+            source_name: source.to_owned(),
+            count: metrics.len(),
+            metrics: suggest::quoted_some(&metrics, 10),
+            src: snippet.src,
+            span: snippet.span,
+            help: format!(
+                "summed together, the tables would give a figure none of them is: read one with `filter: \"metric = '{first}'\"` (a source per metric reads each)"
+            ),
         }
     }
 

@@ -172,10 +172,33 @@ fn load_source(
         let predicate = polars::sql::sql_expr(filter).map_err(|e| SourceError::expression(spec, &filter_at, e))?;
         frame = frame.filter(predicate);
     }
+    if plan.preset.is_some_and(|p| p.titled_tables) && existing.iter().any(|c| c == presets::METRIC) {
+        one_metric(spec, &source.name, &frame)?;
+    }
     Ok(LoadedSource {
         frame: widened(frame, &schema),
         files,
     })
+}
+
+/// A source of a file of several titled tables (Meta's `Facebook reach` and `Instagram
+/// reach` in one download) reads one of them, which its `filter` names: summed together,
+/// two platforms' reach would be a number neither platform had.
+fn one_metric(spec: &Spec, source: &str, frame: &LazyFrame) -> Result<(), SourceError> {
+    let metrics = frame
+        .clone()
+        .select([col(presets::METRIC).unique_stable()])
+        .collect()
+        .map_err(|e| SourceError::read(source.to_owned(), e))?;
+    let names: Vec<String> = metrics
+        .column(presets::METRIC)
+        .ok()
+        .and_then(|c| c.str().ok().map(|s| s.iter().flatten().map(str::to_owned).collect()))
+        .unwrap_or_default();
+    match names.len() {
+        0 | 1 => Ok(()),
+        _ => Err(SourceError::several_metrics(spec, source, names)),
+    }
 }
 
 /// One file's rows (or a query's) with what they cover, rows without a date left out and

@@ -173,6 +173,16 @@ fn a_row_across_periods_of_the_report_is_refused() {
 }
 
 #[test]
+fn a_file_of_two_metrics_read_whole_names_both() {
+    let text = check_error("several_metrics/spec.yaml");
+    assert!(
+        text.contains("source `reach` reads 2 tables, one per metric: `Facebook reach`, `Instagram reach`"),
+        "{text}"
+    );
+    assert!(text.contains("filter: \"metric = 'Facebook reach'\""), "{text}");
+}
+
+#[test]
 fn a_table_whose_name_lost_its_days_says_so() {
     let text = check_error("no_range/spec.yaml");
     assert!(

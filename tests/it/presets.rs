@@ -44,6 +44,11 @@ const CASES: &[Case] = &[
         &[("spend", 4000.0), ("leads", 8.0), ("cost_per_lead", 500.0)],
     ),
     (
+        "meta-business-suite-daily-two",
+        "meta-business-suite-daily",
+        &[("instagram_reach", 156.0), ("facebook_reach", 310.0)],
+    ),
+    (
         "meta-ads-manager-pt",
         "meta-ads-manager",
         &[

@@ -9,6 +9,10 @@ use serde::Deserialize;
 
 const PRESETS: &str = include_str!("presets.yaml");
 
+/// The canonical column holding the title of the table a row came from, in a file of
+/// [`Preset::titled_tables`].
+pub const METRIC: &str = "metric";
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Preset {
@@ -51,6 +55,11 @@ pub struct Preset {
     /// Whether every table of the file that fits is read and joined by date.
     #[serde(default)]
     pub join_tables: bool,
+    /// Whether a file may hold several tables, each under a title line naming its metric
+    /// (Meta's `Facebook reach`, then `Instagram reach`): each is read, its rows marked
+    /// with the title as [`METRIC`].
+    #[serde(default)]
+    pub titled_tables: bool,
     /// What the preset was checked against: the public real exports it reproduces, or
     /// that none was found.
     pub evidence: String,
@@ -373,8 +382,9 @@ mod tests {
         for (name, preset) in all() {
             assert!(!preset.date_formats.is_empty(), "{name}");
             for column in preset.key.iter().chain(&preset.required) {
+                let made = column == "date" || (column == METRIC && preset.titled_tables);
                 assert!(
-                    column == "date" || preset.columns.contains_key(column),
+                    made || preset.columns.contains_key(column),
                     "{name}: `{column}` is not a column"
                 );
             }

@@ -20,6 +20,7 @@ use polars::prelude::*;
 use crate::source::checks::{check_numeric, parse_dates, Cells, Rows};
 use crate::source::error::{columns_help, ReadFailure, SourceError};
 use crate::source::plan::Plan;
+use crate::source::presets::METRIC;
 use crate::source::{display, excel, grid, typed, DATE};
 use crate::spec::{Closed, FileFormat, Part, Spec};
 
@@ -226,7 +227,9 @@ fn read_table(
     let mut frames = Vec::with_capacity(tables.len());
     let truncated = tables.iter().find_map(|t| t.truncated.clone());
     let mut covers = None;
+    let titled = plan.preset.is_some_and(|p| p.titled_tables);
     for table in tables {
+        let title = table.title.clone();
         let renames = renames(spec, plan, &display(path), &table.headers)?;
         let typing = typed::Typing {
             plan,
@@ -239,11 +242,20 @@ fn read_table(
         };
         let typed = typed::frame(table, &typing)?;
         covers = covers.or(typed.covers);
-        frames.push(typed.frame);
+        let mut frame = typed.frame;
+        if titled {
+            let title = PlSmallStr::from(title.unwrap_or_default());
+            let metric = Column::new_scalar(METRIC.into(), Scalar::from(title), frame.height());
+            frame
+                .with_column(metric)
+                .map_err(|e| SourceError::read(display(path), e))?;
+        }
+        frames.push(frame);
     }
-    let frame = match frames.len() {
-        1 => frames.remove(0),
-        _ => join_by_date(frames).map_err(|e| SourceError::read(display(path), e))?,
+    let frame = match (frames.len(), titled) {
+        (1, _) => frames.remove(0),
+        (_, true) => stacked(frames).map_err(|e| SourceError::read(display(path), e))?,
+        (_, false) => join_by_date(frames).map_err(|e| SourceError::read(display(path), e))?,
     };
     Ok(ReadFile {
         frame,
@@ -252,6 +264,13 @@ fn read_table(
         unread: Vec::new(),
         rows_digest: None,
     })
+}
+
+/// Tables of one titled metric each, one under the other: their rows keep their table's
+/// title in [`METRIC`].
+fn stacked(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    let lazy: Vec<LazyFrame> = frames.into_iter().map(IntoLazy::lazy).collect();
+    concat_lf_diagonal(lazy, UnionArgs::default())?.collect()
 }
 
 /// Tables of one metric each made one frame: a row per date, each column's value from
@@ -294,7 +313,7 @@ fn find_table(
         is_truncation: &is_truncation,
         accepts: &accepts,
     };
-    let joins = plan.preset.is_some_and(|p| p.join_tables);
+    let joins = plan.preset.is_some_and(|p| p.join_tables || p.titled_tables);
     let mut likely_header: Vec<String> = Vec::new();
     let mut tables = Vec::new();
     let mut range = None;

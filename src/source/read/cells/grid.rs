@@ -41,6 +41,9 @@ pub struct Table {
     pub language: String,
     /// The `#` lines right above the header (GA4's `# Start date: 20241101`).
     pub notes: Vec<String>,
+    /// The line right above the header when it is one cell: the metric a table of
+    /// Meta's daily downloads holds (`Facebook reach`, then `Instagram reach`).
+    pub title: Option<String>,
     /// The first row with a filled cell right of the last header, with its cell count:
     /// its values would be read one column off.
     pub too_wide: Option<(usize, usize)>,
@@ -188,6 +191,7 @@ impl Grid {
         let header_line = self.rows.get(start)?.0;
         let headers = self.headers_at(start, layout.header_rows);
         let notes = self.notes_above(start);
+        let title = start.checked_sub(1).and_then(|above| self.title_at(above));
         let mut lines = Vec::new();
         let mut columns: Vec<Vec<Value>> = vec![Vec::new(); headers.len()];
         let mut too_wide = None;
@@ -205,6 +209,11 @@ impl Grid {
                 Some(first) if (layout.is_truncation)(&first) => {
                     truncated = Some(first);
                     continue;
+                }
+                // Another table's header, or the title line right above it.
+                Some(first) if (layout.is_date_header)(&first).is_some() || self.titles_a_table(index, layout) => {
+                    end = index;
+                    break;
                 }
                 Some(_) => {}
             }
@@ -225,10 +234,28 @@ impl Grid {
             columns,
             language,
             notes,
+            title,
             too_wide,
             truncated,
         };
         Some((table, end))
+    }
+
+    /// Row `index` as a title: its one filled cell, when it has one and is no note.
+    fn title_at(&self, index: usize) -> Option<String> {
+        let (_, cells) = self.rows.get(index)?;
+        let mut filled = cells.iter().filter(|c| !c.is_empty());
+        let title = filled.next()?.display();
+        (filled.next().is_none() && !title.starts_with('#')).then_some(title)
+    }
+
+    /// Whether row `index` is a title line right above another table's header.
+    fn titles_a_table(&self, index: usize, layout: &Layout) -> bool {
+        let next_starts = self.rows.get(index + 1).is_some_and(|(_, cells)| {
+            let first = cells.iter().find(|c| !c.is_empty()).map(Value::display);
+            first.is_some_and(|first| (layout.is_date_header)(&first).is_some())
+        });
+        next_starts && self.title_at(index).is_some()
     }
 
     /// The `#` lines right above row `start`.
