@@ -49,6 +49,16 @@ const CASES: &[Case] = &[
         &[("instagram_reach", 156.0), ("facebook_reach", 310.0)],
     ),
     (
+        "meta-business-suite-daily-two-untitled",
+        "meta-business-suite-daily",
+        &[("followers", 241.0), ("page_likes", 1.0)],
+    ),
+    (
+        "youtube-studio-totals-total",
+        "youtube-studio-totals",
+        &[("new_followers", 9.0)],
+    ),
+    (
         "meta-ads-manager-pt",
         "meta-ads-manager",
         &[

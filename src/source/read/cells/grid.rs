@@ -241,12 +241,14 @@ impl Grid {
         Some((table, end))
     }
 
-    /// Row `index` as a title: its one filled cell, when it has one and is no note.
+    /// Row `index` as a title: its one filled cell, when it has one and is no note and no
+    /// `sep=` line.
     fn title_at(&self, index: usize) -> Option<String> {
         let (_, cells) = self.rows.get(index)?;
         let mut filled = cells.iter().filter(|c| !c.is_empty());
         let title = filled.next()?.display();
-        (filled.next().is_none() && !title.starts_with('#')).then_some(title)
+        let note = title.starts_with('#') || title.starts_with("sep=");
+        (filled.next().is_none() && !note).then_some(title)
     }
 
     /// Whether row `index` is a title line right above another table's header.
