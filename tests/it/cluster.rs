@@ -168,21 +168,26 @@ impl Cluster {
         }
     }
 
-    fn run(&self, program: &str, args: &[&str]) {
+    /// The server's `program` with `args`, run as `postgres` where the tests run as root.
+    fn command(&self, program: &str, args: &[&str]) -> Command {
         let program = self.bin.join(program);
-        let output = match self.as_postgres {
-            true => Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(&program)
-                .args(args)
-                .output(),
-            false => Command::new(&program).args(args).output(),
-        }
-        .unwrap();
+        let mut command = match self.as_postgres {
+            true => {
+                let mut runuser = Command::new("runuser");
+                runuser.args(["-u", "postgres", "--"]).arg(&program);
+                runuser
+            }
+            false => Command::new(&program),
+        };
+        command.args(args);
+        command
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let output = self.command(program, args).output().unwrap();
         assert!(
             output.status.success(),
-            "{}: {}",
-            program.display(),
+            "{program}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
@@ -215,16 +220,8 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         let data = self.dir.join("data");
-        let program = self.bin.join("pg_ctl");
         let args = ["-D", data.to_str().unwrap(), "-m", "immediate", "stop"];
-        let _ = match self.as_postgres {
-            true => Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(&program)
-                .args(args)
-                .output(),
-            false => Command::new(&program).args(args).output(),
-        };
+        let _ = self.command("pg_ctl", &args).output();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
