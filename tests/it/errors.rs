@@ -173,6 +173,15 @@ fn a_row_across_periods_of_the_report_is_refused() {
 }
 
 #[test]
+fn a_crlf_file_names_the_line_the_file_has() {
+    let text = check_error("crlf_line/spec.yaml");
+    assert!(
+        text.contains("tests/fixtures/err/crlf_line/Totals.csv: line 3, column `Views`: `x` is not a number"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_file_of_two_metrics_read_whole_names_both() {
     let text = check_error("several_metrics/spec.yaml");
     assert!(

@@ -92,15 +92,41 @@ pub fn split(text: &str, separator: u8) -> Grid {
         .flexible(true)
         .delimiter(separator)
         .from_reader(text.as_bytes());
+    let mut lines = LineCounter::default();
     let rows = reader
         .records()
         .filter_map(Result::ok)
         .map(|record| {
-            let line = record.position().map_or(0, |p| p.line() as usize);
+            let line = lines.at(text.as_bytes(), record.position().map_or(0, |p| p.byte() as usize));
             (line, record.iter().map(|cell| Value::text(&visible(cell))).collect())
         })
         .collect();
     Grid { rows }
+}
+
+/// The line a record starts on, from its byte offset. The csv crate's own line count lags
+/// one behind after a line that ends in `\r\n` (it places a record before the `\n` of the
+/// line above), and Meta and Excel write `\r\n`.
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    /// The 1-based line of the first byte at or after `offset` that ends no line; offsets
+    /// come in order.
+    fn at(&mut self, bytes: &[u8], offset: usize) -> usize {
+        let start = offset
+            + bytes[offset.min(bytes.len())..]
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+        let start = start.min(bytes.len()).max(self.byte);
+        self.newlines += memchr::memchr_iter(b'\n', &bytes[self.byte..start]).count();
+        self.byte = start;
+        self.newlines + 1
+    }
 }
 
 /// A cell without the soft hyphens (U+00AD) YouTube's German downloads put inside words
@@ -293,6 +319,20 @@ mod tests {
             "День" | "Дата" => Some("ru".into()),
             _ => None,
         }
+    }
+
+    #[test]
+    fn lines_are_counted_alike_whatever_ends_them() {
+        for text in [
+            "sep=,\nTitle\nDate,Views\n2026-10-01,5\n",
+            "sep=,\r\nTitle\r\nDate,Views\r\n2026-10-01,5\r\n",
+        ] {
+            let lines: Vec<usize> = split(text, b',').rows.iter().map(|(line, _)| *line).collect();
+            assert_eq!(lines, [1, 2, 3, 4], "{text:?}");
+        }
+        let quoted = split("Date,Note\r\n2026-10-01,\"two\r\nlines\"\r\n2026-10-02,x\r\n", b',');
+        let lines: Vec<usize> = quoted.rows.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [1, 2, 4]);
     }
 
     #[test]
