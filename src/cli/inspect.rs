@@ -93,6 +93,17 @@ fn report(file: &str, found: &Inspection) -> String {
             );
         }
     }
+    if let Some((first, _)) = found.metrics.split_first() {
+        line(
+            &mut out,
+            "tables",
+            &format!(
+                "{}, one per metric: {}; a source reads one, with `filter: \"metric = '{first}'\"`",
+                found.metrics.len(),
+                quoted_list(&found.metrics)
+            ),
+        );
+    }
     if let Some(covers) = &found.covers {
         line(
             &mut out,
@@ -171,6 +182,9 @@ fn snippet(file: &str, found: &Inspection) -> String {
     let mut out = format!("  data:\n    path: \"{file}\"\n");
     if let Some(fit) = &found.preset {
         writeln!(out, "    preset: {}", fit.preset.name).unwrap();
+        if let Some(first) = found.metrics.first() {
+            writeln!(out, "    filter: \"metric = '{first}'\"").unwrap();
+        }
         return out;
     }
     if let Some(date) = &found.date {

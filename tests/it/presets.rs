@@ -515,7 +515,7 @@ fn inspect_says_when_dates_have_no_year() {
 }
 
 #[test]
-fn inspect_says_the_days_a_download_covers_and_rows_that_span_them() {
+fn inspect_says_what_a_download_covers_spans_and_holds() {
     let inspect = |file: &str| {
         let output = kpipress(&["inspect", file]);
         assert!(output.status.success(), "{}", stderr(&output));
@@ -539,6 +539,12 @@ fn inspect_says_the_days_a_download_covers_and_rows_that_span_them() {
     );
     let by_day = inspect("tests/fixtures/presets/meta-ads-manager/Untitled-report-Oct-10-2026-to-Oct-31-2026.csv");
     assert!(!by_day.contains("spans "), "{by_day}");
+    let two = inspect("tests/fixtures/presets/meta-business-suite-daily-two/Reach.csv");
+    assert!(
+        two.contains("tables     2, one per metric: `Facebook reach`, `Instagram reach`"),
+        "{two}"
+    );
+    assert!(two.contains("    filter: \"metric = 'Facebook reach'\"\n"), "{two}");
     let renamed = inspect("tests/fixtures/err/no_range/Table data-Geography.csv");
     assert!(
         renamed.contains("none fits as the file is named: it is a `youtube-studio-breakdown` table"),

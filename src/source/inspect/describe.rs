@@ -82,6 +82,7 @@ pub(super) fn describe(
         date,
         covers: None,
         needs_range: None,
+        metrics: Vec::new(),
         decimal_comma,
         lines_in_file: None,
     }

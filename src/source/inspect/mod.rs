@@ -31,6 +31,9 @@ pub struct Inspection {
     pub date: Option<DateInfo>,
     /// The days a file without a date column says it covers, and where it says so.
     pub covers: Option<grid::DateRange>,
+    /// The metric of each table, in a file of several (Meta's `Facebook reach` and
+    /// `Instagram reach`): a source reads one.
+    pub metrics: Vec<String>,
     /// Where no preset fits: the one whose table this is but for the days a download's
     /// name would say it covers (a renamed YouTube Studio table by country).
     pub needs_range: Option<&'static Preset>,
@@ -106,6 +109,7 @@ pub fn inspect(path: &Path, sheet: Option<&Sheet>) -> Result<Inspection, SourceE
     inspection.lines_in_file = lines_in_file;
     inspection.runner_up = reading.runner_up;
     inspection.covers = reading.covers;
+    inspection.metrics = reading.metrics;
     if inspection.preset.is_none() {
         let headers: Vec<String> = inspection.columns.iter().map(|c| c.header.clone()).collect();
         inspection.needs_range = presets::all().values().find(|p| p.wants_range_in_name(&headers));
@@ -208,6 +212,7 @@ struct Reading {
     separator: Option<u8>,
     table: Table,
     covers: Option<grid::DateRange>,
+    metrics: Vec<String>,
     fit: Option<PresetFit>,
     runner_up: Option<PresetFit>,
 }
@@ -219,7 +224,7 @@ fn best_reading(path: &Path, grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> 
             rows: grid.rows.iter().take(PROBE_ROWS).cloned().collect(),
         };
         for preset in presets::all().values() {
-            let Some((table, _)) = preset_table(path, probe.clone(), preset) else {
+            let Some(Found { table, .. }) = preset_table(path, probe.clone(), preset) else {
                 continue;
             };
             let Some(score) = preset.likeness(&table.headers) else {
@@ -252,11 +257,12 @@ fn best_reading(path: &Path, grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> 
     if let Some((_, index, fit)) = fits.next() {
         let runner_up = fits.next().map(|(_, _, fit)| fit);
         let (separator, grid) = grids.into_iter().nth(index)?;
-        let (table, covers) = preset_table(path, grid, fit.preset)?;
+        let Found { table, covers, metrics } = preset_table(path, grid, fit.preset)?;
         return Some(Reading {
             separator,
             table,
             covers,
+            metrics,
             fit: Some(fit),
             runner_up,
         });
@@ -268,14 +274,21 @@ fn best_reading(path: &Path, grids: Vec<(Option<u8>, Grid)>, workbook: bool) -> 
         separator,
         table,
         covers: None,
+        metrics: Vec::new(),
         fit: None,
         runner_up: None,
     })
 }
 
-/// The table `preset` finds in `grid`, and the days it says it covers where it has no
-/// date column.
-fn preset_table(path: &Path, grid: Grid, preset: &Preset) -> Option<(Table, Option<grid::DateRange>)> {
+/// What a preset finds in a grid: the table, the days it says it covers where it has no
+/// date column, and with titled tables the metric of each.
+struct Found {
+    table: Table,
+    covers: Option<grid::DateRange>,
+    metrics: Vec<String>,
+}
+
+fn preset_table(path: &Path, grid: Grid, preset: &Preset) -> Option<Found> {
     let is_date_header = |c: &str| preset.date.language_of(c).map(str::to_owned);
     let is_totals = |c: &str| preset.is_totals(c);
     let is_truncation = |c: &str| preset.is_truncation(c);
@@ -284,14 +297,29 @@ fn preset_table(path: &Path, grid: Grid, preset: &Preset) -> Option<(Table, Opti
         Some((dated, range)) => (dated, Some(range)),
         None => (grid, None),
     };
-    let table = grid.table(&Layout {
+    let layout = Layout {
         is_date_header: &is_date_header,
         header_rows: preset.header_rows,
         is_totals: &is_totals,
         is_truncation: &is_truncation,
         accepts: &accepts,
-    })?;
-    Some((table, covers))
+    };
+    let is_date = |h: &str| preset.date.language_of(h).is_some();
+    let metrics: Vec<String> = match preset.titled_tables {
+        true => grid
+            .clone()
+            .tables(&layout)
+            .iter()
+            .filter_map(|t| t.metric(&is_date))
+            .collect(),
+        false => Vec::new(),
+    };
+    let table = grid.table(&layout)?;
+    Some(Found {
+        table,
+        covers,
+        metrics: if metrics.len() > 1 { metrics } else { Vec::new() },
+    })
 }
 
 /// Whether the preset's date formats read the first date of `table`: a header row

@@ -28,16 +28,7 @@ pub(super) fn read_table(
     let mut covers = None;
     let titled = plan.preset.is_some_and(|p| p.titled_tables);
     for table in tables {
-        // A table without a title line names its metric in its one other header (Meta's
-        // 2023 layout: `"Date","Instagram followers"`).
-        let title = table.title.clone().or_else(|| match table.headers.as_slice() {
-            [_, _] => table
-                .headers
-                .iter()
-                .find(|h| plan.date_header_language(h).is_none())
-                .cloned(),
-            _ => None,
-        });
+        let title = table.metric(&|h| plan.date_header_language(h).is_some());
         let renames = renames(spec, plan, &display(path), &table.headers)?;
         let typing = typed::Typing {
             plan,

@@ -51,6 +51,18 @@ pub struct Table {
     pub truncated: Option<String>,
 }
 
+impl Table {
+    /// The metric a table of a file of several holds: its title line, or in a table of a
+    /// date and one value, the value's header (Meta's 2023 layout: `"Date","Instagram
+    /// followers"`).
+    pub fn metric(&self, is_date_header: &dyn Fn(&str) -> bool) -> Option<String> {
+        self.title.clone().or_else(|| match self.headers.as_slice() {
+            [_, _] => self.headers.iter().find(|h| !is_date_header(h)).cloned(),
+            _ => None,
+        })
+    }
+}
+
 /// Decodes an export: a byte-order mark decides; else `explicit`; else the first of
 /// `candidates` the bytes are valid in (UTF-8 is only valid UTF-8, so this is no guess).
 pub fn decode(
