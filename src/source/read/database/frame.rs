@@ -157,13 +157,28 @@ fn parsed<T>(
     Ok(values)
 }
 
-/// A date as the server writes it with `DateStyle=ISO` (`2026-10-01`, which chrono's
-/// own parser reads); `infinity` is no day.
+/// A date as the server writes it with `DateStyle=ISO`; `infinity` is no day.
 fn day(text: &str) -> Option<Option<NaiveDate>> {
     match text {
         "infinity" | "-infinity" => Some(None),
-        _ => text.parse::<NaiveDate>().ok().map(Some),
+        _ => iso_day(text).map(Some),
     }
+}
+
+/// `2026-10-01` read digit by digit: a million of them through chrono's general parser
+/// took a tenth of a large query's reading. Other forms (years before 1 or past 9999,
+/// `2026-10-01 BC`) go to chrono.
+fn iso_day(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return text.parse().ok();
+    }
+    let number = |digits: &[u8]| {
+        digits
+            .iter()
+            .try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    NaiveDate::from_ymd_opt(number(&bytes[..4])? as i32, number(&bytes[5..7])?, number(&bytes[8..])?)
 }
 
 /// A time stamp as the server writes it with `DateStyle=ISO` and `TimeZone=UTC`
@@ -214,6 +229,17 @@ mod tests {
         assert_eq!(types, ["date", "datetime[μs]", "f64", "i64", "str", "bool"]);
         assert_eq!(frame.column("spend").unwrap().f64().unwrap().get(1), None);
         assert_eq!(frame.column("leads").unwrap().i64().unwrap().get(0), Some(7));
+    }
+
+    #[test]
+    fn dates_read_digit_by_digit_as_chrono_reads_them() {
+        for text in ["2026-10-01", "2024-02-29", "0001-01-01", "9999-12-31"] {
+            assert_eq!(iso_day(text), text.parse().ok(), "{text}");
+        }
+        for text in ["2025-02-29", "2026-13-01", "2026-1a-01", "2026/10/01"] {
+            assert_eq!(iso_day(text), None, "{text}");
+        }
+        assert_eq!(iso_day("+12026-10-01"), "+12026-10-01".parse().ok());
     }
 
     #[test]
