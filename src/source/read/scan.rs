@@ -202,6 +202,18 @@ mod tests {
         }
     }
 
+    /// The case the property above shrank to when the parser ended lines at `\r\n`: a
+    /// ragged row on line 2 of a CRLF file, which the parser called line 1.
+    #[test]
+    fn a_crlf_files_ragged_row_is_on_its_own_line() {
+        let text = ",\r\n;\r\n;";
+        assert_eq!(quoted_ragged_row(Cursor::new(text), b',', 0), Some((2, 1, 2)));
+        assert_eq!(
+            unquoted_scan(Cursor::new(text), b',', 0, None).and_then(|s| s.ragged),
+            Some((2, 1, 2))
+        );
+    }
+
     proptest! {
         /// Counting eight bytes at a time finds what counting one at a time does.
         #[test]
