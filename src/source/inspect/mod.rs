@@ -303,6 +303,7 @@ fn preset_table(path: &Path, grid: Grid, preset: &Preset) -> Option<Found> {
         is_totals: &is_totals,
         is_truncation: &is_truncation,
         accepts: &accepts,
+        tables_follow: preset.join_tables || preset.titled_tables,
     };
     let is_date = |h: &str| preset.date.language_of(h).is_some();
     let metrics: Vec<String> = match preset.titled_tables {

@@ -105,14 +105,15 @@ pub(super) fn find_table(
         plan.preset
             .is_none_or(|p| plan.source.date.is_some() || p.accepts(headers))
     };
+    let joins = plan.preset.is_some_and(|p| p.join_tables || p.titled_tables);
     let layout = grid::Layout {
         is_date_header: &is_date_header,
         header_rows: plan.header_rows(),
         is_totals: &is_totals,
         is_truncation: &is_truncation,
         accepts: &accepts,
+        tables_follow: joins,
     };
-    let joins = plan.preset.is_some_and(|p| p.join_tables || p.titled_tables);
     let mut likely_header: Vec<String> = Vec::new();
     let mut tables = Vec::new();
     let mut range = None;

@@ -28,6 +28,10 @@ pub struct Layout<'a> {
     /// Whether a candidate header row is the table wanted: a file of several tables
     /// (GA4's) is read at the one whose columns fit.
     pub accepts: &'a dyn Fn(&[String]) -> bool,
+    /// Whether another table may follow a table without a `#` line between them (Meta's
+    /// Facebook table, then Instagram's): a table then ends at the next one's header or
+    /// title. Looking for one costs every row of a long table, so only where it may be.
+    pub tables_follow: bool,
 }
 
 /// The data of one export: headers, and rows of cells with their lines.
@@ -220,6 +224,7 @@ impl Grid {
             is_totals: &|_| false,
             is_truncation: &|_| false,
             accepts: &|_| true,
+            tables_follow: false,
         };
         self.table_from(start, String::new(), &layout).map(|(table, _)| table)
     }
@@ -249,7 +254,10 @@ impl Grid {
                     continue;
                 }
                 // Another table's header, or the title line right above it.
-                Some(first) if (layout.is_date_header)(&first).is_some() || self.titles_a_table(index, layout) => {
+                Some(first)
+                    if layout.tables_follow
+                        && ((layout.is_date_header)(&first).is_some() || self.titles_a_table(index, layout)) =>
+                {
                     end = index;
                     break;
                 }
@@ -322,6 +330,7 @@ mod tests {
             is_totals: &|c| c == "Итого" || c == "Total",
             is_truncation: &|c| c.starts_with("Showing top"),
             accepts: &|headers| headers.len() > 1,
+            tables_follow: false,
         }
     }
 

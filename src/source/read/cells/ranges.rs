@@ -143,6 +143,7 @@ mod tests {
                 is_totals: &|c| c == "Итого",
                 is_truncation: &|_| false,
                 accepts: &|headers| headers.len() > 1,
+                tables_follow: false,
             })
             .unwrap();
         assert_eq!(table.headers, ["Кампания", "Расход", "Дата"]);
