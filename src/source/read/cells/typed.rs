@@ -161,7 +161,7 @@ fn read_dates(typing: &Typing, column: &Cells, lines: &[usize], notes: &[String]
     let mut with_years = years_of(typing, column, lines, &readings)?;
     let start = || notes.iter().find_map(|n| dates::start_date(n));
     let spans = readings.iter().any(|r| matches!(r, Some(Reading::Span(..))));
-    let mut ends = Vec::with_capacity(readings.len());
+    let mut ends = Vec::with_capacity(if spans { readings.len() } else { 0 });
     let mut days = Vec::with_capacity(readings.len());
     for (index, reading) in readings.into_iter().enumerate() {
         let day = match reading {
@@ -174,10 +174,12 @@ fn read_dates(typing: &Typing, column: &Cells, lines: &[usize], notes: &[String]
                 dates::offset(start, count)
             }
         };
-        ends.push(match reading {
-            Some(Reading::Span(_, to)) => Some(to),
-            _ => day,
-        });
+        if spans {
+            ends.push(match reading {
+                Some(Reading::Span(_, to)) => Some(to),
+                _ => day,
+            });
+        }
         days.push(day);
     }
     Ok(Dated {
